@@ -1,0 +1,307 @@
+"""``territoria.validate``: one call for a file, a URL, bytes or a Data Package.
+
+Why here: the CLI, the GitHub Action and library users share this single entry
+point, so they always get the same verdict for the same input.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Callable, Optional
+
+from . import engine
+from .hints import specific_hint
+from .keys import SeenKeys
+from .readers import SourceProblem, Table
+from .report import Report, Task, enrich
+from .schema import SchemaProblem, TableSchema, load_table_schema, read_json, table_schema_from_descriptor
+from .sources import detect_format, is_url, localise, open_table
+
+DEFAULT_LIMIT_ERRORS = 1000
+
+
+def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
+             format: Optional[str] = None, encoding: Optional[str] = None,
+             delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
+             progress: Optional[Callable[[int], None]] = None) -> Report:
+    """Validate ``source`` against ``schema`` and return a :class:`Report`.
+
+    ``source``: a path, an http(s) URL, bytes or a binary file object; a path or
+    URL ending in ``datapackage.json`` validates every resource of the package,
+    foreign keys included. ``schema``: a path, a URL, a dict, a catalogue name
+    (``NAME``, ``NAME@VERSION``, ``NAME/RESOURCE@VERSION``) or None.
+    """
+    started = time.perf_counter()
+    report = Report()
+    if _is_package(source) and schema is None:
+        report.tasks = _validate_package(source, limit_errors=limit_errors, progress=progress)
+    else:
+        try:
+            resolved = resolve_schema(schema) if schema is not None else None
+        except SchemaProblem as problem:
+            report.tasks = [_failed_task(name or _place(source), "schema-error", _schema_note(problem))]
+            report.seconds = time.perf_counter() - started
+            return report
+        except SourceProblem as problem:
+            report.tasks = [_failed_task(name or _place(source), problem.code, problem.note, schema=True)]
+            report.seconds = time.perf_counter() - started
+            return report
+        if isinstance(resolved, dict) and resolved.get("__package__"):
+            report.tasks = _validate_package(source, limit_errors=limit_errors, progress=progress,
+                                             profile=resolved)
+        else:
+            report.tasks = [validate_one(source, resolved, limit_errors=limit_errors, format=format,
+                                         encoding=encoding, delimiter=delimiter, sheet=sheet,
+                                         name=name, progress=progress)]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _schema_note(problem: SchemaProblem) -> str:
+    return f"{problem.where}: " + "; ".join(problem.notes)
+
+
+def _place(source: Any) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    return "<bytes>"
+
+
+def _is_package(source: Any) -> bool:
+    if isinstance(source, (str, os.PathLike)):
+        text = os.fspath(source)
+        base = text.split("?", 1)[0].rstrip("/")
+        return base.endswith("datapackage.json") or base.endswith("datapackage.yaml")
+    return False
+
+
+def resolve_schema(schema: Any):
+    """A TableSchema from a path, URL, dict or catalogue reference."""
+    if isinstance(schema, (TableSchema, dict)):
+        return load_table_schema(schema)
+    text = os.fspath(schema)
+    if is_url(text) or os.path.exists(text) or text.endswith(".json"):
+        if os.path.isfile(text) or is_url(text):
+            descriptor = read_json(text, "schema")
+            if isinstance(descriptor, dict) and "resources" in descriptor and "fields" not in descriptor:
+                return {"__package__": True, "descriptor": descriptor, "base": os.path.dirname(text)}
+        return load_table_schema(text)
+    from . import catalogue
+
+    return catalogue.resolve(text)
+
+
+def _failed_task(place: str, code: str, note: str, *, schema: bool = False) -> Task:
+    task = Task(name=_task_name(place), place=place, could_not_run=True)
+    task.errors = [enrich({"type": code, "note": note})]
+    task.error_count = 1
+    task.counts_by_type = {code: 1}
+    return task
+
+
+def _task_name(place: str) -> str:
+    base = os.path.basename(place.split("?", 1)[0].rstrip("/")) or place
+    return os.path.splitext(base)[0]
+
+
+def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
+                 format: Optional[str] = None, encoding: Optional[str] = None,
+                 delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
+                 lookup: Optional[dict] = None, resource_name: str = "",
+                 progress: Optional[Callable[[int], None]] = None) -> Task:
+    started = time.perf_counter()
+    place = _place(source)
+    task = Task(name=name or _task_name(place), place=place)
+    local = None
+    try:
+        local = localise(source, name_hint=name if not isinstance(source, str) else "")
+        task.place = local.place
+        fmt = detect_format(local.path, local.place, format)
+        table = open_table(local.path, fmt, dialect={"delimiter": delimiter} if delimiter else None,
+                           encoding=encoding, sheet=sheet)
+        task.format, task.encoding, task.bytes = table.format, table.encoding, table.byte_count
+        if schema is None:
+            schema = _structure_only_schema(table)
+            task.warnings.append(_warning("no-schema-warning", ""))
+        task.fields = len(schema.fields)
+        task.schema = schema.descriptor.get("name", "") if isinstance(schema.descriptor, dict) else ""
+        if schema.foreign_keys and lookup is None:
+            lookup = _self_lookup(table, schema, resource_name)
+        outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
+                                        resource_name=resource_name, on_batch=progress)
+        _fill(task, outcome, schema)
+        _dialect_warnings(task, table)
+    except SourceProblem as problem:
+        task.errors = [enrich({"type": problem.code, "note": problem.note})]
+        task.error_count, task.counts_by_type, task.could_not_run = 1, {problem.code: 1}, True
+    except SchemaProblem as problem:
+        task.errors = [enrich({"type": "schema-error", "note": _schema_note(problem)})]
+        task.error_count, task.counts_by_type, task.could_not_run = 1, {"schema-error": 1}, True
+    except MemoryError:
+        task.errors = [enrich({"type": "source-error", "note": "out of memory while reading the source"})]
+        task.error_count, task.counts_by_type, task.could_not_run = 1, {"source-error": 1}, True
+    finally:
+        if local is not None:
+            local.cleanup()
+    task.seconds = time.perf_counter() - started
+    return task
+
+
+def _structure_only_schema(table: Table) -> TableSchema:
+    names = [label if label else f"field{i}" for i, label in enumerate(table.labels, start=1)]
+    return table_schema_from_descriptor({"fields": [{"name": n, "type": "string"} for n in names]})
+
+
+def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
+    lookup = {}
+    for fk in schema.foreign_keys:
+        reference = fk["reference"]
+        if reference["resource"] not in ("", resource_name):
+            continue
+        key = (reference["resource"] or resource_name, tuple(reference["fields"]))
+        if key not in lookup:
+            seen = SeenKeys()
+            engine.collect_keys(table, schema, reference["fields"], seen)
+            lookup[key] = seen
+    return lookup
+
+
+def _fill(task: Task, outcome: engine.TableOutcome, schema: TableSchema) -> None:
+    findings = outcome.findings
+    by_name = {f.name: f.descriptor for f in schema.fields}
+    for error in findings.errors:
+        if error.get("type") == "type-error":
+            hint = specific_hint(error, by_name.get(error.get("fieldName"), {}))
+            if hint:
+                error["hint_fr"], error["hint_en"] = hint
+        enrich(error)
+    task.errors = findings.errors
+    task.error_count = findings.total
+    task.counts_by_type = dict(findings.by_type)
+    task.counts_by_field = dict(findings.by_field)
+    task.rows = outcome.rows
+    task.labels = outcome.labels
+    if findings.truncated:
+        task.warnings.append(_warning("error-limit-warning", str(findings.limit)))
+
+
+def _warning(code: str, note: str) -> dict:
+    return enrich({"type": code, "note": note, "severity": "warning"})
+
+
+def _dialect_warnings(task: Task, table: Table) -> None:
+    parts_en, parts_fr = [], []
+    for kind, value in table.dialect_notes:
+        if kind == "encoding":
+            parts_en.append(f"the {value} encoding (not UTF-8)")
+            parts_fr.append(f"l'encodage {value} (et non UTF-8)")
+        elif kind == "bom":
+            parts_en.append("a UTF-8 byte order mark")
+            parts_fr.append("une marque d'ordre des octets UTF-8 (BOM)")
+        elif kind == "delimiter":
+            shown = {"\t": "tab", ";": "semicolon ;", "|": "pipe |"}.get(value, value)
+            shown_fr = {"\t": "la tabulation", ";": "le point-virgule ;", "|": "la barre verticale |"}.get(value, value)
+            parts_en.append(f"the delimiter {shown}")
+            parts_fr.append(f"le séparateur {shown_fr}")
+    if parts_en:
+        warning = _warning("dialect-warning", " and ".join(parts_en))
+        warning["message_fr"] = f"Le fichier a été lu avec {' et '.join(parts_fr)}."
+        task.warnings.append(warning)
+
+
+# --- Data Packages ---------------------------------------------------------
+
+def _validate_package(source: Any, *, limit_errors: int, progress=None, profile: Optional[dict] = None) -> list:
+    place = _place(source)
+    try:
+        descriptor = read_json(place, "data package")
+    except SchemaProblem as problem:
+        return [_failed_task(place, "schema-error", _schema_note(problem))]
+    except SourceProblem as problem:
+        return [_failed_task(place, problem.code, problem.note)]
+    base = place.rsplit("/", 1)[0] if is_url(place) else os.path.dirname(place)
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return [_failed_task(place, "schema-error", f"{place}: a data package needs a non-empty 'resources' list")]
+    schemas: dict = {}
+    tasks = []
+    prepared = []
+    for number, resource in enumerate(resources):
+        name = resource.get("name") or f"resource{number + 1}"
+        try:
+            schema = _resource_schema(resource, base, profile, name)
+        except SchemaProblem as problem:
+            tasks.append(_failed_task(name, "schema-error", _schema_note(problem)))
+            continue
+        except SourceProblem as problem:
+            tasks.append(_failed_task(name, problem.code, problem.note))
+            continue
+        schemas[name] = schema
+        prepared.append((name, resource, schema))
+    by_name = {name: resource for name, resource, _ in prepared}
+    for name, resource, schema in prepared:
+        lookup = {}
+        missing_reference = None
+        for fk in (schema.foreign_keys if schema else []):
+            target = fk["reference"]["resource"] or name
+            key = (target, tuple(fk["reference"]["fields"]))
+            if key in lookup:
+                continue
+            if target not in by_name:
+                missing_reference = target
+                continue
+            seen = SeenKeys()
+            try:
+                table = _open_resource(by_name[target], base)
+                engine.collect_keys(table, schemas[target], list(key[1]), seen)
+            except (SourceProblem, SchemaProblem):
+                pass  # the referenced resource's own task reports why it cannot be read
+            lookup[key] = seen
+        location = _resource_location(resource, base)
+        task = validate_one(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
+                            resource_name=name, format=resource.get("format"),
+                            encoding=resource.get("encoding"),
+                            delimiter=(resource.get("dialect") or {}).get("delimiter")
+                            if isinstance(resource.get("dialect"), dict) else None,
+                            progress=progress)
+        if missing_reference:
+            task.errors.insert(0, enrich({"type": "schema-error",
+                                          "note": f"foreign key to resource {missing_reference!r}, which the package does not have"}))
+            task.error_count += 1
+            task.could_not_run = True
+        tasks.append(task)
+    return tasks
+
+
+def _resource_location(resource: dict, base: str) -> str:
+    path = resource.get("path")
+    if isinstance(path, list):
+        path = path[0] if path else None
+    if not isinstance(path, str) or not path:
+        raise SourceProblem("source-error", f"resource {resource.get('name')!r} has no path")
+    if is_url(path) or os.path.isabs(path):
+        return path
+    if is_url(base):
+        return f"{base}/{path}"
+    return os.path.join(base, path)
+
+
+def _open_resource(resource: dict, base: str) -> Table:
+    location = _resource_location(resource, base)
+    local = localise(location)
+    return open_table(local.path, detect_format(local.path, local.place, resource.get("format")),
+                      encoding=resource.get("encoding"))
+
+
+def _resource_schema(resource: dict, base: str, profile: Optional[dict], name: str) -> Optional[TableSchema]:
+    if profile:
+        for candidate in profile["descriptor"].get("resources", []):
+            if candidate.get("name") == name and candidate.get("schema") is not None:
+                return load_table_schema(candidate["schema"], base=profile["base"])
+        raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
+    schema = resource.get("schema")
+    if schema is None:
+        return None
+    if isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema):
+        return load_table_schema(schema, base=base)
+    return load_table_schema(schema)

@@ -1,0 +1,97 @@
+"""The schema catalogue shipped with Territoria (``schemas/``): list and resolve entries.
+
+Why in the library: ``territoria validate FILE --schema waste-fill-level/measurements``
+must work offline right after ``pip install``, so the released schema versions
+travel inside the package and are resolved by name.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .schema import SchemaProblem, load_table_schema
+
+_REFERENCE = re.compile(r"^(?P<entry>[a-z0-9][a-z0-9-]*)(?:/(?P<resource>[a-z0-9_-]+))?(?:@(?P<version>[0-9][0-9A-Za-z.+-]*))?$")
+
+
+def catalogue_root() -> Optional[str]:
+    """Where the catalogue lives: inside the installed package, else the source tree."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.path.join(here, "_schemas"), os.path.join(here, "..", "..", "schemas")):
+        if os.path.isdir(candidate):
+            return os.path.normpath(candidate)
+    return None
+
+
+def _version_key(version: str):
+    parts = re.split(r"[.+-]", version)
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+@dataclass
+class Entry:
+    name: str
+    path: str
+
+    @property
+    def versions(self) -> list:
+        found = [v for v in os.listdir(self.path)
+                 if os.path.isfile(os.path.join(self.path, v, "datapackage.json"))]
+        return sorted(found, key=_version_key)
+
+    @property
+    def latest(self) -> str:
+        return self.versions[-1]
+
+    def package(self, version: Optional[str] = None) -> dict:
+        version = version or self.latest
+        with open(os.path.join(self.path, version, "datapackage.json"), encoding="utf-8") as handle:
+            return json.load(handle)
+
+
+def entries() -> list:
+    root = catalogue_root()
+    if root is None:
+        return []
+    found = []
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name)
+        if os.path.isdir(path) and not name.startswith((".", "_")):
+            entry = Entry(name, path)
+            if entry.versions:
+                found.append(entry)
+    return found
+
+
+def get_entry(name: str) -> Entry:
+    for entry in entries():
+        if entry.name == name:
+            return entry
+    known = ", ".join(e.name for e in entries()) or "none"
+    raise SchemaProblem(name, [f"no catalogue entry named {name!r} (known: {known})"])
+
+
+def resolve(reference: str):
+    """``NAME[@VERSION]`` → the entry's package profile; ``NAME/RESOURCE[@VERSION]`` → a TableSchema."""
+    match = _REFERENCE.match(reference)
+    if not match:
+        raise SchemaProblem(reference, ["not a file, a URL or a catalogue name such as waste-fill-level/measurements@1.0.0"])
+    entry = get_entry(match["entry"])
+    version = match["version"] or entry.latest
+    if version not in entry.versions:
+        raise SchemaProblem(reference, [f"{entry.name} has no version {version} (versions: {', '.join(entry.versions)})"])
+    base = os.path.join(entry.path, version)
+    package = entry.package(version)
+    if match["resource"]:
+        for resource in package.get("resources", []):
+            if resource.get("name") == match["resource"]:
+                return load_table_schema(resource["schema"], base=base)
+        names = ", ".join(r.get("name", "?") for r in package.get("resources", []))
+        raise SchemaProblem(reference, [f"{entry.name}@{version} has no resource {match['resource']!r} (resources: {names})"])
+    resources = package.get("resources", [])
+    if len(resources) == 1:
+        return load_table_schema(resources[0]["schema"], base=base)
+    return {"__package__": True, "descriptor": package, "base": base}

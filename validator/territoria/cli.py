@@ -1,0 +1,104 @@
+"""The ``territoria`` command.
+
+Why argparse and lazy imports: the command must start as fast as possible on a
+tiny file (no heavier than ``frictionless validate``), so pyarrow and pandas are
+imported only when a file is actually read. Exit codes: 0 valid, 1 invalid,
+2 could not run. No traceback ever reaches the user.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import locale
+import os
+import sys
+
+
+def default_lang() -> str:
+    for variable in ("TERRITORIA_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    try:
+        current = locale.getlocale()[0] or ""
+    except ValueError:
+        current = ""
+    return "fr" if current.lower().startswith("fr") else "en"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="territoria",
+        description="Validate smart-territory open data against Table Schemas. "
+                    "/ Valider les données ouvertes des territoires intelligents.",
+    )
+    parser.add_argument("--version", action="version", version=f"territoria {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("validate", help="validate data files against a schema / valider des fichiers")
+    check.add_argument("paths", nargs="+", metavar="PATH",
+                       help="CSV, TSV, XLSX, ODS, JSON or Parquet file, URL, or datapackage.json")
+    check.add_argument("--schema", "-s", help="schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]")
+    check.add_argument("--format", "-f", dest="output", default="text", choices=["text", "json"],
+                       help="report format (default: text)")
+    check.add_argument("--lang", choices=["fr", "en"], default=None, help="message language (default: from the locale)")
+    check.add_argument("--limit-errors", type=int, default=1000,
+                       help="errors listed in detail per file (counts stay exact; default 1000)")
+    check.add_argument("--delimiter", help="CSV delimiter, when detection is not wanted")
+    check.add_argument("--encoding", help="text encoding, when detection is not wanted")
+    check.add_argument("--sheet", help="spreadsheet sheet name or number (default: the first)")
+    check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return 0 if exit_.code == 0 else 2
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "validate":
+            return _validate(args)
+    except KeyboardInterrupt:
+        print("territoria: interrupted", file=sys.stderr)
+        return 2
+    except Exception as error:  # last resort: one line, never a traceback
+        print(f"territoria: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        if os.environ.get("TERRITORIA_DEBUG"):
+            raise
+        return 2
+    return 2
+
+
+def _validate(args) -> int:
+    from .api import validate
+    from .progress import ProgressBar
+
+    lang = args.lang or default_lang()
+    sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
+    reports = []
+    for path in args.paths:
+        bar = ProgressBar(path, enabled=not args.no_progress and sys.stderr.isatty())
+        with bar:
+            report = validate(path, args.schema, limit_errors=max(args.limit_errors, 0),
+                              delimiter=args.delimiter, encoding=args.encoding, sheet=sheet,
+                              progress=bar.advance)
+        reports.append((path, report))
+    if args.output == "json":
+        payload = [r.to_dict() for _, r in reports]
+        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        from .render_text import render
+
+        for _, report in reports:
+            sys.stdout.write(render(report, lang))
+    if any(r.could_not_run for _, r in reports):
+        return 2
+    return 0 if all(r.valid for _, r in reports) else 1

@@ -1,0 +1,372 @@
+"""The columnar validation engine: one table against one Table Schema.
+
+Why columnar: every check is a vectorised operation over a batch of rows of one
+column (a pyarrow array), producing boolean masks. Errors exist as arrays of
+row positions until they are listed; only the first ``limit_errors`` become
+Python dicts, while counts by type and field stay exact for the whole file.
+The order of errors within a row, and which errors a blank row hides, follow
+frictionless-py v5 so that reports can be compared error for error.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .fields import check_field
+from .keys import SeenKeys, hash_keys
+from .readers import Batch, NeedsExactRead, Table
+from .schema import TableSchema
+
+# Rank of each kind of error within a row (frictionless's order).
+_CELL, _EXTRA, _MISSING, _UNIQUE, _PRIMARY, _FOREIGN = 0, 1, 2, 3, 4, 5
+_CONSTRAINT_ORDER = ["required", "minLength", "maxLength", "minimum", "maximum",
+                     "exclusiveMinimum", "exclusiveMaximum", "pattern", "enum"]
+
+
+@dataclass
+class Findings:
+    """Errors of one table: the listed ones (capped) and exact counts."""
+
+    limit: int
+    errors: list = field(default_factory=list)
+    by_type: Counter = field(default_factory=Counter)
+    by_field: Counter = field(default_factory=Counter)
+    total: int = 0
+
+    def add(self, error: dict) -> None:
+        self.total += 1
+        self.by_type[error["type"]] += 1
+        if error.get("fieldName"):
+            self.by_field[error["fieldName"]] += 1
+        if len(self.errors) < self.limit:
+            self.errors.append(error)
+
+    @property
+    def room(self) -> int:
+        return max(self.limit - len(self.errors), 0)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.errors)
+
+
+@dataclass
+class TableOutcome:
+    findings: Findings
+    rows: int
+    labels: list
+
+
+Lookup = dict  # {(resource name, tuple of fields): SeenKeys}
+
+
+def header_errors(labels: list, schema: TableSchema) -> list:
+    """Label errors, positional as in frictionless (``fieldsMatch: exact``)."""
+    fields = schema.fields
+    errors = []
+    for number in range(len(fields) + 1, len(labels) + 1):
+        errors.append(_label_error("extra-label", labels[number - 1], "", number))
+    for number in range(len(labels) + 1, len(fields) + 1):
+        errors.append(_label_error("missing-label", "", fields[number - 1].name, number))
+    for number, (spec, label) in enumerate(zip(fields, labels), start=1):
+        if not label:
+            errors.append(_label_error("blank-label", "", spec.name, number))
+            continue
+        earlier = [str(n) for n, seen in enumerate(labels[: number - 1], start=1) if seen == label]
+        if earlier:
+            errors.append(_label_error("duplicate-label", label, spec.name, number,
+                                       note='at position "%s"' % ", ".join(earlier)))
+            continue
+        if label != spec.name:
+            errors.append(_label_error("incorrect-label", label, spec.name, number))
+    return errors
+
+
+def expected_fields(labels: list, schema: TableSchema) -> list:
+    """The fields the data rows are checked against, as frictionless pairs them.
+
+    Each label position gets the schema field at that position; a label beyond
+    the schema gets an ``any`` field named after it (so its cells count for
+    blank and missing cells but are never type-checked); schema fields beyond
+    the labels are dropped (their absence is already a missing-label error).
+    """
+    from .fields import FieldSpec
+
+    matched = list(schema.fields[: len(labels)])
+    names = [f.name for f in matched] + [str(label) for label in labels[len(matched):]]
+    used: set = set()
+    unique_names = []
+    for name in names:
+        candidate, suffix = name, 2
+        while candidate in used:
+            candidate, suffix = f"{name}{suffix}", suffix + 1
+        used.add(candidate)
+        unique_names.append(candidate)
+    extra = [FieldSpec.from_descriptor({"name": n, "type": "any"}) for n in unique_names[len(matched):]]
+    return matched + extra
+
+
+def _label_error(kind: str, label: str, field_name: str, number: int, note: str = "") -> dict:
+    return {"type": kind, "label": label, "fieldName": field_name, "fieldNumber": number,
+            "rowNumber": None, "note": note}
+
+
+def validate_table(table: Table, schema: TableSchema, *, limit_errors: int = 1000,
+                   lookup: Optional[Lookup] = None, resource_name: str = "",
+                   on_batch: Optional[Callable[[int], None]] = None) -> TableOutcome:
+    """Check every row of ``table``; restart on the exact reader if the fast one gives up."""
+    try:
+        return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=False)
+    except NeedsExactRead:
+        return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=True)
+
+
+def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact) -> TableOutcome:
+    findings = Findings(limit=limit_errors)
+    for error in header_errors(table.labels, schema):
+        findings.add(error)
+    checker = _BatchChecker(table, schema, findings, lookup or {}, resource_name)
+    rows = 0
+    for batch in table.batches(exact=exact):
+        checker.check(batch)
+        rows += len(batch)
+        if on_batch:
+            on_batch(len(batch))
+    return TableOutcome(findings=findings, rows=rows, labels=list(table.labels))
+
+
+class _BatchChecker:
+    def __init__(self, table: Table, schema: TableSchema, findings: Findings, lookup: Lookup,
+                 resource_name: str):
+        self.schema = schema
+        self.findings = findings
+        self.width = len(table.labels)
+        self.fields = expected_fields(table.labels, schema)
+        self.field_index = {f.name: i for i, f in enumerate(self.fields)}
+        self.unique = {name: SeenKeys() for name in schema.unique_fields if name in self.field_index}
+        pk = schema.primary_key
+        self.primary = SeenKeys() if pk and all(k in self.field_index for k in pk) else None
+        self.foreign = []
+        for fk in schema.foreign_keys:
+            if not all(k in self.field_index for k in fk["fields"]):
+                continue
+            reference = fk["reference"]
+            target = reference["resource"] or resource_name
+            keys = lookup.get((target, tuple(reference["fields"])))
+            if keys is not None:
+                self.foreign.append((fk, keys))
+        self.missing_values = {}
+
+    def _missing_values(self, spec) -> list:
+        values = spec.get("missingValues")
+        return list(values) if values is not None else self.schema.missing_values
+
+    def check(self, batch: Batch) -> None:
+        n = len(batch)
+        fields = self.fields
+        counts = batch.cell_counts
+        records = []  # (row positions, rank, sub-rank, builder)
+        blank = np.ones(n, dtype=bool) if fields else np.zeros(n, dtype=bool)
+        keys = []
+        for index, spec in enumerate(fields):
+            raw = batch.columns[index] if index < len(batch.columns) else pa.nulls(n, pa.string())
+            if isinstance(raw, pa.ChunkedArray):
+                raw = raw.combine_chunks()
+            missing = self._missing_values(spec)
+            cells = raw
+            if missing:
+                is_missing = pc.is_in(raw, value_set=pa.array(missing, pa.string()))
+                is_missing = pc.fill_null(is_missing, False)
+                if pc.any(is_missing).as_py():
+                    cells = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
+            result = check_field(spec, cells)
+            keys.append(result.keys)
+            present = pc.is_valid(cells).to_numpy(zero_copy_only=False)
+            blank &= ~present
+            if result.type_error.any():
+                records.append((np.flatnonzero(result.type_error), _CELL, index * 64,
+                                ("type-error", index, None)))
+            for name, mask in result.constraints.items():
+                if mask is not None and mask.any():
+                    rank = _CONSTRAINT_ORDER.index(name) + 1 if name in _CONSTRAINT_ORDER else 60
+                    records.append((np.flatnonzero(mask), _CELL, index * 64 + rank,
+                                    ("constraint-error", index, name)))
+        n_fields = len(fields)  # == self.width: one expected field per label
+        if counts is not None:
+            for position in range(n_fields, len(batch.columns)):
+                rows = np.flatnonzero(counts > position)
+                if len(rows):
+                    records.append((rows, _EXTRA, position, ("extra-cell", position, None)))
+            for position in range(0, n_fields):
+                rows = np.flatnonzero(counts <= position)
+                if len(rows):
+                    records.append((rows, _MISSING, position, ("missing-cell", position, None)))
+        # a blank row hides its cell errors (frictionless replaces them)
+        if blank.any():
+            records = [(rows[~blank[rows]], *rest) for rows, *rest in records]
+            records.append((np.flatnonzero(blank), _CELL, -1, ("blank-row", None, None)))
+        for name, seen in self.unique.items():
+            index = self.field_index[name]
+            column = keys[index]
+            valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
+            where = np.flatnonzero(valid)
+            if len(where):
+                hashes = hash_keys([column.filter(pa.array(valid))])
+                previous = seen.previous_rows(hashes, batch.row_numbers[where])
+                dup = previous > 0
+                if dup.any():
+                    records.append((where[dup], _UNIQUE, index, ("unique-error", index, previous[dup])))
+        if self.primary is not None:
+            pk_columns = [keys[self.field_index[k]] for k in self.schema.primary_key]
+            all_null = np.ones(n, dtype=bool)
+            for column in pk_columns:
+                all_null &= pc.is_null(column).to_numpy(zero_copy_only=False)
+            if all_null.any():
+                records.append((np.flatnonzero(all_null), _PRIMARY, 0, ("primary-key", "null", None)))
+            where = np.flatnonzero(~all_null)
+            if len(where):
+                mask = pa.array(~all_null)
+                hashes = hash_keys([c.filter(mask) for c in pk_columns])
+                previous = self.primary.previous_rows(hashes, batch.row_numbers[where])
+                dup = previous > 0
+                if dup.any():
+                    records.append((where[dup], _PRIMARY, 1, ("primary-key", "duplicate", previous[dup])))
+        for number, (fk, seen) in enumerate(self.foreign):
+            columns = [keys[self.field_index[k]] for k in fk["fields"]]
+            all_null = np.ones(n, dtype=bool)
+            for column in columns:
+                all_null &= pc.is_null(column).to_numpy(zero_copy_only=False)
+            where = np.flatnonzero(~all_null)
+            if len(where):
+                mask = pa.array(~all_null)
+                hashes = hash_keys([c.filter(mask) for c in columns])
+                missing = ~seen.contains(hashes)
+                if missing.any():
+                    records.append((where[missing], _FOREIGN, number, ("foreign-key", fk, None)))
+        self._emit(batch, records, keys)
+
+    def _emit(self, batch: Batch, records: list, keys: list) -> None:
+        findings = self.findings
+        # exact counts, whatever the cap
+        for rows, rank, sub, (kind, detail, extra) in records:
+            if not len(rows):
+                continue
+            findings.total += len(rows)
+            findings.by_type[kind] += len(rows)
+            name = self._field_name(kind, detail)
+            if name:
+                findings.by_field[name] += len(rows)
+        room = findings.room
+        if room == 0 or not records:
+            return
+        # order the first `room` errors as frictionless would list them
+        positions = np.concatenate([r[0] for r in records])
+        if not len(positions):
+            return
+        ranks = np.concatenate([np.full(len(r[0]), r[1] * 10_000 + r[2] + 100, dtype=np.int64) for r in records])
+        which = np.concatenate([np.full(len(r[0]), i, dtype=np.int64) for i, r in enumerate(records)])
+        offsets = np.concatenate([np.arange(len(r[0])) for r in records])
+        order = np.lexsort((ranks, positions))[:room]
+        for k in order:
+            rows, _, _, (kind, detail, extra) = records[which[k]]
+            position = int(positions[k])
+            findings.errors.append(self._build(batch, kind, detail, extra, position, int(offsets[k]), keys))
+
+    def _field_name(self, kind: str, detail) -> str:
+        if kind in ("type-error", "constraint-error", "unique-error", "missing-cell"):
+            return self.fields[detail].name
+        return ""
+
+    def _build(self, batch: Batch, kind: str, detail, extra, position: int, offset: int, keys: list) -> dict:
+        row_number = int(batch.row_numbers[position])
+        error = {"type": kind, "rowNumber": row_number}
+        if kind in ("type-error", "constraint-error", "unique-error", "missing-cell"):
+            spec = self.fields[detail]
+            error["fieldName"] = spec.name
+            error["fieldNumber"] = detail + 1
+            error["cell"] = "" if kind == "missing-cell" else _cell(batch, detail, position)
+            if kind == "type-error":
+                error["note"] = f'type is "{spec.type}/{spec.format}"'
+            elif kind == "constraint-error":
+                value = spec.constraints.get(extra)
+                error["note"] = f'constraint "{extra}" is "{value}"'
+                error["constraint"] = extra
+            elif kind == "unique-error":
+                error["previousRow"] = int(extra[offset])
+                error["note"] = "the same as in the row at position %s" % error["previousRow"]
+            else:
+                error["note"] = ""
+        elif kind == "extra-cell":
+            error.update(fieldName="", fieldNumber=detail + 1, cell=_cell(batch, detail, position), note="")
+        elif kind == "blank-row":
+            error["note"] = ""
+        elif kind == "primary-key":
+            error["fieldNames"] = list(self.schema.primary_key)
+            if detail == "null":
+                error["note"] = 'cells composing the primary keys are all "None"'
+            else:
+                error["previousRow"] = int(extra[offset])
+                error["note"] = "the same as in the row at position %s" % error["previousRow"]
+        elif kind == "foreign-key":
+            fk = detail
+            values = [_value(keys[self.field_index[k]], position) for k in fk["fields"]]
+            error["fieldNames"] = list(fk["fields"])
+            error["fieldValues"] = values
+            error["referenceName"] = fk["reference"]["resource"]
+            error["referenceFieldNames"] = list(fk["reference"]["fields"])
+            error["note"] = 'for "%s": values "%s" not found in the lookup table "%s" as "%s"' % (
+                ", ".join(fk["fields"]), ", ".join(str(v) for v in values),
+                fk["reference"]["resource"], ", ".join(fk["reference"]["fields"]))
+        return error
+
+
+def _cell(batch: Batch, position_in_row: int, row: int) -> str:
+    if position_in_row >= len(batch.columns):
+        return ""
+    value = batch.columns[position_in_row][row].as_py()
+    return "" if value is None else str(value)
+
+
+def _value(column: pa.Array, row: int):
+    value = column[row].as_py()
+    return value
+
+
+def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_seen: SeenKeys) -> None:
+    """Remember the typed keys of a referenced table (rows whose key is all null are skipped)."""
+    index = {f.name: i for i, f in enumerate(schema.fields)}
+    if not all(k in index for k in key_fields):
+        return
+
+    def run(exact: bool):
+        for batch in table.batches(exact=exact):
+            n = len(batch)
+            columns = []
+            for name in key_fields:
+                i = index[name]
+                spec = schema.fields[i]
+                raw = batch.columns[i] if i < len(batch.columns) else pa.nulls(n, pa.string())
+                if isinstance(raw, pa.ChunkedArray):
+                    raw = raw.combine_chunks()
+                missing = spec.get("missingValues")
+                missing = list(missing) if missing is not None else schema.missing_values
+                if missing:
+                    is_missing = pc.fill_null(pc.is_in(raw, value_set=pa.array(missing, pa.string())), False)
+                    raw = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
+                columns.append(check_field(spec, raw).keys)
+            all_null = np.ones(n, dtype=bool)
+            for column in columns:
+                all_null &= pc.is_null(column).to_numpy(zero_copy_only=False)
+            keep = pa.array(~all_null)
+            if (~all_null).any():
+                lookup_seen.add(hash_keys([c.filter(keep) for c in columns]))
+
+    try:
+        run(False)
+    except NeedsExactRead:
+        run(True)

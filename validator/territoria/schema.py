@@ -1,0 +1,149 @@
+"""Loading Table Schema and Data Package descriptors, and checking them.
+
+Why check first: a schema that breaks the specification would make every data
+error meaningless, so descriptors are checked against the Table Schema
+metaschema (with jsonschema) and a few structural rules (primary and foreign
+keys name existing fields, patterns compile) before any row is read.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .fields import FieldSpec
+
+
+class SchemaProblem(Exception):
+    """The schema (or package) descriptor cannot be used; ``notes`` lists why."""
+
+    def __init__(self, where: str, notes: list):
+        self.where = where
+        self.notes = notes
+        super().__init__(f"{where}: " + "; ".join(notes))
+
+
+@dataclass
+class TableSchema:
+    descriptor: dict
+    fields: list  # list[FieldSpec]
+    missing_values: list
+    primary_key: list
+    foreign_keys: list  # [{"fields": [...], "reference": {"resource": str, "fields": [...]}}]
+    unique_fields: list = field(default_factory=list)
+
+    @property
+    def field_names(self) -> list:
+        return [f.name for f in self.fields]
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def read_json(location: str, what: str) -> Any:
+    """Read a JSON descriptor from a path or URL, with a one-line error."""
+    if re.match(r"^https?://", location):
+        from .remote import fetch_bytes
+
+        data = fetch_bytes(location)
+    else:
+        if not os.path.exists(location):
+            raise SchemaProblem(location, [f"{what} not found"])
+        if os.path.isdir(location):
+            raise SchemaProblem(location, [f"{what} is a directory, not a JSON file"])
+        with open(location, "rb") as handle:
+            data = handle.read()
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise SchemaProblem(location, [f"{what} is not UTF-8 text"])
+    except json.JSONDecodeError as error:
+        raise SchemaProblem(location, [f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"])
+
+
+_metaschema_validator = None
+
+
+def metaschema_problems(descriptor: Any) -> list:
+    """Every way the descriptor breaks the Table Schema specification."""
+    global _metaschema_validator
+    if not isinstance(descriptor, dict):
+        return ["a Table Schema must be a JSON object"]
+    if _metaschema_validator is None:
+        import jsonschema
+
+        path = os.path.join(os.path.dirname(__file__), "profiles", "table-schema.json")
+        with open(path, encoding="utf-8") as handle:
+            _metaschema_validator = jsonschema.Draft7Validator(json.load(handle))
+    problems = []
+    for error in sorted(_metaschema_validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        problems.append(f"{where}: {error.message}")
+    if problems:
+        return problems
+    names = [f.get("name") for f in descriptor["fields"]]
+    for key in _as_list(descriptor.get("primaryKey")):
+        if key not in names:
+            problems.append(f"primaryKey: field {key!r} does not exist")
+    for number, fk in enumerate(descriptor.get("foreignKeys") or []):
+        source = _as_list(fk["fields"])
+        for key in source:
+            if key not in names:
+                problems.append(f"foreignKeys/{number}/fields: field {key!r} does not exist")
+        if len(source) != len(_as_list(fk["reference"]["fields"])):
+            problems.append(f"foreignKeys/{number}: fields and reference fields differ in number")
+    for number, field_descriptor in enumerate(descriptor["fields"]):
+        pattern = (field_descriptor.get("constraints") or {}).get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                problems.append(f"fields/{number}/constraints/pattern: invalid regular expression: {error}")
+    return problems
+
+
+def load_table_schema(source: Any, base: Optional[str] = None) -> TableSchema:
+    """A TableSchema from a dict, a path or a URL (relative to ``base`` if given)."""
+    where = "schema"
+    if isinstance(source, TableSchema):
+        return source
+    if isinstance(source, (str, os.PathLike)):
+        location = str(source)
+        if base and not re.match(r"^https?://", location) and not os.path.isabs(location):
+            location = os.path.join(base, location)
+        where = location
+        descriptor = read_json(location, "schema")
+    elif isinstance(source, dict):
+        descriptor = source
+    else:
+        raise SchemaProblem(where, [f"unsupported schema source {type(source).__name__}"])
+    problems = metaschema_problems(descriptor)
+    if problems:
+        raise SchemaProblem(where, problems)
+    return table_schema_from_descriptor(descriptor)
+
+
+def table_schema_from_descriptor(descriptor: dict) -> TableSchema:
+    fields = [FieldSpec.from_descriptor(f) for f in descriptor["fields"]]
+    foreign_keys = []
+    for fk in descriptor.get("foreignKeys") or []:
+        foreign_keys.append({
+            "fields": _as_list(fk["fields"]),
+            "reference": {
+                "resource": fk["reference"].get("resource", ""),
+                "fields": _as_list(fk["reference"]["fields"]),
+            },
+        })
+    return TableSchema(
+        descriptor=descriptor,
+        fields=fields,
+        missing_values=list(descriptor.get("missingValues", [""])),
+        primary_key=_as_list(descriptor.get("primaryKey")),
+        foreign_keys=foreign_keys,
+        unique_fields=[f.name for f in fields if f.constraints.get("unique")],
+    )
