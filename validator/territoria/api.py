@@ -140,6 +140,12 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
     except MemoryError:
         task.errors = [enrich({"type": "source-error", "note": "out of memory while reading the source"})]
         task.error_count, task.counts_by_type, task.could_not_run = 1, {"source-error": 1}, True
+    except Exception as error:  # a bug must cost one file's verdict, never the whole run
+        if os.environ.get("TERRITORIA_DEBUG"):
+            raise
+        note = f"{type(error).__name__}: {error}"
+        task.errors = [enrich({"type": "internal-error", "note": note})]
+        task.error_count, task.counts_by_type, task.could_not_run = 1, {"internal-error": 1}, True
     finally:
         if local is not None:
             local.cleanup()

@@ -90,15 +90,18 @@ def _validate(args) -> int:
                               delimiter=args.delimiter, encoding=args.encoding, sheet=sheet,
                               progress=bar.advance)
         reports.append((path, report))
+    from .report import Report
+
+    combined = Report(tasks=[t for _, r in reports for t in r.tasks],
+                      errors=[e for _, r in reports for e in r.errors],
+                      seconds=sum(r.seconds for _, r in reports))
     if args.output == "json":
-        payload = [r.to_dict() for _, r in reports]
-        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        json.dump(combined.to_dict(), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
     else:
         from .render_text import render
 
-        for _, report in reports:
-            sys.stdout.write(render(report, lang))
+        sys.stdout.write(render(combined, lang))
     if any(r.could_not_run for _, r in reports):
         return 2
     return 0 if all(r.valid for _, r in reports) else 1

@@ -214,3 +214,10 @@ _declare(
     "Pass --schema with a catalogue name (territoria schemas list), a path or a URL.",
     "Indiquez --schema avec un nom du catalogue (territoria schemas list), un chemin ou une adresse.",
 )
+_declare(
+    "internal-error", "error", "source", "Internal error", "Erreur interne",
+    "Territoria could not check this file because of an internal error: {note}",
+    "Territoria n'a pas pu vérifier ce fichier à cause d'une erreur interne : {note}",
+    "This is a bug of Territoria, not of your file: please report it with the file if you can.",
+    "C'est un défaut de Territoria, pas de votre fichier : signalez-le, avec le fichier si possible.",
+)

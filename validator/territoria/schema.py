@@ -40,9 +40,9 @@ class TableSchema:
 
 
 def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
+    if isinstance(value, str):
+        return [value]
+    return list(value) if isinstance(value, (list, tuple)) else []
 
 
 def read_json(location: str, what: str) -> Any:
@@ -84,22 +84,25 @@ def metaschema_problems(descriptor: Any) -> list:
     for error in sorted(_metaschema_validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
         where = "/".join(str(p) for p in error.absolute_path) or "(root)"
         problems.append(f"{where}: {error.message}")
-    if problems:
-        return problems
-    names = [f.get("name") for f in descriptor["fields"]]
+    fields = descriptor.get("fields") if isinstance(descriptor.get("fields"), list) else []
+    names = [f.get("name") for f in fields if isinstance(f, dict)]
     for key in _as_list(descriptor.get("primaryKey")):
         if key not in names:
             problems.append(f"primaryKey: field {key!r} does not exist")
-    for number, fk in enumerate(descriptor.get("foreignKeys") or []):
-        source = _as_list(fk["fields"])
+    foreign_keys = descriptor.get("foreignKeys")
+    for number, fk in enumerate(foreign_keys if isinstance(foreign_keys, list) else []):
+        if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
+            continue
+        source = _as_list(fk.get("fields"))
         for key in source:
             if key not in names:
                 problems.append(f"foreignKeys/{number}/fields: field {key!r} does not exist")
-        if len(source) != len(_as_list(fk["reference"]["fields"])):
+        if len(source) != len(_as_list(fk["reference"].get("fields"))):
             problems.append(f"foreignKeys/{number}: fields and reference fields differ in number")
-    for number, field_descriptor in enumerate(descriptor["fields"]):
-        pattern = (field_descriptor.get("constraints") or {}).get("pattern")
-        if pattern is not None:
+    for number, field_descriptor in enumerate(fields):
+        constraints = field_descriptor.get("constraints") if isinstance(field_descriptor, dict) else None
+        pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
+        if isinstance(pattern, str):
             try:
                 re.compile(pattern)
             except re.error as error:

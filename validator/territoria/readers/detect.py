@@ -2,8 +2,8 @@
 
 Why mimic frictionless: the verdict must be the same as the reference's on the
 same bytes, so the dialect comes from ``csv.Sniffer`` over the same 100-line
-sample. Encoding: a BOM wins, then strict UTF-8, then charset-normalizer's
-guess (cp1252 for most French spreadsheet exports).
+sample. Encoding: a BOM wins, then strict UTF-8, then Windows-1252 (French
+spreadsheet exports), then charset-normalizer's guess.
 """
 from __future__ import annotations
 
@@ -61,19 +61,21 @@ def detect_encoding(sample: bytes) -> str:
             return "utf-8"
     if b"\x00" in sample:
         raise SourceProblem("encoding-error", "the file looks binary (it contains NUL bytes)")
+    # French spreadsheet exports that are not UTF-8 are almost always Windows-1252;
+    # statistical detectors misread short French samples (as cp1006, say), so
+    # cp1252 is tried first and charset-normalizer only when it cannot decode.
+    try:
+        sample.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        pass
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(sample).best()
     except Exception:  # pragma: no cover - detection must never crash validation
         best = None
-    if best is None:
-        return "cp1252"
-    name = codecs.lookup(best.encoding).name
-    # Western European single-byte guesses all read French exports as cp1252 does.
-    if name in ("latin-1", "iso8859-1", "iso8859-15", "cp1250", "cp1252", "mac-roman", "cp850"):
-        return "cp1252"
-    return name
+    return codecs.lookup(best.encoding).name if best is not None else "latin-1"
 
 
 def sample_lines(text: str) -> list:
