@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--encoding", help="text encoding, when detection is not wanted")
     check.add_argument("--sheet", help="spreadsheet sheet name or number (default: the first)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+    schemas = commands.add_parser("schemas", help="browse the schema catalogue / parcourir le catalogue")
+    schemas.add_argument("--lang", choices=["fr", "en"], default=None)
+    schema_commands = schemas.add_subparsers(dest="schemas_command", metavar="ACTION")
+    schema_commands.add_parser("list", help="list the catalogue entries and their versions")
+    show = schema_commands.add_parser("show", help="show the fields of NAME[/RESOURCE][@VERSION]")
+    show.add_argument("reference")
     return parser
 
 
@@ -65,6 +72,13 @@ def main(argv=None) -> int:
     try:
         if args.command == "validate":
             return _validate(args)
+        if args.command == "schemas":
+            from . import cli_schemas
+
+            lang = args.lang or default_lang()
+            if args.schemas_command == "show":
+                return cli_schemas.show(args.reference, lang)
+            return cli_schemas.list_entries(lang)
     except KeyboardInterrupt:
         print("territoria: interrupted", file=sys.stderr)
         return 2

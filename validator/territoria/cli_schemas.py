@@ -1,0 +1,75 @@
+"""``territoria schemas list|show``: browse the catalogue from the terminal."""
+from __future__ import annotations
+
+import sys
+
+
+def list_entries(lang: str) -> int:
+    from . import catalogue
+
+    entries = catalogue.entries()
+    if not entries:
+        print("territoria: no schema catalogue found", file=sys.stderr)
+        return 2
+    for entry in entries:
+        package = entry.package()
+        title = package.get("title" if lang == "fr" else "title_en") or package.get("title", "")
+        resources = ", ".join(r.get("name", "?") for r in package.get("resources", []))
+        print(f"{entry.name:<18} {entry.latest:<8} {title}")
+        print(f"{'':<18} {'':<8} versions: {', '.join(entry.versions)}; resources: {resources}")
+    return 0
+
+
+def show(reference: str, lang: str) -> int:
+    from . import catalogue
+    from .schema import SchemaProblem, TableSchema
+
+    try:
+        resolved = catalogue.resolve(reference)
+    except SchemaProblem as problem:
+        print(f"territoria: {problem}", file=sys.stderr)
+        return 2
+    if isinstance(resolved, TableSchema):
+        _print_table(reference, resolved.descriptor, lang)
+        return 0
+    package = resolved["descriptor"]
+    print(f"{package.get('name')} {package.get('version', '')} — {package.get('title' if lang == 'fr' else 'title_en', package.get('title', ''))}")
+    description = package.get("description" if lang == "fr" else "description_en") or package.get("description", "")
+    if description:
+        print(description)
+    from .schema import load_table_schema
+
+    for resource in package.get("resources", []):
+        schema = load_table_schema(resource["schema"], base=resolved["base"])
+        print()
+        _print_table(f"{package.get('name')}/{resource.get('name')}", schema.descriptor, lang)
+    return 0
+
+
+def _print_table(reference: str, descriptor: dict, lang: str) -> None:
+    title = descriptor.get("title" if lang == "fr" else "title_en") or descriptor.get("title", "")
+    print(f"{reference}: {title}")
+    rows = [("field", "type", "unit", "required", "constraints", "example")]
+    for field in descriptor.get("fields", []):
+        constraints = dict(field.get("constraints") or {})
+        required = "yes" if constraints.pop("required", False) else ""
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in constraints.items())
+        kind = field.get("type", "string") + (f"/{field['format']}" if field.get("format", "default") != "default" else "")
+        rows.append((field.get("name", ""), kind, field.get("unit", ""), required, shown, str(field.get("example", ""))))
+    widths = [min(max(len(r[i]) for r in rows), 48) for i in range(len(rows[0]))]
+    for number, row in enumerate(rows):
+        print("  " + "  ".join(_short(cell, widths[i]).ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        if number == 0:
+            print("  " + "  ".join("-" * w for w in widths))
+    keys = []
+    if descriptor.get("primaryKey"):
+        keys.append(f"primary key: {descriptor['primaryKey']}")
+    for fk in descriptor.get("foreignKeys") or []:
+        keys.append(f"foreign key: {fk['fields']} → {fk['reference'].get('resource') or '(self)'}.{fk['reference']['fields']}")
+    for line in keys:
+        print(f"  {line}")
+
+
+def _short(value, width: int = 40) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
