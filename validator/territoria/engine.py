@@ -148,9 +148,17 @@ class _BatchChecker:
         self.width = len(table.labels)
         self.fields = expected_fields(table.labels, schema)
         self.field_index = {f.name: i for i, f in enumerate(self.fields)}
-        self.unique = {name: SeenKeys() for name in schema.unique_fields if name in self.field_index}
+        # one index of seen keys per distinct key: a single-field primary key that is
+        # also `unique` shares its index (and its per-batch lookup) with the unique check
+        self.seen: dict = {}
+        self.unique = [self.field_index[name] for name in schema.unique_fields if name in self.field_index]
+        for index in self.unique:
+            self.seen.setdefault((index,), SeenKeys())
         pk = schema.primary_key
-        self.primary = SeenKeys() if pk and all(k in self.field_index for k in pk) else None
+        self.primary = None
+        if pk and all(k in self.field_index for k in pk):
+            self.primary = tuple(self.field_index[k] for k in pk)
+            self.seen.setdefault(self.primary, SeenKeys())
         self.foreign = []
         for fk in schema.foreign_keys:
             if not all(k in self.field_index for k in fk["fields"]):
@@ -210,42 +218,51 @@ class _BatchChecker:
         if blank.any():
             records = [(rows[~blank[rows]], *rest) for rows, *rest in records]
             records.append((np.flatnonzero(blank), _CELL, -1, ("blank-row", None, None)))
-        for name, seen in self.unique.items():
-            index = self.field_index[name]
-            column = keys[index]
-            valid = pc.is_valid(column).to_numpy(zero_copy_only=False)
-            where = np.flatnonzero(valid)
+        hashed: dict = {}
+
+        def hashes_of(indices: tuple) -> np.ndarray:
+            """Full-length key hashes, computed once per batch per key (unique and PK share them)."""
+            if indices not in hashed:
+                hashed[indices] = hash_keys([keys[i] for i in indices])
+            return hashed[indices]
+
+        def all_null(indices: tuple) -> np.ndarray:
+            mask = np.ones(n, dtype=bool)
+            for i in indices:
+                mask &= pc.is_null(keys[i]).to_numpy(zero_copy_only=False)
+            return mask
+
+        looked_up: dict = {}
+
+        def previous_rows(indices: tuple, where: np.ndarray) -> np.ndarray:
+            if indices not in looked_up:
+                looked_up[indices] = self.seen[indices].previous_rows(
+                    hashes_of(indices)[where], batch.row_numbers[where])
+            return looked_up[indices]
+
+        for index in self.unique:
+            where = np.flatnonzero(~all_null((index,)))
             if len(where):
-                hashes = hash_keys([column.filter(pa.array(valid))])
-                previous = seen.previous_rows(hashes, batch.row_numbers[where])
+                previous = previous_rows((index,), where)
                 dup = previous > 0
                 if dup.any():
                     records.append((where[dup], _UNIQUE, index, ("unique-error", index, previous[dup])))
         if self.primary is not None:
-            pk_columns = [keys[self.field_index[k]] for k in self.schema.primary_key]
-            all_null = np.ones(n, dtype=bool)
-            for column in pk_columns:
-                all_null &= pc.is_null(column).to_numpy(zero_copy_only=False)
-            if all_null.any():
-                records.append((np.flatnonzero(all_null), _PRIMARY, 0, ("primary-key", "null", None)))
-            where = np.flatnonzero(~all_null)
+            indices = self.primary
+            empty = all_null(indices)
+            if empty.any():
+                records.append((np.flatnonzero(empty), _PRIMARY, 0, ("primary-key", "null", None)))
+            where = np.flatnonzero(~empty)
             if len(where):
-                mask = pa.array(~all_null)
-                hashes = hash_keys([c.filter(mask) for c in pk_columns])
-                previous = self.primary.previous_rows(hashes, batch.row_numbers[where])
+                previous = previous_rows(indices, where)
                 dup = previous > 0
                 if dup.any():
                     records.append((where[dup], _PRIMARY, 1, ("primary-key", "duplicate", previous[dup])))
         for number, (fk, seen) in enumerate(self.foreign):
-            columns = [keys[self.field_index[k]] for k in fk["fields"]]
-            all_null = np.ones(n, dtype=bool)
-            for column in columns:
-                all_null &= pc.is_null(column).to_numpy(zero_copy_only=False)
-            where = np.flatnonzero(~all_null)
+            indices = tuple(self.field_index[k] for k in fk["fields"])
+            where = np.flatnonzero(~all_null(indices))
             if len(where):
-                mask = pa.array(~all_null)
-                hashes = hash_keys([c.filter(mask) for c in columns])
-                missing = ~seen.contains(hashes)
+                missing = ~seen.contains(hashes_of(indices)[where])
                 if missing.any():
                     records.append((where[missing], _FOREIGN, number, ("foreign-key", fk, None)))
         self._emit(batch, records, keys)
@@ -359,12 +376,11 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
                     is_missing = pc.fill_null(pc.is_in(raw, value_set=pa.array(missing, pa.string())), False)
                     raw = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
                 columns.append(check_field(spec, raw).keys)
-            all_null = np.ones(n, dtype=bool)
+            empty = np.ones(n, dtype=bool)
             for column in columns:
-                all_null &= pc.is_null(column).to_numpy(zero_copy_only=False)
-            keep = pa.array(~all_null)
-            if (~all_null).any():
-                lookup_seen.add(hash_keys([c.filter(keep) for c in columns]))
+                empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
+            if not empty.all():
+                lookup_seen.add(hash_keys(columns)[~empty])
 
     try:
         run(False)

@@ -2,101 +2,155 @@
 
 Why hashes: remembering every key of a 10-million-row file as Python objects
 would take gigabytes. Each key (one value or a tuple of values) becomes a
-64-bit hash computed by pandas in C; seen keys are kept as sorted numpy arrays
-in a few levels that merge as they grow (a small log-structured index), so
-memory is 16 bytes per distinct key and lookups are vectorised.
+64-bit hash computed with numpy straight from the Arrow buffers, and seen keys
+live in pandas' C hash table (a factorizer that gives every distinct hash a
+stable code), with the last row number of each code in a numpy array: about
+24 bytes per distinct key, vectorised lookups, no Python object per row.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
 
-NULL_ROW = 0
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
+_LONG_STRING = 96  # beyond this many bytes, hash strings with pandas instead
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads every input bit over the whole hash."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64, copy=True)
+        z ^= z >> np.uint64(30)
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z
+
+
+def _string_hash(array: pa.Array) -> np.ndarray:
+    """FNV-1a over each string's bytes, one vectorised step per byte position."""
+    if pa.types.is_large_string(array.type):
+        offsets_type = np.int64
+    else:
+        offsets_type = np.int32
+    n = len(array)
+    buffers = array.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=offsets_type, count=n + 1, offset=array.offset * np.dtype(offsets_type).itemsize)
+    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
+    starts = offsets[:-1].astype(np.int64)
+    lengths = (offsets[1:] - offsets[:-1]).astype(np.int64)
+    longest = int(lengths.max()) if n else 0
+    if longest > _LONG_STRING:
+        import pandas as pd
+
+        return pd.util.hash_array(array.to_numpy(zero_copy_only=False)).astype(np.uint64)
+    hashes = np.full(n, _FNV_OFFSET, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        active = np.arange(n)
+        for position in range(longest):
+            active = active[lengths[active] > position]
+            byte = data[starts[active] + position].astype(np.uint64)
+            hashes[active] = (hashes[active] ^ byte) * _FNV_PRIME
+        hashes ^= lengths.astype(np.uint64) * np.uint64(0x100000001B3)
+    return _mix(hashes)
+
+
+def _column_hash(array) -> np.ndarray:
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    kind = array.type
+    if pa.types.is_dictionary(kind):
+        array = array.dictionary_decode()
+        kind = array.type
+    valid = None
+    if array.null_count:
+        valid = array.is_valid().to_numpy(zero_copy_only=False)
+        array = array.fill_null(_fill_value(kind))
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        hashes = _string_hash(array)
+    elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        # Python compares 1 == 1.0 == Decimal("1"): hash numbers in one domain.
+        values = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        values = values + 0.0  # -0.0 == 0.0
+        hashes = _mix(values.view(np.uint64))
+    elif pa.types.is_boolean(kind):
+        hashes = _mix(array.to_numpy(zero_copy_only=False).astype(np.uint64) + np.uint64(7))
+    elif pa.types.is_temporal(kind):
+        width = kind.bit_width
+        integer = array.view(pa.int64() if width == 64 else pa.int32())
+        hashes = _mix(integer.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64) ^ np.uint64(width))
+    else:
+        hashes = _string_hash(array.cast(pa.string()))
+    if valid is not None:
+        hashes[~valid] = _NULL_HASH
+    return hashes
+
+
+def _fill_value(kind):
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return ""
+    if pa.types.is_boolean(kind):
+        return False
+    if pa.types.is_temporal(kind):
+        return pa.scalar(0, type=pa.int64()).cast(kind) if kind.bit_width == 64 else pa.scalar(0, pa.int32()).cast(kind)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+        return 0
+    return pa.scalar(None, kind)
 
 
 def hash_keys(columns: list) -> np.ndarray:
-    """uint64 hash per row of one or more pyarrow arrays (nulls hash too)."""
-    import pandas as pd
-
-    frame = pd.DataFrame({str(i): _to_pandas(c) for i, c in enumerate(columns)})
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy(dtype=np.uint64)
-
-
-def _to_pandas(array: pa.Array):
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
-    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-        return array.to_numpy(zero_copy_only=False)
-    if pa.types.is_integer(array.type) or pa.types.is_floating(array.type) or pa.types.is_decimal(array.type):
-        # Python compares 1 == 1.0 == Decimal("1"): hash numbers in one domain.
-        return array.cast(pa.float64()).to_pandas()
-    return array.to_pandas()
+    """uint64 hash per row of one or more pyarrow arrays (a null hashes to a constant)."""
+    combined = None
+    with np.errstate(over="ignore"):
+        for column in columns:
+            hashes = _column_hash(column)
+            combined = hashes if combined is None else _mix(combined * np.uint64(31) + hashes)
+    return combined
 
 
 class SeenKeys:
     """Keys seen so far, each with the last row number where it was seen."""
 
     def __init__(self) -> None:
-        self._levels: list = []  # [(sorted hashes, rows)], oldest first
+        from pandas._libs.hashtable import UInt64Factorizer
+
+        self._codes = UInt64Factorizer(1 << 16)
+        self._last_row = np.zeros(1 << 16, dtype=np.int64)
+
+    def _code(self, hashes: np.ndarray) -> np.ndarray:
+        codes = self._codes.factorize(np.ascontiguousarray(hashes, dtype=np.uint64))
+        needed = self._codes.count
+        if needed > len(self._last_row):
+            grown = np.zeros(max(needed, 2 * len(self._last_row)), dtype=np.int64)
+            grown[: len(self._last_row)] = self._last_row
+            self._last_row = grown
+        return codes
 
     def previous_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """For each key, the last earlier row with the same key, or 0; then remember them."""
-        previous = np.zeros(len(hashes), dtype=np.int64)
+        """For each key, the last earlier row with the same key (0 if none); then remember them."""
         if len(hashes) == 0:
-            return previous
-        order = np.argsort(hashes, kind="stable")
-        sorted_hashes = hashes[order]
-        same_as_before = sorted_hashes[1:] == sorted_hashes[:-1]
-        previous[order[1:][same_as_before]] = rows[order[:-1][same_as_before]]
-        first_in_batch = np.ones(len(hashes), dtype=bool)
-        first_in_batch[order[1:][same_as_before]] = False
-        lookup = np.flatnonzero(first_in_batch)
-        if len(lookup):
-            found = self._lookup(hashes[lookup])
-            previous[lookup] = found
-        # remember the last occurrence of each key of this batch
-        last = np.ones(len(sorted_hashes), dtype=bool)
-        last[:-1] = ~same_as_before
-        self._add(sorted_hashes[last], rows[order][last])
+            return np.zeros(0, dtype=np.int64)
+        codes = self._code(hashes)
+        previous = self._last_row[codes]
+        # a key repeated inside the batch: its previous row is the earlier one in the batch
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        repeated = sorted_codes[1:] == sorted_codes[:-1]
+        previous[order[1:][repeated]] = rows[order[:-1][repeated]]
+        self._last_row[codes] = rows  # later rows overwrite earlier ones
         return previous
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
-        return self._lookup(hashes) != NULL_ROW
+        """True where the key was added before (a lookup may give unseen keys a code, harmlessly)."""
+        if len(hashes) == 0:
+            return np.zeros(0, dtype=bool)
+        return self._last_row[self._code(hashes)] > 0
 
     def add(self, hashes: np.ndarray, rows: "np.ndarray | None" = None) -> None:
-        if rows is None:
-            rows = np.ones(len(hashes), dtype=np.int64)
-        order = np.argsort(hashes, kind="stable")
-        sorted_hashes = hashes[order]
-        last = np.ones(len(sorted_hashes), dtype=bool)
-        last[:-1] = sorted_hashes[1:] != sorted_hashes[:-1]
-        self._add(sorted_hashes[last], rows[order][last])
-
-    def _lookup(self, hashes: np.ndarray) -> np.ndarray:
-        found = np.zeros(len(hashes), dtype=np.int64)
-        pending = np.ones(len(hashes), dtype=bool)
-        for level_hashes, level_rows in reversed(self._levels):  # newest first
-            if not pending.any():
-                break
-            where = np.flatnonzero(pending)
-            positions = np.searchsorted(level_hashes, hashes[where])
-            positions = np.minimum(positions, len(level_hashes) - 1)
-            hit = level_hashes[positions] == hashes[where]
-            found[where[hit]] = level_rows[positions[hit]]
-            pending[where[hit]] = False
-        return found
-
-    def _add(self, sorted_hashes: np.ndarray, rows: np.ndarray) -> None:
-        if len(sorted_hashes) == 0:
+        if len(hashes) == 0:
             return
-        self._levels.append((sorted_hashes, rows.astype(np.int64)))
-        while len(self._levels) > 1 and len(self._levels[-2][0]) <= 2 * len(self._levels[-1][0]):
-            newer = self._levels.pop()
-            older = self._levels.pop()
-            hashes = np.concatenate([older[0], newer[0]])
-            rows_ = np.concatenate([older[1], newer[1]])
-            order = np.argsort(hashes, kind="stable")
-            hashes, rows_ = hashes[order], rows_[order]
-            keep = np.ones(len(hashes), dtype=bool)
-            keep[:-1] = hashes[1:] != hashes[:-1]  # keep the newer of equal keys
-            self._levels.append((hashes[keep], rows_[keep]))
+        codes = self._code(hashes)
+        self._last_row[codes] = 1 if rows is None else rows

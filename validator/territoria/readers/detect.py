@@ -98,7 +98,7 @@ def detect_dialect(text_sample: str, encoding: str, delimiter: "str | None" = No
             encoding=encoding,
             delimiter=sniffed.delimiter,
             quotechar='"' if sniffed.quotechar == "'" else sniffed.quotechar,
-            doublequote=sniffed.doublequote,
+            doublequote=True,  # frictionless never takes the sniffed doublequote
             escapechar=sniffed.escapechar,
             skipinitialspace=sniffed.skipinitialspace,
         )
