@@ -89,6 +89,13 @@ def sample_lines(text: str) -> list:
     return lines
 
 
+def _header_delimiter(sample: str, candidates: str) -> str:
+    header = sample.splitlines()[0] if sample else ""
+    counts = {c: header.count(c) for c in candidates}
+    best = max(counts, key=lambda c: counts[c])
+    return best if counts[best] > 0 else ","
+
+
 def detect_dialect(text_sample: str, encoding: str, delimiter: "str | None" = None) -> TextDialect:
     sample = "".join(sample_lines(text_sample))
     candidates = delimiter or ",\t;|"
@@ -103,7 +110,10 @@ def detect_dialect(text_sample: str, encoding: str, delimiter: "str | None" = No
             skipinitialspace=sniffed.skipinitialspace,
         )
     except csv.Error:
-        dialect = TextDialect(encoding, delimiter or ",", '"', True, None, False)
+        # The sniffer gives up on ragged samples and frictionless then assumes a
+        # comma, which turns a semicolon file with one short row into nonsense
+        # errors. Deliberate divergence: take the candidate that splits the header.
+        dialect = TextDialect(encoding, delimiter or _header_delimiter(sample, candidates), '"', True, None, False)
     if delimiter:
         dialect.delimiter = delimiter
     return dialect
