@@ -183,6 +183,8 @@ def _fill(task: Task, outcome: engine.TableOutcome, schema: TableSchema) -> None
         enrich(error)
     task.errors = findings.errors
     task.error_count = findings.total
+    for warning in findings.warnings:
+        task.warnings.append(enrich(warning))
     task.counts_by_type = dict(findings.by_type)
     task.counts_by_field = dict(findings.by_field)
     task.rows = outcome.rows

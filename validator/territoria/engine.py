@@ -23,7 +23,7 @@ from .readers import Batch, NeedsExactRead, Table
 from .schema import TableSchema
 
 # Rank of each kind of error within a row (frictionless's order).
-_CELL, _EXTRA, _MISSING, _UNIQUE, _PRIMARY, _FOREIGN = 0, 1, 2, 3, 4, 5
+_CELL, _EXTRA, _MISSING, _UNIQUE, _PRIMARY, _FOREIGN, _CUSTOM = 0, 1, 2, 3, 4, 5, 6
 _CONSTRAINT_ORDER = ["required", "minLength", "maxLength", "minimum", "maximum",
                      "exclusiveMinimum", "exclusiveMaximum", "pattern", "enum"]
 
@@ -34,6 +34,8 @@ class Findings:
 
     limit: int
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # findings of severity "warning" (capped too)
+    warning_counts: Counter = field(default_factory=Counter)
     by_type: Counter = field(default_factory=Counter)
     by_field: Counter = field(default_factory=Counter)
     total: int = 0
@@ -137,6 +139,7 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
         rows += len(batch)
         if on_batch:
             on_batch(len(batch))
+    checker.finish()
     return TableOutcome(findings=findings, rows=rows, labels=list(table.labels))
 
 
@@ -168,7 +171,13 @@ class _BatchChecker:
             keys = lookup.get((target, tuple(reference["fields"])))
             if keys is not None:
                 self.foreign.append((fk, keys))
-        self.missing_values = {}
+        from .checks import CheckParamsError, build_checks
+        from .schema import SchemaProblem
+
+        try:
+            self.custom = build_checks(schema.descriptor, self.fields)
+        except CheckParamsError as error:
+            raise SchemaProblem("custom_checks", [str(error)])
 
     def _missing_values(self, spec) -> list:
         values = spec.get("missingValues")
@@ -265,7 +274,66 @@ class _BatchChecker:
                 missing = ~seen.contains(hashes_of(indices)[where])
                 if missing.any():
                     records.append((where[missing], _FOREIGN, number, ("foreign-key", fk, None)))
+        if self.custom:
+            records.extend(self._custom_records(batch, keys, blank))
         self._emit(batch, records, keys)
+
+    def _custom_records(self, batch: Batch, keys: list, blank: np.ndarray) -> list:
+        from .checks import BatchView
+
+        view = BatchView(
+            fields=self.fields,
+            values={f.name: keys[i] for i, f in enumerate(self.fields)},
+            cells={f.name: batch.columns[i] if i < len(batch.columns) else pa.nulls(len(batch), pa.string())
+                   for i, f in enumerate(self.fields)},
+            row_numbers=batch.row_numbers,
+            blank=blank,
+        )
+        records = []
+        for number, check in enumerate(self.custom):
+            for finding in check.check_batch(view) or []:
+                if finding.severity == "warning":
+                    self._add_warnings(finding, batch)
+                elif finding.positions is not None and len(finding.positions):
+                    records.append((np.asarray(finding.positions), _CUSTOM, number, ("custom", finding, None)))
+        return records
+
+    def finish(self) -> None:
+        """End-of-table findings of cross-row checks, listed after the row-by-row errors."""
+        for check in self.custom:
+            for finding in check.finish() or []:
+                if finding.severity == "warning":
+                    self._add_warnings(finding, None)
+                    continue
+                rows = np.asarray(finding.row_numbers if finding.row_numbers is not None else [])
+                for k, row in enumerate(rows):
+                    error = self._custom_error(finding, int(row), k, None, None)
+                    self.findings.add(error)
+
+    def _add_warnings(self, finding, batch: Optional[Batch]) -> None:
+        if finding.positions is not None and batch is not None:
+            rows = batch.row_numbers[np.asarray(finding.positions)]
+        else:
+            rows = np.asarray(finding.row_numbers if finding.row_numbers is not None else [])
+        self.findings.warning_counts[finding.code] += len(rows)
+        for k, row in enumerate(rows):
+            if len(self.findings.warnings) >= self.findings.limit:
+                break
+            position = int(finding.positions[k]) if finding.positions is not None and batch is not None else None
+            error = self._custom_error(finding, int(row), k, batch, position)
+            error["severity"] = "warning"
+            self.findings.warnings.append(error)
+
+    def _custom_error(self, finding, row_number: int, k: int, batch: Optional[Batch], position) -> dict:
+        error = {"type": finding.code, "rowNumber": row_number, "fieldName": finding.field_name or "",
+                 "note": finding.notes[k] if finding.notes else finding.note}
+        if finding.field_name in self.field_index:
+            error["fieldNumber"] = self.field_index[finding.field_name] + 1
+        if finding.cells is not None:
+            error["cell"] = "" if finding.cells[k] is None else str(finding.cells[k])
+        elif batch is not None and finding.field_name in self.field_index:
+            error["cell"] = _cell(batch, self.field_index[finding.field_name], position)
+        return error
 
     def _emit(self, batch: Batch, records: list, keys: list) -> None:
         findings = self.findings
@@ -274,7 +342,7 @@ class _BatchChecker:
             if not len(rows):
                 continue
             findings.total += len(rows)
-            findings.by_type[kind] += len(rows)
+            findings.by_type[detail.code if kind == "custom" else kind] += len(rows)
             name = self._field_name(kind, detail)
             if name:
                 findings.by_field[name] += len(rows)
@@ -295,12 +363,16 @@ class _BatchChecker:
             findings.errors.append(self._build(batch, kind, detail, extra, position, int(offsets[k]), keys))
 
     def _field_name(self, kind: str, detail) -> str:
+        if kind == "custom":
+            return detail.field_name
         if kind in ("type-error", "constraint-error", "unique-error", "missing-cell"):
             return self.fields[detail].name
         return ""
 
     def _build(self, batch: Batch, kind: str, detail, extra, position: int, offset: int, keys: list) -> dict:
         row_number = int(batch.row_numbers[position])
+        if kind == "custom":
+            return self._custom_error(detail, row_number, offset, batch, position)
         error = {"type": kind, "rowNumber": row_number}
         if kind in ("type-error", "constraint-error", "unique-error", "missing-cell"):
             spec = self.fields[detail]

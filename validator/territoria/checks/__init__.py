@@ -1,0 +1,130 @@
+"""Custom checks declared in a schema (``"custom_checks": [{"name": ..., "params": {...}}]``).
+
+Why a framework: Table Schema cannot say that a meter index never goes down or
+that a SIRET is valid. Validata (the French national validator) declares such
+rules in the schema under ``custom_checks``; Territoria reads the same
+declarations, so national schemas validate here unchanged. Each check is one
+small class registered by its Validata name: it receives every batch as typed
+columns and returns findings as arrays of row positions, like the core engine,
+and may keep state across batches (cross-row checks) and report at the end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+import numpy as np
+
+#: Validata-compatible name -> CustomCheck subclass
+CHECKS: dict = {}
+
+
+class CheckParamsError(Exception):
+    """The check's parameters are wrong; the message says which and why."""
+
+
+@dataclass
+class BatchView:
+    """What a check sees of one batch.
+
+    ``values[name]``: the cast values of the field as a pyarrow array (null where
+    the cell is missing, blank or not castable); ``cells[name]``: the raw text;
+    ``row_numbers``: the row number of each position; ``blank``: True on blank rows.
+    """
+
+    fields: list
+    values: dict
+    cells: dict
+    row_numbers: np.ndarray
+    blank: np.ndarray
+
+
+@dataclass
+class CheckFinding:
+    """Failures of one rule: either positions in the current batch or row numbers.
+
+    ``positions`` index the batch given to ``check_batch``; findings returned by
+    ``finish`` give ``row_numbers`` (and their ``cells``) instead, since their
+    batch is gone.
+    """
+
+    code: str
+    positions: Optional[np.ndarray] = None
+    row_numbers: Optional[np.ndarray] = None
+    field_name: str = ""
+    note: str = ""
+    notes: Optional[list] = None  # one note per finding, when they differ
+    cells: Optional[list] = None  # one cell per finding (required with row_numbers)
+    severity: str = "error"
+
+
+class CustomCheck:
+    """Base class: subclasses set ``name`` and implement ``check_batch`` (and ``finish``)."""
+
+    name: str = ""
+
+    def __init__(self, params: dict, fields: list):
+        self.params = params or {}
+        self.fields = {f.name: f for f in fields}
+
+    def require_field(self, key: str) -> str:
+        """A parameter that must name a field of the schema."""
+        value = self.params.get(key)
+        if not isinstance(value, str) or not value:
+            raise CheckParamsError(f"parameter {key!r} must be a field name")
+        if value not in self.fields:
+            raise CheckParamsError(f"parameter {key!r}: field {value!r} is not in the schema")
+        return value
+
+    def check_batch(self, view: BatchView) -> Iterable[CheckFinding]:
+        return []
+
+    def finish(self) -> Iterable[CheckFinding]:
+        return []
+
+
+def register(cls):
+    CHECKS[cls.name] = cls
+    return cls
+
+
+_loaded = False
+
+
+def _load_check_modules() -> None:
+    global _loaded
+    if _loaded:
+        return
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    _loaded = True
+
+
+def build_checks(descriptor: dict, fields: list) -> list:
+    """Instantiate the schema's custom checks; raise CheckParamsError listing what is wrong."""
+    declared = descriptor.get("custom_checks") or []
+    if not declared:
+        return []
+    _load_check_modules()
+    if not isinstance(declared, list):
+        raise CheckParamsError("custom_checks must be a list")
+    checks, problems = [], []
+    for number, item in enumerate(declared):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            problems.append(f"custom_checks/{number}: each check needs a 'name'")
+            continue
+        cls = CHECKS.get(item["name"])
+        if cls is None:
+            known = ", ".join(sorted(CHECKS)) or "none"
+            problems.append(f"custom_checks/{number}: unknown check {item['name']!r} (known: {known})")
+            continue
+        try:
+            checks.append(cls(item.get("params") or {}, fields))
+        except CheckParamsError as error:
+            problems.append(f"custom_checks/{number} ({item['name']}): {error}")
+    if problems:
+        raise CheckParamsError("; ".join(problems))
+    return checks
