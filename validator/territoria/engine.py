@@ -381,6 +381,7 @@ class _BatchChecker:
             error["cell"] = "" if kind == "missing-cell" else _cell(batch, detail, position)
             if kind == "type-error":
                 error["note"] = f'type is "{spec.type}/{spec.format}"'
+                error["fieldType"], error["fieldFormat"] = spec.type, spec.format
             elif kind == "constraint-error":
                 value = spec.constraints.get(extra)
                 error["note"] = f'constraint "{extra}" is "{value}"'

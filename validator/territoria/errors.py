@@ -126,8 +126,8 @@ _declare(
 )
 _declare(
     "type-error", "error", "cell", "Type error", "Erreur de type",
-    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" is not a valid {note}.",
-    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » n'est pas une valeur valide ({note}).",
+    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" is not {type_en}.",
+    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » n'est pas {type_fr}.",
     "Write the value in the format the schema gives for this column.",
     "Écrivez la valeur dans le format indiqué par le schéma pour cette colonne.",
 )
@@ -184,6 +184,8 @@ def message(error: dict, lang: str) -> str:
     template = error_type.message_fr if lang == "fr" else error_type.message_en
     values = _SafeDict(error)
     values["fieldNames"] = ", ".join(error.get("fieldNames") or [])
+    if error.get("type") == "type-error":
+        values["type_en"], values["type_fr"] = describe_type(error.get("fieldType"), error.get("fieldFormat"), error.get("note", ""))
     if error.get("type") == "primary-key":
         if error.get("previousRow"):
             values["reason_en"] = f"repeats the key of row {error['previousRow']}"
@@ -192,6 +194,44 @@ def message(error: dict, lang: str) -> str:
             values["reason_en"] = "is empty"
             values["reason_fr"] = "est vide"
     return template.format_map(values)
+
+
+_TYPE_WORDS = {
+    "string": ("a valid text", "un texte valide"),
+    "number": ("a number (like 12.5)", "un nombre (comme 12.5)"),
+    "integer": ("a whole number (like 12)", "un nombre entier (comme 12)"),
+    "boolean": ("a boolean (true or false)", "un booléen (true ou false)"),
+    "date": ("a date (like 2024-03-15)", "une date (comme 2024-03-15)"),
+    "time": ("a time (like 23:30:00)", "une heure (comme 23:30:00)"),
+    "datetime": ("a date and time (like 2024-03-15T23:30:00+01:00)", "une date et heure (comme 2024-03-15T23:30:00+01:00)"),
+    "year": ("a year (like 2024)", "une année (comme 2024)"),
+    "yearmonth": ("a year and month (like 2024-03)", "une année et un mois (comme 2024-03)"),
+    "duration": ("an ISO 8601 duration (like P1DT2H)", "une durée ISO 8601 (comme P1DT2H)"),
+    "geopoint": ("a geographic point", "un point géographique"),
+    "geojson": ("a GeoJSON object", "un objet GeoJSON"),
+    "object": ("a JSON object", "un objet JSON"),
+    "array": ("a JSON array", "un tableau JSON"),
+    "list": ("a list", "une liste"),
+}
+_FORMAT_WORDS = {
+    "email": ("an email address", "une adresse électronique"),
+    "uri": ("a URI (like https://example.org)", "une adresse URI (comme https://example.org)"),
+    "uuid": ("a UUID", "un UUID"),
+    "binary": ("base64 data", "des données base64"),
+}
+
+
+def describe_type(field_type, field_format, note: str = "") -> tuple:
+    """(English, French) words for what a cell of this type and format must be."""
+    if field_type is None and note.startswith('type is "'):
+        field_type, _, field_format = note[len('type is "'):-1].partition("/")
+    field_format = field_format or "default"
+    if field_format in _FORMAT_WORDS and field_type == "string":
+        return _FORMAT_WORDS[field_format]
+    english, french = _TYPE_WORDS.get(field_type or "", ("a valid value", "une valeur valide"))
+    if field_type in ("date", "time", "datetime") and field_format not in ("default", "any"):
+        return (f"a {field_type} in the form {field_format}", f"une valeur de la forme {field_format}")
+    return english, french
 
 
 def hint(error: dict, lang: str) -> str:

@@ -14,18 +14,18 @@ SHOWN_ERRORS = 20
 _WORDS = {
     "fr": {
         "valid": "VALIDE", "invalid": "INVALIDE", "failed": "IMPOSSIBLE À VÉRIFIER",
-        "rows": "lignes", "errors": "erreurs", "by_type": "Erreurs par type",
-        "by_field": "Erreurs par colonne", "first": "Premières erreurs", "row": "ligne",
-        "column": "colonne", "value": "valeur", "hint": "conseil", "warning": "Avertissement",
+        "rows": "lignes", "errors": "erreurs", "by_type": "Erreurs par type :",
+        "by_field": "Erreurs par colonne :", "first": "Premières erreurs :", "row": "ligne",
+        "column": "colonne", "value": "valeur", "hint": "conseil :", "warning": "Avertissement",
         "more": "… et {n} autres erreurs (voir --format json ou --limit-errors)",
         "summary": "{files} fichier(s) vérifié(s) : {valid} valide(s), {invalid} invalide(s), {failed} non vérifiable(s).",
         "schema": "schéma",
     },
     "en": {
         "valid": "VALID", "invalid": "INVALID", "failed": "COULD NOT BE CHECKED",
-        "rows": "rows", "errors": "errors", "by_type": "Errors by type",
-        "by_field": "Errors by column", "first": "First errors", "row": "row",
-        "column": "column", "value": "value", "hint": "hint", "warning": "Warning",
+        "rows": "rows", "errors": "errors", "by_type": "Errors by type:",
+        "by_field": "Errors by column:", "first": "First errors:", "row": "row",
+        "column": "column", "value": "value", "hint": "hint:", "warning": "Warning",
         "more": "… and {n} more errors (see --format json or --limit-errors)",
         "summary": "{files} file(s) checked: {valid} valid, {invalid} invalid, {failed} could not be checked.",
         "schema": "schema",
@@ -67,21 +67,21 @@ def _task_block(task: Task, words: dict, lang: str) -> str:
         return "\n".join(lines)
     if task.error_count:
         lines.append("")
-        lines.append(f"  {words['by_type']}:")
+        lines.append(f"  {words['by_type']}")
         for code, count in sorted(task.counts_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
             error_type = registry.ERROR_TYPES.get(code)
             title = (error_type.title_fr if lang == "fr" else error_type.title_en) if error_type else code
             lines.append(f"    {count:>8}  {title} ({code})")
         if task.counts_by_field:
-            lines.append(f"  {words['by_field']}:")
+            lines.append(f"  {words['by_field']}")
             for name, count in sorted(task.counts_by_field.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"    {count:>8}  {name}")
-        lines.append(f"  {words['first']}:")
+        lines.append(f"  {words['first']}")
         for error in task.errors[:SHOWN_ERRORS]:
             lines.append(f"    - {error.get(f'message_{lang}', error.get('message'))}")
             hint = error.get(f"hint_{lang}")
             if hint and (error.get("hint_fr") != registry.hint({"type": error["type"]}, "fr")):
-                lines.append(f"      → {words['hint']}: {hint}")
+                lines.append(f"      → {words['hint']} {hint}")
         remaining = task.error_count - min(len(task.errors), SHOWN_ERRORS)
         if remaining > 0:
             lines.append("    " + words["more"].format(n=remaining))
