@@ -385,7 +385,7 @@ class _BatchChecker:
             elif kind == "constraint-error":
                 value = spec.constraints.get(extra)
                 error["note"] = f'constraint "{extra}" is "{value}"'
-                error["constraint"] = extra
+                error["constraint"], error["constraintValue"] = extra, value
             elif kind == "unique-error":
                 error["previousRow"] = int(extra[offset])
                 error["note"] = "the same as in the row at position %s" % error["previousRow"]

@@ -133,8 +133,8 @@ _declare(
 )
 _declare(
     "constraint-error", "error", "cell", "Constraint error", "Contrainte non respectée",
-    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" breaks the constraint {note}.",
-    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » ne respecte pas la contrainte {note}.",
+    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" {constraint_en}.",
+    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » {constraint_fr}.",
     "Correct the value so that it meets the constraint.",
     "Corrigez la valeur pour qu'elle respecte la contrainte.",
 )
@@ -186,6 +186,9 @@ def message(error: dict, lang: str) -> str:
     values["fieldNames"] = ", ".join(error.get("fieldNames") or [])
     if error.get("type") == "type-error":
         values["type_en"], values["type_fr"] = describe_type(error.get("fieldType"), error.get("fieldFormat"), error.get("note", ""))
+    if error.get("type") == "constraint-error":
+        values["constraint_en"], values["constraint_fr"] = describe_constraint(
+            error.get("constraint"), error.get("constraintValue"), error.get("note", ""))
     if error.get("type") == "primary-key":
         if error.get("previousRow"):
             values["reason_en"] = f"repeats the key of row {error['previousRow']}"
@@ -232,6 +235,26 @@ def describe_type(field_type, field_format, note: str = "") -> tuple:
     if field_type in ("date", "time", "datetime") and field_format not in ("default", "any"):
         return (f"a {field_type} in the form {field_format}", f"une valeur de la forme {field_format}")
     return english, french
+
+
+def describe_constraint(name, value, note: str = "") -> tuple:
+    """(English, French) words for a broken constraint, e.g. 'must be at most 100'."""
+    if name is None:
+        return f"breaks the constraint {note}", f"ne respecte pas la contrainte {note}"
+    if name == "enum" and isinstance(value, list):
+        shown = ", ".join(str(v) for v in value[:12]) + (", …" if len(value) > 12 else "")
+        return f"is not one of the allowed values: {shown}", f"ne fait pas partie des valeurs autorisées : {shown}"
+    words = {
+        "required": ("is missing: this column is required", "manque : cette colonne est obligatoire"),
+        "minLength": (f"is too short: at least {value} characters (or items)", f"est trop court : au moins {value} caractères (ou éléments)"),
+        "maxLength": (f"is too long: at most {value} characters (or items)", f"est trop long : au plus {value} caractères (ou éléments)"),
+        "minimum": (f"is too small: the minimum is {value}", f"est trop petit : le minimum est {value}"),
+        "maximum": (f"is too large: the maximum is {value}", f"est trop grand : le maximum est {value}"),
+        "exclusiveMinimum": (f"must be greater than {value}", f"doit être strictement supérieur à {value}"),
+        "exclusiveMaximum": (f"must be less than {value}", f"doit être strictement inférieur à {value}"),
+        "pattern": (f"does not match the expected pattern {value}", f"ne respecte pas le motif attendu {value}"),
+    }
+    return words.get(name, (f"breaks the constraint {note}", f"ne respecte pas la contrainte {note}"))
 
 
 def hint(error: dict, lang: str) -> str:
