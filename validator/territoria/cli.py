@@ -57,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     schema_commands.add_parser("list", help="list the catalogue entries and their versions")
     show = schema_commands.add_parser("show", help="show the fields of NAME[/RESOURCE][@VERSION]")
     show.add_argument("reference")
+
+    lint = commands.add_parser("lint", help="check schema descriptors and house rules / vérifier les schémas")
+    lint.add_argument("path", nargs="?", default=None, metavar="PATH",
+                      help="catalogue, entry or version folder, datapackage.json or table schema "
+                           "(default: the whole catalogue)")
+    diff = commands.add_parser("diff", help="classify the changes between two schema versions (semver)")
+    diff.add_argument("old", metavar="OLD", help="NAME[/RESOURCE]@VERSION, datapackage.json or table schema")
+    diff.add_argument("new", metavar="NEW", help="NAME[/RESOURCE]@VERSION, datapackage.json or table schema")
+    lock = commands.add_parser("lock", help="record hashes of new released versions in schemas/versions.lock")
+    lock.add_argument("--check", action="store_true", help="only verify the lock, write nothing")
+    lock.add_argument("--catalogue", default=None, metavar="DIR", help="catalogue folder (default: the installed one)")
     return parser
 
 
@@ -79,6 +90,18 @@ def main(argv=None) -> int:
             if args.schemas_command == "show":
                 return cli_schemas.show(args.reference, lang)
             return cli_schemas.list_entries(lang)
+        if args.command == "lint":
+            from . import lint
+
+            return lint.main(args.path)
+        if args.command == "diff":
+            from . import schema_diff
+
+            return schema_diff.main(args.old, args.new)
+        if args.command == "lock":
+            from . import lockfile
+
+            return lockfile.main(check_only=args.check, root=args.catalogue)
     except KeyboardInterrupt:
         print("territoria: interrupted", file=sys.stderr)
         return 2
