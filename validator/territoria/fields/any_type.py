@@ -1,15 +1,31 @@
-"""`any` fields: every cell is valid as it is; only `required` and `enum` apply."""
+"""`any` fields: every cell casts to itself (the text); enum compares texts with
+the raw enum entries (a non-string entry never matches). Key: the text."""
 from __future__ import annotations
 
-import numpy as np
 import pyarrow as pa
 
-from . import FieldResult, FieldSpec, register
-from .constraints import check_common_constraints
+from . import FieldSpec
+from ._core import TypeSpec, make_checker
+
+SUPPORTED = ("required", "enum")
 
 
-@register("any")
-def check_any(field: FieldSpec, cells: pa.Array) -> FieldResult:
-    type_error = np.zeros(len(cells), dtype=bool)
-    ok = ~np.asarray(cells.is_null().to_numpy(zero_copy_only=False))
-    return FieldResult(type_error=type_error, constraints=check_common_constraints(field, cells, cells, ok), keys=cells)
+def any_key(value):
+    if not isinstance(value, str):
+        raise TypeError("any keys are texts")
+    return value
+
+
+def any_spec(field: FieldSpec) -> TypeSpec:
+    return TypeSpec(
+        name="any",
+        supported=SUPPORTED,
+        value_reader=lambda cell: cell,
+        to_key=any_key,
+        key_type=pa.string(),
+        fast_regex="",
+        fast_cast=lambda cells: cells,
+    )
+
+
+check_any = make_checker("any", any_spec)

@@ -1,19 +1,131 @@
-"""`string` fields: any text casts; formats email/uri/uuid/binary restrict it."""
+"""`string` fields (frictionless fields/string.py).
+
+default: every text casts. uuid: canonical 8-4-4-4-12 hex is fast; the rest goes
+through ``uuid.UUID`` like ``validators.uuid`` (so "{...}", "urn:uuid:..." and
+32 bare hex digits are valid). binary: canonical padded base64 is fast; the rest
+through the non-validating ``base64.b64decode`` (junk characters are ignored,
+only padding errors fail). email (``validators.email``), uri (``rfc3986`` with a
+required scheme) and wkt go through the scalar reader once per distinct text.
+Key: the text itself.
+"""
 from __future__ import annotations
+
+import base64
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import FieldResult, FieldSpec, register
-from .constraints import check_common_constraints
+from . import FieldSpec
+from ._core import TypeSpec, make_checker
+
+SUPPORTED = ("required", "minLength", "maxLength", "pattern", "enum")
+
+UUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+BASE64_RE = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 
 
-@register("string")
-def check_string(field: FieldSpec, cells: pa.Array) -> FieldResult:
-    present = pc.is_valid(cells).to_numpy(zero_copy_only=False)
-    type_error = np.zeros(len(cells), dtype=bool)
-    # TODO(fields helper): formats email, uri, uuid, binary (exact as frictionless).
-    keys = cells
-    constraints = check_common_constraints(field, cells, keys, ok=present & ~type_error)
-    return FieldResult(type_error=type_error, constraints=constraints, keys=keys)
+def field_format(field: FieldSpec) -> str:
+    fmt = field.format or "default"
+    if isinstance(fmt, str) and fmt.startswith("fmt:"):
+        fmt = fmt[4:]
+    return fmt
+
+
+def string_reader(fmt: str):
+    if fmt == "uri":
+        import rfc3986
+        import rfc3986.validators
+
+        def reader(cell: Any):
+            if not isinstance(cell, str):
+                return None
+            validator = rfc3986.validators.Validator()
+            validator.require_presence_of("scheme")
+            uri = rfc3986.uri_reference(cell)
+            try:
+                validator.validate(uri)
+            except rfc3986.exceptions.ValidationError:
+                return None
+            return cell
+
+    elif fmt == "email":
+        import validators
+
+        def reader(cell: Any):
+            if not isinstance(cell, str):
+                return None
+            if not validators.email(cell):
+                return None
+            return cell
+
+    elif fmt == "uuid":
+        import validators
+
+        def reader(cell: Any):
+            if not isinstance(cell, str):
+                return None
+            if not validators.uuid(cell):
+                return None
+            return cell
+
+    elif fmt == "binary":
+
+        def reader(cell: Any):
+            if not isinstance(cell, str):
+                return None
+            try:
+                base64.b64decode(cell)
+            except Exception:
+                return None
+            return cell
+
+    elif fmt == "wkt":
+        from frictionless.vendors import wkt  # frictionless' vendored TatSu grammar
+
+        parser = wkt.Parser()
+
+        def reader(cell: Any):
+            if not isinstance(cell, str):
+                return None
+            try:
+                parser.parse(cell)
+            except Exception:
+                return None
+            return cell
+
+    else:
+
+        def reader(cell: Any):
+            if not isinstance(cell, str):
+                return None
+            return cell
+
+    return reader
+
+
+def utf8_lengths(cells: pa.Array) -> np.ndarray:
+    return pc.fill_null(pc.utf8_length(cells), 0).to_numpy(zero_copy_only=False)
+
+
+def identity(cells: pa.Array) -> pa.Array:
+    return cells
+
+
+def string_spec(field: FieldSpec) -> TypeSpec:
+    fmt = field_format(field)
+    fast_regex = {"uuid": UUID_RE, "binary": BASE64_RE, "email": None, "uri": None, "wkt": None}.get(fmt, "")
+    return TypeSpec(
+        name="string",
+        supported=SUPPORTED,
+        value_reader=string_reader(fmt),
+        to_key=lambda value: value,
+        key_type=pa.string(),
+        fast_regex=fast_regex,
+        fast_cast=identity if fast_regex is not None else None,
+        fast_length=utf8_lengths,
+    )
+
+
+check_string = make_checker("string", string_spec)

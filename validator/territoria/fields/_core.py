@@ -1,0 +1,284 @@
+"""The cast-with-residue machinery shared by every field type.
+
+How a column is cast (no per-row Python loop):
+
+1. A strict RE2 regular expression (``pc.match_substring_regex``) recognises
+   the common, unambiguous textual forms of the type. Those cells are cast by
+   a vectorised ``fast_cast`` (pyarrow / numpy); it may return null for a cell
+   it declines (e.g. "2021-02-29"), which sends that cell to the residue.
+2. Every other non-null cell is the *residue*. It is dictionary-encoded and the
+   exact scalar reader (a line-by-line mirror of the frictionless value reader)
+   runs once per DISTINCT residue text. Results are scattered back with
+   ``take``.
+
+The fast regex must only accept texts the scalar reader also accepts, with the
+same value; the differential tests in tests/test_fields.py check that.
+
+A :class:`TypeSpec` describes one field (type + options) to this machinery and
+to the constraint checker (constraints.py).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field as dataclass_field
+from typing import Any, Callable, Optional
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import FieldResult, FieldSpec, register
+
+#: type name -> number of DISTINCT residue texts parsed in Python (for tests/profiling)
+RESIDUE_COUNTER: Counter = Counter()
+
+#: type name -> factory(FieldSpec) -> TypeSpec (used by array items and list items)
+SPEC_FACTORIES: dict = {}
+
+
+def reset_residue_counter() -> None:
+    RESIDUE_COUNTER.clear()
+
+
+@dataclass
+class TypeSpec:
+    """How to cast and compare the values of one field."""
+
+    name: str
+    supported: tuple
+    #: exact mirror of the frictionless value reader (also applied to constraint values)
+    value_reader: Callable[[Any], Any]
+    #: python value (as returned by value_reader) -> key scalar of ``key_type``
+    to_key: Callable[[Any], Any]
+    key_type: pa.DataType
+    fast_regex: Optional[str] = None
+    #: StringArray (null where not fast) -> key array (null: send to the residue)
+    fast_cast: Optional[Callable[[pa.Array], pa.Array]] = None
+    #: keys of fast cells may be approximations (float64 for Decimal): recheck ties exactly
+    inexact_keys: bool = False
+    #: key type used if some key does not fit ``key_type`` (e.g. huge integers)
+    fallback_key_type: Optional[pa.DataType] = None
+    #: vectorised len() of fast cells (for minLength/maxLength), if the type has lengths
+    fast_length: Optional[Callable[[pa.Array], np.ndarray]] = None
+    #: fast cells carry an awareness flag (datetime/time): np.ndarray or None
+    extra: dict = dataclass_field(default_factory=dict)
+
+
+@dataclass
+class Cast:
+    cells: pa.Array
+    present: np.ndarray  # non-null cell
+    fast: np.ndarray  # cast by the vectorised path
+    ok: np.ndarray  # cast succeeded (fast or residue)
+    keys: pa.Array
+    res_indices: pa.Array  # int32, null where not residue
+    res_texts: list  # distinct residue texts
+    res_values: list  # their python values (None: type error)
+    aware: Optional[np.ndarray] = None  # fast datetime/time cells with an offset
+
+
+def to_bool_numpy(array) -> np.ndarray:
+    """A pyarrow boolean array (nulls as False) as a numpy bool array."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if array.null_count:
+        array = pc.fill_null(array, False)
+    return array.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def normalise_cells(cells) -> pa.Array:
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    if not isinstance(cells, pa.Array):
+        cells = pa.array(cells, type=pa.string())
+    if pa.types.is_large_string(cells.type) or pa.types.is_null(cells.type):
+        cells = cells.cast(pa.string())
+    return cells
+
+
+def mask_to_array(mask: np.ndarray) -> pa.Array:
+    return pa.array(mask, type=pa.bool_())
+
+
+def keep_where(cells: pa.Array, mask: np.ndarray) -> pa.Array:
+    """``cells`` with null wherever ``mask`` is False."""
+    return pc.if_else(mask_to_array(mask), cells, pa.scalar(None, cells.type))
+
+
+def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
+    n = len(cells)
+    present = to_bool_numpy(pc.is_valid(cells)) if n else np.zeros(0, dtype=bool)
+    fast = np.zeros(n, dtype=bool)
+    fast_keys = None
+    aware = None
+    if spec.fast_regex is not None and spec.fast_cast is not None and n and present.any():
+        matched = to_bool_numpy(pc.match_substring_regex(cells, spec.fast_regex)) & present
+        if matched.any():
+            candidate = cells if matched.all() else keep_where(cells, matched)
+            result = spec.fast_cast(candidate)
+            if isinstance(result, tuple):
+                fast_keys, aware = result
+            else:
+                fast_keys = result
+            fast = matched & to_bool_numpy(pc.is_valid(fast_keys))
+            if not fast.all() and fast_keys.null_count != n - int(fast.sum()):
+                fast_keys = keep_where(fast_keys, fast)
+    residue = present & ~fast
+    res_texts: list = []
+    res_values: list = []
+    res_indices = pa.nulls(n, type=pa.int32())
+    res_keys = None
+    ok = fast.copy()
+    if residue.any():
+        residue_cells = keep_where(cells, residue)
+        encoded = residue_cells.dictionary_encode()
+        res_indices = encoded.indices
+        res_texts = encoded.dictionary.to_pylist()
+        RESIDUE_COUNTER[spec.name] += len(res_texts)
+        reader = spec.value_reader
+        res_values = [reader(text) for text in res_texts]
+        key_list = []
+        for value in res_values:
+            key = None
+            if value is not None:
+                try:
+                    key = spec.to_key(value)
+                except Exception:
+                    key = None
+            key_list.append(key)
+        valid = np.array([v is not None for v in res_values], dtype=bool)
+        indices_np = res_indices.to_numpy(zero_copy_only=False)
+        where = np.flatnonzero(residue)
+        ok[where] = valid[indices_np[where].astype(np.int64)]
+        key_type = spec.key_type
+        try:
+            dictionary_keys = pa.array(key_list, type=key_type)
+        except (pa.ArrowInvalid, OverflowError, TypeError):
+            key_type = spec.fallback_key_type or pa.string()
+            spec.inexact_keys = True
+            dictionary_keys = pa.array([_fallback(k, key_type) for k in key_list], type=key_type)
+            if fast_keys is not None:
+                fast_keys = fast_keys.cast(key_type, safe=False)
+        res_keys = dictionary_keys.take(res_indices)
+    if fast_keys is None and res_keys is None:
+        keys = pa.nulls(n, type=spec.key_type)
+    elif fast_keys is None:
+        keys = res_keys
+    elif res_keys is None:
+        keys = fast_keys
+    else:
+        if res_keys.type != fast_keys.type:
+            res_keys = res_keys.cast(fast_keys.type, safe=False)
+        keys = pc.coalesce(fast_keys, res_keys)
+    return Cast(cells, present, fast, ok, keys, res_indices, res_texts, res_values, aware)
+
+
+def _fallback(key, key_type):
+    if key is None:
+        return None
+    if pa.types.is_floating(key_type):
+        return float(key)
+    return str(key)
+
+
+def make_checker(type_name: str, factory: Callable[[FieldSpec], TypeSpec]):
+    """Register ``type_name`` with a checker built from a TypeSpec factory."""
+    SPEC_FACTORIES[type_name] = factory
+
+    @register(type_name)
+    def check(field: FieldSpec, cells: pa.Array) -> FieldResult:
+        from .constraints import check_constraints
+
+        cells = normalise_cells(cells)
+        spec = factory(field)
+        cast = cast_column(spec, cells)
+        type_error = cast.present & ~cast.ok
+        constraints = check_constraints(field, spec, cast)
+        return FieldResult(type_error=type_error, constraints=constraints, keys=cast.keys)
+
+    check.__name__ = f"check_{type_name}"
+    return check
+
+
+# ---------------------------------------------------------------- numpy calendar helpers
+
+
+def int_column(strings: pa.Array) -> np.ndarray:
+    """Digits-only strings (null allowed, becomes 0) as int64 numpy."""
+    return pc.fill_null(pc.cast(strings, pa.int64()), 0).to_numpy(zero_copy_only=False)
+
+
+def slice_int(cells: pa.Array, start: int, stop: int) -> np.ndarray:
+    """int(cell[start:stop]) for rows whose bytes there are ASCII digits (else garbage/0).
+
+    Reads the string buffers directly with numpy: callers only use rows already
+    validated by a fixed-layout regex."""
+    n = len(cells)
+    if not pa.types.is_string(cells.type) or start < 0 or stop <= start:
+        return int_column(pc.utf8_slice_codeunits(cells, start, stop))
+    buffers = cells.buffers()
+    result = np.zeros(n, dtype=np.int64)
+    if n == 0 or buffers[2] is None or buffers[2].size == 0:
+        return result
+    offsets = np.frombuffer(buffers[1], dtype=np.int32)[cells.offset : cells.offset + n + 1].astype(np.int64)
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    begin = offsets[:-1]
+    long_enough = (offsets[1:] - begin) >= stop
+    last = len(data) - 1
+    for k in range(start, stop):
+        digit = data[np.minimum(begin + k, last)].astype(np.int64) - 48
+        result = result * 10 + digit
+    result[~long_enough] = 0
+    return result
+
+
+def days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian dates (vectorised)."""
+    y = y - (m <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    mp = (m + 9) % 12
+    doy = (153 * mp + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
+def valid_ymd(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Python ``date(y, m, d)`` would succeed."""
+    good_month = (m >= 1) & (m <= 12)
+    mm = np.where(good_month, m, 1)
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    limit = _MONTH_DAYS[mm] + ((mm == 2) & leap)
+    return (y >= 1) & (y <= 9999) & good_month & (d >= 1) & (d <= limit)
+
+
+def extract_groups(cells: pa.Array, regex: str) -> dict:
+    """Named groups of ``regex`` as string arrays (null where no match)."""
+    struct = pc.extract_regex(cells, regex)
+    return {struct.type.field(i).name: pc.struct_field(struct, [i]) for i in range(struct.type.num_fields)}
+
+
+def fraction_micros(frac: pa.Array) -> np.ndarray:
+    """Fraction digits (1-6, null or "" allowed) as microseconds."""
+    frac = pc.fill_null(frac, "")
+    padded = pc.utf8_rpad(frac, 6, "0")
+    return int_column(pc.utf8_slice_codeunits(padded, 0, 6))
+
+
+def offset_seconds(tz: pa.Array) -> tuple:
+    """(offset seconds, aware, valid) from "", "Z", "+HH:MM" strings (null = "")."""
+    tz = pc.fill_null(tz, "")
+    aware = to_bool_numpy(pc.not_equal(pc.utf8_length(tz), 0))
+    is_signed = to_bool_numpy(pc.greater(pc.utf8_length(tz), 1))
+    sign = np.where(to_bool_numpy(pc.starts_with(tz, "-")), -1, 1)
+    hh = np.where(is_signed, slice_int(keep_where(tz, is_signed), 1, 3), 0)
+    mm = np.where(is_signed, slice_int(keep_where(tz, is_signed), 4, 6), 0)
+    valid = (hh <= 23) & (mm <= 59)
+    return sign * (hh * 3600 + mm * 60), aware, valid
+
+
+def null_where(values: np.ndarray, valid: np.ndarray, type_: pa.DataType) -> pa.Array:
+    return pa.array(values, type=type_, mask=~valid)

@@ -1,0 +1,74 @@
+"""`integer` fields (frictionless fields/integer.py).
+
+The cell is ``.strip()``-ed, with bareNumber=false leading non-digit/non-minus
+and trailing non-digit characters are removed, then ``int(cell)``: so " 12 ",
+"+5", "1_000", "-0" and Unicode digits are integers while "1.0", "1e3" are
+type errors. groupChar/decimalChar do not apply to integers.
+
+Fast path: ``-?[0-9]{1,18}`` cast by pyarrow to int64. Keys are int64 (float64
+if some residue value does not fit in int64).
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import FieldSpec
+from ._core import TypeSpec, make_checker
+
+SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
+FAST_RE = r"^-?[0-9]{1,18}$"
+NON_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
+
+
+def integer_reader(field: FieldSpec):
+    pattern = None if field.descriptor.get("bareNumber", True) else NON_BARE
+
+    def reader(cell: Any):
+        if isinstance(cell, str):
+            cell = cell.strip()
+            if pattern:
+                cell = pattern.sub("", cell)
+            try:
+                return int(cell)
+            except Exception:
+                return None
+        elif cell is True or cell is False:
+            return None
+        elif isinstance(cell, int):
+            return cell
+        elif isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        elif isinstance(cell, Decimal) and cell % 1 == 0:
+            return int(cell)
+        return None
+
+    return reader
+
+
+def integer_key(value: Any):
+    return int(value)
+
+
+def fast_cast(cells):
+    return pc.cast(cells, pa.int64())
+
+
+def integer_spec(field: FieldSpec) -> TypeSpec:
+    return TypeSpec(
+        name="integer",
+        supported=SUPPORTED,
+        value_reader=integer_reader(field),
+        to_key=integer_key,
+        key_type=pa.int64(),
+        fallback_key_type=pa.float64(),
+        fast_regex=FAST_RE,
+        fast_cast=fast_cast,
+    )
+
+
+check_integer = make_checker("integer", integer_spec)
