@@ -257,11 +257,68 @@ def _is_nan(value) -> bool:
 # ---------------------------------------------------------------------------- pattern
 
 _UNSAFE_FOR_RE2 = re.compile(r"\\[dDwWsSbBZAuUN0-9gpP]|\(\?(?!:|P<)|\[\[|\{,")
+_UNSAFE_FOR_RE2_ON_ASCII = re.compile(r"\\[dDwWsSZAuUN0-9gpP]|\(\?(?!:|P<)|\[\[|\{,")
 
 
-def re2_pattern(pattern: str):
-    """An RE2 regex with the boolean semantics of ``re.match("^{p}$")``, or None."""
-    if _UNSAFE_FOR_RE2.search(pattern):
+_ASCII_CLASSES = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f "}
+
+
+def ascii_translation(pattern: str):
+    """The pattern with \\d, \\w, \\s (and negations) spelt as ASCII classes, or None.
+
+    Why: on ASCII-only text, Python's Unicode-aware shorthand classes are exactly
+    these sets (Python's \\s also counts \\x1c-\\x1f), so the pattern can run in
+    RE2, vectorised, with the same verdicts. \\b is also the same on ASCII text.
+    """
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            lower = nxt.lower()
+            if lower in _ASCII_CLASSES:
+                body = _ASCII_CLASSES[lower]
+                if in_class:
+                    if nxt.isupper():
+                        return None  # a negated shorthand inside a class: keep Python
+                    out.append(body)
+                else:
+                    out.append(f"[^{body}]" if nxt.isupper() else f"[{body}]")
+            else:
+                out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+            out.append(ch)
+            i += 1
+            if i < len(pattern) and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < len(pattern) and pattern[i] == "]":
+                out.append("\\]")
+                i += 1
+            continue
+        if ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def re2_pattern(pattern: str, ascii_text: bool = False):
+    """An RE2 regex with the boolean semantics of ``re.match("^{p}$")``, or None.
+
+    ``ascii_text``: every cell it will run on is ASCII, so shorthand classes may
+    be translated (see :func:`ascii_translation`).
+    """
+    unsafe = _UNSAFE_FOR_RE2
+    if ascii_text:
+        translated = ascii_translation(pattern)
+        if translated is not None:
+            pattern = translated
+            unsafe = _UNSAFE_FOR_RE2_ON_ASCII  # \\b and \\B agree on ASCII text
+    if unsafe.search(pattern):
         return None
     if any(ord(ch) > 127 for ch in pattern):
         return None  # case folding / class ranges: keep Python semantics
@@ -279,7 +336,8 @@ def _fast_pattern(raw, prepared, spec: TypeSpec, cast: Cast) -> np.ndarray:
     fast = cast.fast
     if prepared is None:
         return np.ones(n, dtype=bool)
-    regex = re2_pattern(raw)
+    ascii_text = pc.all(pc.string_is_ascii(keep_where(cast.cells, fast))).as_py() is not False
+    regex = re2_pattern(raw, ascii_text=ascii_text)
     check = lambda cell: cell is None or bool(prepared.match(cell))  # noqa: E731
     if regex is None:
         return _python_over(check, spec, cast, fast)
