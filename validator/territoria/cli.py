@@ -38,11 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = commands.add_parser("validate", help="validate data files against a schema / valider des fichiers")
-    check.add_argument("paths", nargs="+", metavar="PATH",
+    check.add_argument("paths", nargs="*", metavar="PATH",
                        help="CSV, TSV, XLSX, ODS, JSON or Parquet file, URL, or datapackage.json")
     check.add_argument("--schema", "-s", help="schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]")
-    check.add_argument("--format", "-f", dest="output", default="text", choices=["text", "json"],
-                       help="report format (default: text)")
+    check.add_argument("--format", "-f", dest="output", default="text",
+                       choices=["text", "json", "github", "markdown", "html"],
+                       help="report format (default: text); github: workflow-command annotations")
+    check.add_argument("--output", "-o", dest="output_file", metavar="FILE",
+                       help="write the report to FILE instead of the standard output")
+    check.add_argument("--url", action="append", default=[], metavar="URL",
+                       help="a published file to validate (repeatable)")
+    check.add_argument("--dataset", action="append", default=[], metavar="REF",
+                       help="a portal dataset: datagouv:ID, ckan:BASE#ID or ods:BASE#ID (repeatable)")
     check.add_argument("--lang", choices=["fr", "en"], default=None, help="message language (default: from the locale)")
     check.add_argument("--limit-errors", type=int, default=1000,
                        help="errors listed in detail per file (counts stay exact; default 1000)")
@@ -68,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     lock = commands.add_parser("lock", help="record hashes of new released versions in schemas/versions.lock")
     lock.add_argument("--check", action="store_true", help="only verify the lock, write nothing")
     lock.add_argument("--catalogue", default=None, metavar="DIR", help="catalogue folder (default: the installed one)")
+    from . import cli_docs
+
+    cli_docs.add_parser(commands)
     return parser
 
 
@@ -90,6 +100,10 @@ def main(argv=None) -> int:
             if args.schemas_command == "show":
                 return cli_schemas.show(args.reference, lang)
             return cli_schemas.list_entries(lang)
+        if args.command == "docs":
+            from . import cli_docs
+
+            return cli_docs.main(args)
         if args.command == "lint":
             from . import lint
 
@@ -114,31 +128,50 @@ def main(argv=None) -> int:
 
 
 def _validate(args) -> int:
-    from .api import validate
     from .progress import ProgressBar
 
     lang = args.lang or default_lang()
     sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
+    from .action_main import cli_targets
+    from .portals import validate_target
+
+    targets, skipped = cli_targets(args.paths, args.url, args.dataset, args.schema)
+    for item in skipped:
+        print(f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, not checked",
+              file=sys.stderr)
+    if not targets:
+        print("territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
+        return 2
     reports = []
-    for path in args.paths:
-        bar = ProgressBar(path, enabled=not args.no_progress and sys.stderr.isatty())
+    for target in targets:
+        bar = ProgressBar(target.source, enabled=not args.no_progress and sys.stderr.isatty())
         with bar:
-            report = validate(path, args.schema, limit_errors=max(args.limit_errors, 0),
-                              delimiter=args.delimiter, encoding=args.encoding, sheet=sheet,
-                              progress=bar.advance)
-        reports.append((path, report))
+            report = validate_target(target, limit_errors=max(args.limit_errors, 0),
+                                     delimiter=args.delimiter, encoding=args.encoding, sheet=sheet,
+                                     progress=bar.advance)
+        reports.append((target.source, report))
     from .report import Report
 
     combined = Report(tasks=[t for _, r in reports for t in r.tasks],
                       errors=[e for _, r in reports for e in r.errors],
                       seconds=sum(r.seconds for _, r in reports))
-    if args.output == "json":
-        json.dump(combined.to_dict(), sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        from .render_text import render
+    stream = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
+    try:
+        if args.output == "json":
+            json.dump(combined.to_dict(), stream, ensure_ascii=False, indent=2, default=str)
+            stream.write("\n")
+        elif args.output in ("github", "markdown", "html"):
+            from importlib import import_module
 
-        sys.stdout.write(render(combined, lang))
+            renderer = import_module(f".render_{args.output}", __package__)
+            stream.write(renderer.render(combined, lang, **({} if args.output == "github" else {"skipped": skipped})))
+        else:
+            from .render_text import render
+
+            stream.write(render(combined, lang))
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
     if any(r.could_not_run for _, r in reports):
         return 2
     return 0 if all(r.valid for _, r in reports) else 1
