@@ -201,7 +201,7 @@ class _BatchChecker:
                 is_missing = pc.fill_null(is_missing, False)
                 if pc.any(is_missing).as_py():
                     cells = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
-            result = check_field(spec, cells)
+            result = check_cells(spec, cells, batch, index)
             keys.append(result.keys)
             present = pc.is_valid(cells).to_numpy(zero_copy_only=False)
             blank &= ~present
@@ -427,6 +427,24 @@ def _value(column: pa.Array, row: int):
     return value
 
 
+def check_cells(spec, cells: pa.Array, batch: Batch, index: int):
+    """``check_field``, plus the spreadsheet rule: cells that were numbers, dates or
+    booleans in the source are read as frictionless reads those native values
+    (and are type errors where it rejects that Python type for the field)."""
+    kinds = getattr(batch, "kinds", None)
+    forced = None
+    if kinds is not None and index < len(kinds) and kinds[index] is not None:
+        from .readers.spreadsheet import native_cells
+
+        cells, forced = native_cells(spec, cells, kinds[index])
+    result = check_field(spec, cells)
+    if forced is not None:
+        result.type_error = result.type_error | forced
+        result.constraints = {k: (m & ~forced if m is not None else None) for k, m in result.constraints.items()}
+        result.keys = pc.if_else(pa.array(forced), pa.scalar(None, result.keys.type), result.keys)
+    return result
+
+
 def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_seen: SeenKeys) -> None:
     """Remember the typed keys of a referenced table (rows whose key is all null are skipped)."""
     index = {f.name: i for i, f in enumerate(schema.fields)}
@@ -448,7 +466,7 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
                 if missing:
                     is_missing = pc.fill_null(pc.is_in(raw, value_set=pa.array(missing, pa.string())), False)
                     raw = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
-                columns.append(check_field(spec, raw).keys)
+                columns.append(check_cells(spec, raw, batch, i).keys)
             empty = np.ones(n, dtype=bool)
             for column in columns:
                 empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
