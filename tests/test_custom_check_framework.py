@@ -7,7 +7,7 @@ import pytest
 
 import territoria
 from territoria import checks
-from territoria.errors import _declare
+from territoria.errors import ERROR_TYPES, _declare
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +36,9 @@ def demo_check():
                     yield checks.CheckFinding("test-demo-no-x", row_numbers=np.array([1]), cells=[str(self.count)],
                                               note="total", severity="warning")
     yield
+    # the demo must not leak into the registries that documentation is generated from
+    checks.CHECKS.pop("test-demo-no-x", None)
+    ERROR_TYPES.pop("test-demo-no-x", None)
 
 
 def schema(params):
