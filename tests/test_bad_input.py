@@ -59,7 +59,7 @@ def _write(path, data: bytes):
     ('{"fields": [{"name": "a", "type": "nope"}], "primaryKey": ["zz"]}', "'nope' is not one of"),
     ('{"fields": [{"name": "a", "type": "nope"}], "primaryKey": ["zz"]}', "primaryKey: field 'zz' does not exist"),
     ('{"fields": [{"name": "a", "constraints": {"pattern": "(["}}]}', "invalid regular expression"),
-    ('{"fields": []}', "should be non-empty"),
+    ('{"fields": [{"name": "a", "type": "integer", "example": "x"}]}', 'example value "x" for field "a" is not valid'),
 ])
 def test_schemas_breaking_the_spec_are_listed(tmp_path, capsys, write_csv, schema_text, expected):
     data = write_csv("a\n1\n")

@@ -39,7 +39,7 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
         try:
             resolved = resolve_schema(schema) if schema is not None else None
         except SchemaProblem as problem:
-            report.tasks = [_failed_task(name or _place(source), "schema-error", _schema_note(problem))]
+            report.tasks = [_schema_task(name or _place(source), problem)]
             report.seconds = time.perf_counter() - started
             return report
         except SourceProblem as problem:
@@ -59,6 +59,27 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
 
 def _schema_note(problem: SchemaProblem) -> str:
     return f"{problem.where}: " + "; ".join(problem.notes)
+
+
+def _schema_errors(problem: SchemaProblem) -> list:
+    """One error per problem, typed as frictionless types it (schema-error, field-error)."""
+    return [enrich({"type": code, "note": f"{problem.where}: {note}"})
+            for code, note in zip(problem.codes, problem.notes)]
+
+
+def _schema_task(place: str, problem: SchemaProblem) -> Task:
+    task = Task(name=_task_name(place), place=place, could_not_run=True)
+    _fail_with_schema(task, problem)
+    return task
+
+
+def _fail_with_schema(task: Task, problem: SchemaProblem) -> None:
+    from collections import Counter
+
+    task.errors = _schema_errors(problem)
+    task.error_count = len(task.errors)
+    task.counts_by_type = dict(Counter(e["type"] for e in task.errors))
+    task.could_not_run = True
 
 
 def _place(source: Any) -> str:
@@ -127,6 +148,13 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
         task.schema = schema.descriptor.get("name", "") if isinstance(schema.descriptor, dict) else ""
         if schema.foreign_keys and lookup is None:
             lookup = _self_lookup(table, schema, resource_name)
+            # Deliberate divergence: frictionless refuses to validate a lone table whose
+            # schema references another table; we check everything else and say so.
+            for fk in schema.foreign_keys:
+                target = fk["reference"]["resource"]
+                if target not in ("", resource_name):
+                    shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
+                    task.warnings.append(_warning("foreign-key-warning", shown))
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
                                         resource_name=resource_name, on_batch=progress)
         _fill(task, outcome, schema)
@@ -135,8 +163,7 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
         task.errors = [enrich({"type": problem.code, "note": problem.note})]
         task.error_count, task.counts_by_type, task.could_not_run = 1, {problem.code: 1}, True
     except SchemaProblem as problem:
-        task.errors = [enrich({"type": "schema-error", "note": _schema_note(problem)})]
-        task.error_count, task.counts_by_type, task.could_not_run = 1, {"schema-error": 1}, True
+        _fail_with_schema(task, problem)
     except MemoryError:
         task.errors = [enrich({"type": "source-error", "note": "out of memory while reading the source"})]
         task.error_count, task.counts_by_type, task.could_not_run = 1, {"source-error": 1}, True
@@ -224,7 +251,7 @@ def _validate_package(source: Any, *, limit_errors: int, progress=None, profile:
     try:
         descriptor = read_json(place, "data package")
     except SchemaProblem as problem:
-        return [_failed_task(place, "schema-error", _schema_note(problem))]
+        return [_schema_task(place, problem)]
     except SourceProblem as problem:
         return [_failed_task(place, problem.code, problem.note)]
     base = place.rsplit("/", 1)[0] if is_url(place) else os.path.dirname(place)
@@ -239,7 +266,7 @@ def _validate_package(source: Any, *, limit_errors: int, progress=None, profile:
         try:
             schema = _resource_schema(resource, base, profile, name)
         except SchemaProblem as problem:
-            tasks.append(_failed_task(name, "schema-error", _schema_note(problem)))
+            tasks.append(_schema_task(name, problem))
             continue
         except SourceProblem as problem:
             tasks.append(_failed_task(name, problem.code, problem.note))

@@ -69,6 +69,13 @@ _declare(
     "Corrigez le descripteur de schéma pour qu'il respecte la spécification Table Schema.",
 )
 _declare(
+    "field-error", "error", "schema", "Field error", "Erreur de champ",
+    "A field of the schema is not valid: {note}",
+    "Un champ du schéma n'est pas valide : {note}",
+    "Fix the field's descriptor (type, format, constraints, example) in the schema.",
+    "Corrigez la description du champ (type, format, contraintes, exemple) dans le schéma.",
+)
+_declare(
     "blank-label", "error", "header", "Blank label", "En-tête vide",
     "Column {fieldNumber} has no label; the schema expects \"{fieldName}\".",
     "La colonne {fieldNumber} n'a pas d'en-tête ; le schéma attend « {fieldName} ».",
@@ -166,6 +173,13 @@ _declare(
     "Le fichier a été lu avec {note}.",
     "This is tolerated; the recommended form is UTF-8 with a comma delimiter.",
     "C'est toléré ; la forme recommandée est l'UTF-8 avec la virgule comme séparateur.",
+)
+_declare(
+    "foreign-key-warning", "warning", "table", "Foreign key not checked", "Référence non vérifiée",
+    "The foreign key {note} points to another table, which was not given: it was not checked.",
+    "La clé étrangère {note} renvoie à une autre table, qui n'a pas été fournie : elle n'a pas été vérifiée.",
+    "Validate the whole data package (its datapackage.json) to check references between tables.",
+    "Validez le jeu de données complet (son datapackage.json) pour vérifier les références entre tables.",
 )
 _declare(
     "error-limit-warning", "warning", "table", "Error details capped", "Détail des erreurs limité",

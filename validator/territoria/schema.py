@@ -17,11 +17,16 @@ from .fields import FieldSpec
 
 
 class SchemaProblem(Exception):
-    """The schema (or package) descriptor cannot be used; ``notes`` lists why."""
+    """The schema (or package) descriptor cannot be used; ``notes`` lists why.
 
-    def __init__(self, where: str, notes: list):
+    ``codes`` gives, for each note, the frictionless error type it matches:
+    ``field-error`` for a problem of one field, ``schema-error`` otherwise.
+    """
+
+    def __init__(self, where: str, notes: list, codes: Optional[list] = None):
         self.where = where
         self.notes = notes
+        self.codes = codes or ["schema-error"] * len(notes)
         super().__init__(f"{where}: " + "; ".join(notes))
 
 
@@ -70,10 +75,21 @@ _metaschema_validator = None
 
 
 def metaschema_problems(descriptor: Any) -> list:
-    """Every way the descriptor breaks the Table Schema specification."""
+    """Every way the descriptor breaks the Table Schema specification (notes only)."""
+    return [note for _, note in schema_problems(descriptor)]
+
+
+def schema_problems(descriptor: Any) -> list:
+    """Every way the descriptor breaks the specification, as (error type, note) pairs.
+
+    Beyond the metaschema, the rules frictionless v5 enforces on a field (a
+    constraint its type does not support, an example its type cannot read,
+    ``required`` outside ``constraints``, exclusive bounds without a v2
+    ``$schema``) are field errors, so both tools refuse the same schemas.
+    """
     global _metaschema_validator
     if not isinstance(descriptor, dict):
-        return ["a Table Schema must be a JSON object"]
+        return [("schema-error", "a Table Schema must be a JSON object")]
     if _metaschema_validator is None:
         import jsonschema
 
@@ -81,14 +97,18 @@ def metaschema_problems(descriptor: Any) -> list:
         with open(path, encoding="utf-8") as handle:
             _metaschema_validator = jsonschema.Draft7Validator(json.load(handle))
     problems = []
-    for error in sorted(_metaschema_validator.iter_errors(descriptor), key=lambda e: list(e.absolute_path)):
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        problems.append(f"{where}: {error.message}")
+    for error in sorted(_metaschema_validator.iter_errors(descriptor), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = list(error.absolute_path)
+        where = "/".join(str(p) for p in path) or "(root)"
+        code = "field-error" if len(path) >= 2 and path[0] == "fields" else "schema-error"
+        problems.append((code, f"{where}: {error.message}"))
     fields = descriptor.get("fields") if isinstance(descriptor.get("fields"), list) else []
     names = [f.get("name") for f in fields if isinstance(f, dict)]
+    if len(set(names)) != len(names):
+        problems.append(("schema-error", "fields: the names of the fields are not unique"))
     for key in _as_list(descriptor.get("primaryKey")):
         if key not in names:
-            problems.append(f"primaryKey: field {key!r} does not exist")
+            problems.append(("schema-error", f"primaryKey: field {key!r} does not exist"))
     foreign_keys = descriptor.get("foreignKeys")
     for number, fk in enumerate(foreign_keys if isinstance(foreign_keys, list) else []):
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
@@ -96,9 +116,9 @@ def metaschema_problems(descriptor: Any) -> list:
         source = _as_list(fk.get("fields"))
         for key in source:
             if key not in names:
-                problems.append(f"foreignKeys/{number}/fields: field {key!r} does not exist")
+                problems.append(("schema-error", f"foreignKeys/{number}/fields: field {key!r} does not exist"))
         if len(source) != len(_as_list(fk["reference"].get("fields"))):
-            problems.append(f"foreignKeys/{number}: fields and reference fields differ in number")
+            problems.append(("schema-error", f"foreignKeys/{number}: fields and reference fields differ in number"))
     for number, field_descriptor in enumerate(fields):
         constraints = field_descriptor.get("constraints") if isinstance(field_descriptor, dict) else None
         pattern = constraints.get("pattern") if isinstance(constraints, dict) else None
@@ -106,8 +126,74 @@ def metaschema_problems(descriptor: Any) -> list:
             try:
                 re.compile(pattern)
             except re.error as error:
-                problems.append(f"fields/{number}/constraints/pattern: invalid regular expression: {error}")
+                problems.append(("field-error", f"fields/{number}/constraints/pattern: invalid regular expression: {error}"))
+    version_2 = any(marker in str(descriptor.get("$schema", "")) for marker in ("2.0", "/v2"))
+    for number, field_descriptor in enumerate(fields):
+        if isinstance(field_descriptor, dict):
+            problems.extend(("field-error", f"fields/{number}: {note}")
+                            for note in _field_rule_problems(field_descriptor, version_2))
     return problems
+
+
+_SUPPORTED_CONSTRAINTS = {
+    "string": {"required", "minLength", "maxLength", "pattern", "enum"},
+    "number": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "integer": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "date": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "time": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "datetime": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "year": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "yearmonth": {"required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"},
+    "boolean": {"required", "enum"},
+    "object": {"required", "minLength", "maxLength", "enum"},
+    "array": {"required", "minLength", "maxLength", "enum"},
+    "list": {"required", "minLength", "maxLength", "enum"},
+    "duration": {"required", "enum"},
+    "geopoint": {"required", "enum"},
+    "geojson": {"required", "enum"},
+    "any": {"required", "enum"},
+}
+
+
+def _field_rule_problems(descriptor: dict, version_2: bool) -> list:
+    """frictionless's field rules beyond the metaschema (see ``Field.metadata_validate``)."""
+    problems = []
+    field_type = descriptor.get("type", "string") or "string"
+    constraints = descriptor.get("constraints") if isinstance(descriptor.get("constraints"), dict) else {}
+    supported = _SUPPORTED_CONSTRAINTS.get(field_type)
+    if supported is None:
+        return problems  # an unknown type is already a metaschema error
+    for name in constraints:
+        if name not in supported | {"unique"}:
+            problems.append(f'constraint "{name}" is not supported by type "{field_type}"')
+    if not version_2:
+        for name in ("exclusiveMinimum", "exclusiveMaximum"):
+            if name in constraints:
+                problems.append(f'constraint "{name}" requires Table Schema v2 (declare "$schema")')
+    example = descriptor.get("example")
+    if example and not _example_reads(descriptor, field_type, example):
+        problems.append(f'example value "{example}" for field "{descriptor.get("name")}" is not valid')
+    if "required" in descriptor:
+        problems.append('"required" should be set as "constraints.required"')
+    return problems
+
+
+def _example_reads(descriptor: dict, field_type: str, example: Any) -> bool:
+    """Whether the field's type (and format, true/false values) can read the example."""
+    import pyarrow as pa
+
+    from .fields import FieldSpec, check_field
+
+    kept = {"name": descriptor.get("name", ""), "type": field_type, "format": descriptor.get("format", "default")}
+    if field_type == "boolean":
+        for key in ("trueValues", "falseValues"):
+            if key in descriptor:
+                kept[key] = descriptor[key]
+    text = example if isinstance(example, str) else json.dumps(example)
+    try:
+        return not bool(check_field(FieldSpec.from_descriptor(kept), pa.array([text], pa.string())).type_error[0])
+    except Exception:
+        return False
 
 
 def load_table_schema(source: Any, base: Optional[str] = None) -> TableSchema:
@@ -125,9 +211,9 @@ def load_table_schema(source: Any, base: Optional[str] = None) -> TableSchema:
         descriptor = source
     else:
         raise SchemaProblem(where, [f"unsupported schema source {type(source).__name__}"])
-    problems = metaschema_problems(descriptor)
+    problems = schema_problems(descriptor)
     if problems:
-        raise SchemaProblem(where, problems)
+        raise SchemaProblem(where, [note for _, note in problems], [code for code, _ in problems])
     return table_schema_from_descriptor(descriptor)
 
 

@@ -10,6 +10,7 @@ and may keep state across batches (cross-row checks) and report at the end.
 """
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -66,6 +67,11 @@ class CustomCheck:
     def __init__(self, params: dict, fields: list):
         self.params = params or {}
         self.fields = {f.name: f for f in fields}
+        # fields the schema declares but the file lacks (their absence is already a
+        # missing-label error): a check naming one is not a schema error; the check
+        # sees the column as empty (BatchView has no entry for it)
+        self.schema_field_names = _SCHEMA_FIELDS.get() or set(self.fields)
+        self.absent: set = set()
 
     def require_field(self, key: str) -> str:
         """A parameter that must name a field of the schema."""
@@ -73,6 +79,9 @@ class CustomCheck:
         if not isinstance(value, str) or not value:
             raise CheckParamsError(f"parameter {key!r} must be a field name")
         if value not in self.fields:
+            if value in self.schema_field_names:
+                self.absent.add(value)
+                return value
             raise CheckParamsError(f"parameter {key!r}: field {value!r} is not in the schema")
         return value
 
@@ -89,6 +98,8 @@ def register(cls):
 
 
 _loaded = False
+#: names of every field the schema declares, while build_checks instantiates checks
+_SCHEMA_FIELDS: contextvars.ContextVar = contextvars.ContextVar("territoria_schema_fields", default=None)
 
 
 def _load_check_modules() -> None:
@@ -121,10 +132,14 @@ def build_checks(descriptor: dict, fields: list) -> list:
             known = ", ".join(sorted(CHECKS)) or "none"
             problems.append(f"custom_checks/{number}: unknown check {item['name']!r} (known: {known})")
             continue
+        names = {f.get("name") for f in descriptor.get("fields") or [] if isinstance(f, dict)}
+        token = _SCHEMA_FIELDS.set(names | {f.name for f in fields})
         try:
             checks.append(cls(item.get("params") or {}, fields))
         except CheckParamsError as error:
             problems.append(f"custom_checks/{number} ({item['name']}): {error}")
+        finally:
+            _SCHEMA_FIELDS.reset(token)
     if problems:
         raise CheckParamsError("; ".join(problems))
     return checks

@@ -47,7 +47,7 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         delimiter = "\t"
     dialect = detect_dialect(text, encoding, delimiter)
     header_record = _first_record(text, dialect)
-    labels = list(header_record)
+    labels = [cell.strip() for cell in header_record]  # frictionless strips labels
 
     notes = []
     if encoding not in ("utf-8", "utf-8-sig"):

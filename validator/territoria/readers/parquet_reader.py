@@ -42,7 +42,7 @@ def open_parquet_table(path: str) -> Table:
         schema = parquet.schema_arrow
     except Exception as error:
         raise SourceProblem("format-error", f"invalid Parquet file: {_one_line(error)}")
-    labels = [str(name) for name in schema.names]
+    labels = [str(name).strip() for name in schema.names]  # as frictionless strips labels
 
     def batches(exact: bool = False) -> Iterator[Batch]:
         try:

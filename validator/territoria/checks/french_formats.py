@@ -1,0 +1,408 @@
+"""French formats with Validata's names: SIREN, SIRET, COG codes, postcodes, FANTOIR, GPS points.
+
+Why frformat: it is the library Validata itself uses, and it ships the official
+geographic code (COG) vintages, so a commune code is checked against the list
+of a given year (``version``: "2023", "2024" or "latest", the default) instead
+of a hand-written table. Each validator runs once per *distinct* value.
+
+Names: Validata renamed ``french-siret-value``/``french-siren-value``/
+``nomenclature-actes-value`` to ``siret``/``siren``/``nomenclature-acte``; both
+spellings are accepted and report the same error type (Validata's historical
+code), so schemas of either generation validate unchanged. Likewise
+``french_gps_coordinates`` (underscore, found in published schemas) is an alias
+of ``french-gps-coordinates``.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import CheckParamsError, register
+from ._common import Check, declare, distinct_valid, finding, np_bool, numbers, text, typed
+
+
+class FormatCheck(Check):
+    """One column whose filled cells must satisfy a format validator."""
+
+    allowed = ("column",)
+    code = ""
+
+    def __init__(self, params, fields):
+        super().__init__(params, fields)
+        self.column = self.field_param("column")
+        self.is_valid = self.make_validator()
+
+    def make_validator(self):
+        raise NotImplementedError
+
+    def check_batch(self, view):
+        if self.column in self.absent:
+            return []
+        fails = distinct_valid(text(view, self.column), self.is_valid, self.verdicts) & ~view.blank
+        return finding(self.code or self.name, fails, self.column, note=self.note())
+
+    def note(self) -> str:
+        return ""
+
+
+def _declare_format(code, what_en, what_fr, hint_en, hint_fr, example):
+    declare(
+        code, f"Invalid {what_en}", f"{what_fr[0].upper()}{what_fr[1:]} invalide",
+        f"Row {{rowNumber}}: \"{{cell}}\" in {{fieldName}} is not a valid {what_en}{{note}}.",
+        f"Ligne {{rowNumber}} : « {{cell}} » dans {{fieldName}} n'est pas un {what_fr} valide{{note}}.",
+        hint_en, hint_fr, example=example)
+
+
+# -- SIREN / SIRET -----------------------------------------------------------
+_declare_format(
+    "french-siren-value", "SIREN number", "numéro SIREN",
+    "A SIREN has 9 digits and a valid check digit (Luhn); look it up on annuaire-entreprises.data.gouv.fr.",
+    "Un SIREN compte 9 chiffres et une clé de contrôle valide (Luhn) ; cherchez-le sur annuaire-entreprises.data.gouv.fr.",
+    '{"name": "siren", "params": {"column": "siren"}}')
+_declare_format(
+    "french-siret-value", "SIRET number", "numéro SIRET",
+    "A SIRET has 14 digits (SIREN + establishment number) and a valid check digit; look it up on annuaire-entreprises.data.gouv.fr.",
+    "Un SIRET compte 14 chiffres (SIREN + numéro d'établissement) et une clé de contrôle valide ; cherchez-le sur annuaire-entreprises.data.gouv.fr.",
+    '{"name": "siret", "params": {"column": "num_siret"}}')
+
+
+@register
+class Siren(FormatCheck):
+    """A valid SIREN (9 digits, Luhn key; python-stdnum via frformat)."""
+
+    name = "siren"
+    code = "french-siren-value"
+
+    def make_validator(self):
+        import frformat
+
+        return frformat.Siren().is_valid
+
+
+@register
+class FrenchSirenValue(Siren):
+    """Validata's former name of ``siren``."""
+
+    name = "french-siren-value"
+
+
+@register
+class Siret(FormatCheck):
+    """A valid SIRET (14 digits, Luhn key, La Poste exception; python-stdnum via frformat)."""
+
+    name = "siret"
+    code = "french-siret-value"
+
+    def make_validator(self):
+        import frformat
+
+        return frformat.Siret().is_valid
+
+
+@register
+class FrenchSiretValue(Siret):
+    """Validata's former name of ``siret``."""
+
+    name = "french-siret-value"
+
+
+# -- COG codes (versioned) -----------------------------------------------------
+class CogCheck(FormatCheck):
+    """A code of the official geographic code (COG) of a given vintage."""
+
+    allowed = ("column", "version")
+    format_name = ""
+
+    def make_validator(self):
+        import frformat
+
+        cls = getattr(frformat, self.format_name)
+        versions = [v.get_id() for v in cls._versioned_valid_values.ls()]
+        self.version = str(self.params.get("version", "latest"))
+        if self.version != "latest" and self.version not in versions:
+            raise CheckParamsError(
+                f"parameter 'version': no COG {self.version!r} for this code (available: {', '.join(versions)}, latest)")
+        if self.version == "latest":
+            self.version = max(versions)
+        return cls(self.version).is_valid
+
+    def note(self) -> str:
+        return f" (COG {self.version})"
+
+
+_COG_CODES = [
+    ("code-commune-insee", "CodeCommuneInsee", "INSEE commune code", "code commune INSEE",
+     "Write the 5-character INSEE code of the commune (not its postcode), like 75056 or 2A004; check it on the COG of that year.",
+     "Écrivez le code INSEE de la commune sur 5 caractères (pas son code postal), comme 75056 ou 2A004 ; vérifiez-le dans le COG de l'année."),
+    ("code-departement", "CodeDepartement", "département code", "code de département",
+     "Write the département code: 2 characters (01, 2A, 2B, 95) or 3 for overseas (971 to 976, 984 to 989).",
+     "Écrivez le code du département : 2 caractères (01, 2A, 2B, 95) ou 3 outre-mer (971 à 976, 984 à 989)."),
+    ("code-region", "CodeRegion", "region code", "code de région",
+     "Write the 2-digit INSEE region code of the COG of that year, like 11 (Île-de-France) or 84 (Auvergne-Rhône-Alpes).",
+     "Écrivez le code INSEE de la région à 2 chiffres, selon le COG de l'année, comme 11 (Île-de-France) ou 84 (Auvergne-Rhône-Alpes)."),
+]
+for _code, _format, _en, _fr, _hint_en, _hint_fr in _COG_CODES:
+    _declare_format(_code, _en, _fr, _hint_en, _hint_fr,
+                    '{"name": "%s", "params": {"column": "%s", "version": "2024"}}' % (_code, _code.replace("-", "_")))
+    register(type(_format, (CogCheck,), {"name": _code, "format_name": _format,
+                                         "__doc__": f"A {_en} of the COG vintage ``version``."}))
+
+
+# -- postcode, FANTOIR, nomenclature Actes --------------------------------------
+_declare_format(
+    "code-postal", "French postcode", "code postal",
+    "Write the 5-digit postcode of La Poste's list (a commune's INSEE code is not its postcode).",
+    "Écrivez le code postal à 5 chiffres de la liste de La Poste (le code INSEE d'une commune n'est pas son code postal).",
+    '{"name": "code-postal", "params": {"column": "code_postal"}}')
+_declare_format(
+    "code-fantoir", "FANTOIR code", "code FANTOIR",
+    "Write the FANTOIR code of the street (4 characters and a control letter) as published by the DGFiP.",
+    "Écrivez le code FANTOIR de la voie (4 caractères et une lettre clé) tel que publié par la DGFiP.",
+    '{"name": "code-fantoir", "params": {"column": "code_fantoir"}}')
+declare(
+    "nomenclature-actes", "Invalid Actes nomenclature", "Nomenclature Actes invalide",
+    "Row {rowNumber}: \"{cell}\" in {fieldName} does not start with a subject of the Actes nomenclature followed by \"/\".",
+    "Ligne {rowNumber} : « {cell} » dans {fieldName} ne commence pas par une matière de la nomenclature Actes suivie de « / ».",
+    "Start with one of the 9 subjects of the Actes nomenclature, then a slash without spaces, like Urbanisme/Droit de préemption.",
+    "Commencez par l'une des 9 matières de la nomenclature Actes, puis une barre oblique sans espace, comme Urbanisme/Droit de préemption.",
+    example='{"name": "nomenclature-acte", "params": {"column": "DELIB_MATIERE_NOM"}}')
+
+
+@register
+class CodePostal(FormatCheck):
+    """A French postcode of La Poste's list (frformat)."""
+
+    name = "code-postal"
+
+    def make_validator(self):
+        import frformat
+
+        return frformat.CodePostal().is_valid
+
+
+@register
+class CodeFantoir(FormatCheck):
+    """A FANTOIR street code (frformat's list)."""
+
+    name = "code-fantoir"
+
+    def make_validator(self):
+        import frformat
+
+        return frformat.CodeFantoir().is_valid
+
+
+@register
+class NomenclatureActe(FormatCheck):
+    """A subject of the Actes nomenclature followed by '/' (frformat)."""
+
+    name = "nomenclature-acte"
+    code = "nomenclature-actes"
+
+    def make_validator(self):
+        import frformat
+
+        return frformat.NomenclatureActe().is_valid
+
+
+@register
+class NomenclatureActesValue(NomenclatureActe):
+    """Validata's former name of ``nomenclature-acte``."""
+
+    name = "nomenclature-actes-value"
+
+
+# -- GPS coordinates in France -------------------------------------------------
+declare(
+    "french-gps-coordinates", "Coordinates outside France", "Coordonnées hors de France",
+    "Row {rowNumber}: the point {note} is not in France (metropolitan or overseas départements).",
+    "Ligne {rowNumber} : le point {note} n'est pas en France (métropole ou départements d'outre-mer).",
+    "Give WGS84 decimal degrees (EPSG:4326), not Lambert 93; a point in France has a latitude between -22 and 52.",
+    "Donnez des degrés décimaux WGS84 (EPSG:4326), pas du Lambert 93 ; un point en France a une latitude entre -22 et 52.",
+    example='{"name": "french-gps-coordinates", "params": {"latitude": "latitude", "longitude": "longitude"}}')
+declare(
+    "reversed-french-gps-coordinates", "Latitude and longitude swapped", "Latitude et longitude inversées",
+    "Row {rowNumber}: the point {note} falls in France only if latitude and longitude are swapped.",
+    "Ligne {rowNumber} : le point {note} ne tombe en France que si l'on inverse latitude et longitude.",
+    "Swap the two values: the latitude (about 41 to 51 in mainland France) and the longitude (about -5 to 10).",
+    "Inversez les deux valeurs : la latitude (environ 41 à 51 en métropole) et la longitude (environ -5 à 10).",
+    example='{"name": "french-gps-coordinates", "params": {"column": "coordonneesXY"}}')
+
+
+def territories():
+    """[(name, départements, xmin, ymin, xmax, ymax)] from frformat's boxes of France and overseas."""
+    from frformat.formats.coordonnees_gps_francaises import FRANCE_BOUNDING_BOXES
+
+    boxes = []
+    for box in FRANCE_BOUNDING_BOXES:
+        ring = box["geometry"]["coordinates"][0]
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        boxes.append((box["nom"], box["depts"].split(","), min(xs), min(ys), max(xs), max(ys)))
+    return boxes
+
+
+def in_boxes(lon: np.ndarray, lat: np.ndarray, boxes) -> np.ndarray:
+    inside = np.zeros(len(lon), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for _, _, xmin, ymin, xmax, ymax in boxes:
+            inside |= (lon > xmin) & (lon < xmax) & (lat > ymin) & (lat < ymax)
+    return inside
+
+
+_POINT = r"^\s*[\[(]?\s*(?P<x>[-+]?\d+(?:\.\d+)?)\s*[,;]\s*(?P<y>[-+]?\d+(?:\.\d+)?)\s*[\])]?\s*$"
+
+
+def geopoint_lon_lat(view, column: str, spec) -> tuple:
+    """(lon, lat) float arrays of a geopoint column (NaN where not a point).
+
+    Table Schema geopoint: "lon, lat" (default), [lon, lat] (array) or
+    {"lon": .., "lat": ..} (object).
+    """
+    cells = text(view, column)
+    n = len(cells)
+    if spec is not None and spec.format == "object":
+        import json
+
+        lon, lat = np.full(n, np.nan), np.full(n, np.nan)
+        for i, value in enumerate(cells.to_pylist()):
+            if value is None:
+                continue
+            try:
+                obj = json.loads(value)
+                lon[i], lat[i] = float(obj["lon"]), float(obj["lat"])
+            except Exception:
+                pass
+        return lon, lat
+    parts = pc.extract_regex(cells, _POINT)
+    x = pc.struct_field(parts, "x")
+    y = pc.struct_field(parts, "y")
+    as_float = lambda a: pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)  # noqa: E731
+    return as_float(x), as_float(y)
+
+
+class PointCheck(Check):
+    """A check over a point given as one geopoint ``column`` or as ``latitude`` + ``longitude`` fields."""
+
+    def init_point(self):
+        if "column" in self.params:
+            if "latitude" in self.params or "longitude" in self.params:
+                raise CheckParamsError("give either 'column' (a geopoint) or 'latitude' and 'longitude', not both")
+            self.column = self.field_param("column")
+            self.latitude = self.longitude = None
+            self.point_fields = [self.column]
+        else:
+            if "latitude" not in self.params or "longitude" not in self.params:
+                raise CheckParamsError("give 'column' (a geopoint field) or both 'latitude' and 'longitude' (number fields)")
+            self.column = None
+            self.latitude = self.field_param("latitude")
+            self.longitude = self.field_param("longitude")
+            self.point_fields = [self.latitude, self.longitude]
+
+    def lon_lat(self, view):
+        if self.column is not None:
+            return geopoint_lon_lat(view, self.column, self.fields.get(self.column))
+        return numbers(view, self.longitude), numbers(view, self.latitude)
+
+    def point_notes(self, view, lon, lat, positions):
+        from ._common import LazyNotes, show
+
+        def build(k):
+            p = int(positions[k])
+            return f"(lat {show(float(lat[p]))}, lon {show(float(lon[p]))})"
+
+        return LazyNotes(len(positions), build)
+
+
+@register
+class FrenchGpsCoordinates(PointCheck):
+    """The point lies in France, overseas départements included (frformat's boxes);
+    a point that falls in France once latitude and longitude are swapped gets its own error."""
+
+    name = "french-gps-coordinates"
+    allowed = ("column", "latitude", "longitude")
+
+    def __init__(self, params, fields):
+        super().__init__(params, fields)
+        self.init_point()
+        self.boxes = territories()
+
+    def check_batch(self, view):
+        if set(self.point_fields) & self.absent:
+            return []
+        lon, lat = self.lon_lat(view)
+        known = ~np.isnan(lon) & ~np.isnan(lat) & ~view.blank
+        inside = in_boxes(lon, lat, self.boxes)
+        swapped = known & ~inside & in_boxes(lat, lon, self.boxes)
+        outside = known & ~inside & ~swapped
+        field = self.column or self.latitude
+        out = []
+        for code, mask in (("reversed-french-gps-coordinates", swapped), ("french-gps-coordinates", outside)):
+            positions = np.flatnonzero(mask)
+            out += finding(code, positions, field, notes=self.point_notes(view, lon, lat, positions))
+        return out
+
+
+@register
+class FrenchGpsCoordinatesUnderscore(FrenchGpsCoordinates):
+    """The spelling ``french_gps_coordinates`` found in published schemas."""
+
+    name = "french_gps_coordinates"
+
+
+# -- coordinates consistent with the commune -------------------------------------
+declare(
+    "coordinates-in-commune", "Point outside its commune's territory", "Point hors du territoire de sa commune",
+    "Row {rowNumber}: the point {note} is not in the territory of the commune \"{cell}\".",
+    "Ligne {rowNumber} : le point {note} n'est pas sur le territoire de la commune « {cell} ».",
+    "Check the commune code and the coordinates of the row: one of them belongs to another place (a commune code of Réunion with a point in mainland France, say).",
+    "Vérifiez le code commune et les coordonnées de la ligne : l'un des deux désigne un autre lieu (un code commune de La Réunion avec un point en métropole, par exemple).",
+    example='{"name": "coordinates-in-commune", "params": {"latitude": "latitude", "longitude": "longitude", "commune": "insee_code"}}')
+
+
+@register
+class CoordinatesInCommune(PointCheck):
+    """The point lies in the territory of its declared commune (INSEE code).
+
+    Resolution: the territory of the commune's département as frformat knows it
+    (mainland France with Corsica, Guadeloupe, Martinique, Guyane, La Réunion,
+    Mayotte), widened by ``tolerance_km`` (default 0). No maintained Python
+    library ships commune outlines or centroids; rows whose commune is
+    outside those territories (other overseas collectivities) or not a
+    commune code are not checked here (``code-commune-insee`` checks the code).
+    """
+
+    name = "coordinates-in-commune"
+    allowed = ("column", "latitude", "longitude", "commune", "tolerance_km")
+
+    def __init__(self, params, fields):
+        super().__init__(params, fields)
+        self.init_point()
+        self.commune = self.field_param("commune")
+        self.tolerance_km = self.number_param("tolerance_km", 0.0, minimum=0)
+        margin = self.tolerance_km / 111.0  # degrees of latitude; longitude widened by the same (safe side)
+        self.boxes = {}
+        for name, depts, xmin, ymin, xmax, ymax in territories():
+            for dept in depts:
+                self.boxes[dept] = (xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+
+    def check_batch(self, view):
+        if ({self.commune} | set(self.point_fields)) & self.absent:
+            return []
+        lon, lat = self.lon_lat(view)
+        codes = text(view, self.commune)
+        overseas = pc.fill_null(pc.starts_with(codes, "97"), False)
+        dept = pc.if_else(overseas, pc.utf8_slice_codeunits(codes, 0, 3), pc.utf8_slice_codeunits(codes, 0, 2))
+        # one box per distinct département (NaN: not checked), spread to the rows
+        encoded = pc.dictionary_encode(dept)
+        boxes = np.array([self.boxes.get(d, (np.nan,) * 4) for d in encoded.dictionary.to_pylist()] or
+                         [(np.nan,) * 4], dtype=np.float64)
+        indices = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        known = ~np.isnan(lon) & ~np.isnan(lat) & np_bool(pc.is_valid(codes)) & ~view.blank
+        row_boxes = boxes[indices] if len(encoded.dictionary) else np.full((len(lon), 4), np.nan)
+        xmin, ymin, xmax, ymax = row_boxes.T
+        with np.errstate(invalid="ignore"):
+            inside = (lon > xmin) & (lon < xmax) & (lat > ymin) & (lat < ymax)
+        bad = known & ~np.isnan(xmin) & ~inside
+        positions = np.flatnonzero(bad)
+        return finding(self.name, positions, self.commune, notes=self.point_notes(view, lon, lat, positions))
