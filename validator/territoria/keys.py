@@ -3,9 +3,8 @@
 Why hashes: remembering every key of a 10-million-row file as Python objects
 would take gigabytes. Each key (one value or a tuple of values) becomes a
 64-bit hash computed with numpy straight from the Arrow buffers, and seen keys
-live in pandas' C hash table (a factorizer that gives every distinct hash a
-stable code), with the last row number of each code in a numpy array: about
-24 bytes per distinct key, vectorised lookups, no Python object per row.
+live in pandas' C hash table, each with the last row where it was seen:
+about 16 bytes per distinct key, vectorised lookups, no Python object per row.
 """
 from __future__ import annotations
 
@@ -112,45 +111,44 @@ def hash_keys(columns: list) -> np.ndarray:
 
 
 class SeenKeys:
-    """Keys seen so far, each with the last row number where it was seen."""
+    """Keys seen so far, each with the last row number where it was seen.
+
+    Backed by pandas' C hash table of int64 keys to int64 values (the hashes,
+    viewed as int64, map to their last row): vectorised lookups and updates,
+    about 16 bytes per distinct key.
+    """
 
     def __init__(self) -> None:
-        from pandas._libs.hashtable import UInt64Factorizer
+        from pandas._libs.hashtable import Int64HashTable
 
-        self._codes = UInt64Factorizer(1 << 16)
-        self._last_row = np.zeros(1 << 16, dtype=np.int64)
-
-    def _code(self, hashes: np.ndarray) -> np.ndarray:
-        codes = self._codes.factorize(np.ascontiguousarray(hashes, dtype=np.uint64))
-        needed = self._codes.count
-        if needed > len(self._last_row):
-            grown = np.zeros(max(needed, 2 * len(self._last_row)), dtype=np.int64)
-            grown[: len(self._last_row)] = self._last_row
-            self._last_row = grown
-        return codes
+        self._table = Int64HashTable(1 << 16)
 
     def previous_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each key, the last earlier row with the same key (0 if none); then remember them."""
         if len(hashes) == 0:
             return np.zeros(0, dtype=np.int64)
-        codes = self._code(hashes)
-        previous = self._last_row[codes]
+        keys = np.ascontiguousarray(hashes, dtype=np.uint64).view(np.int64)
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        previous = self._table.lookup(keys)
+        previous[previous < 0] = 0
         # a key repeated inside the batch: its previous row is the earlier one in the batch
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        repeated = sorted_codes[1:] == sorted_codes[:-1]
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        repeated = sorted_keys[1:] == sorted_keys[:-1]
         previous[order[1:][repeated]] = rows[order[:-1][repeated]]
-        self._last_row[codes] = rows  # later rows overwrite earlier ones
+        self._table.map_keys_to_values(keys, rows)  # later rows overwrite earlier ones
         return previous
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
-        """True where the key was added before (a lookup may give unseen keys a code, harmlessly)."""
+        """True where the key was added before."""
         if len(hashes) == 0:
             return np.zeros(0, dtype=bool)
-        return self._last_row[self._code(hashes)] > 0
+        keys = np.ascontiguousarray(hashes, dtype=np.uint64).view(np.int64)
+        return self._table.lookup(keys) >= 0
 
     def add(self, hashes: np.ndarray, rows: "np.ndarray | None" = None) -> None:
         if len(hashes) == 0:
             return
-        codes = self._code(hashes)
-        self._last_row[codes] = 1 if rows is None else rows
+        keys = np.ascontiguousarray(hashes, dtype=np.uint64).view(np.int64)
+        values = np.ones(len(keys), dtype=np.int64) if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
+        self._table.map_keys_to_values(keys, values)

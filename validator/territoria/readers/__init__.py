@@ -95,3 +95,52 @@ def _batch(rows: list, first: int, width: int) -> Batch:
         row_numbers=np.arange(first, first + len(rows), dtype=np.int64),
         cell_counts=None if regular else counts,
     )
+
+
+def prefetch(batches: Iterator, depth: int = 2) -> Iterator:
+    """Iterate ``batches`` in a background thread, ``depth`` batches ahead.
+
+    Why: pyarrow parses CSV blocks with the GIL released, so on a machine with
+    two cores the next batch is parsed while the current one is checked.
+    Exceptions are re-raised in the consumer; stopping early stops the thread.
+    """
+    import queue
+    import threading
+
+    slots: "queue.Queue" = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce():
+        try:
+            for item in batches:
+                while not stop.is_set():
+                    try:
+                        slots.put(("item", item), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(("end", done))
+        except BaseException as error:  # handed to the consumer
+            slots.put(("error", error))
+
+    worker = threading.Thread(target=produce, name="territoria-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = slots.get()
+            if kind == "item":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                slots.get_nowait()
+            except queue.Empty:
+                worker.join(timeout=0.05)

@@ -18,7 +18,7 @@ from typing import Iterator
 import numpy as np
 import pyarrow as pa
 
-from . import Batch, NeedsExactRead as _RaggedRow, SourceProblem, Table, batches_from_rows
+from . import Batch, NeedsExactRead as _RaggedRow, SourceProblem, Table, batches_from_rows, prefetch
 from .detect import SAMPLE_BYTES, TextDialect, detect_dialect, detect_encoding
 
 BLOCK_SIZE = 8 << 20
@@ -61,7 +61,7 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
 
     def batches(exact: bool = False) -> Iterator[Batch]:
         if fast_ok and not exact:
-            yield from _fast_batches(path, dialect, len(labels))
+            yield from prefetch(_fast_batches(path, dialect, len(labels)))
         else:
             yield from _exact_batches(path, dialect, len(labels))
 
