@@ -131,11 +131,17 @@ class SeenKeys:
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         previous = self._table.lookup(keys)
         previous[previous < 0] = 0
-        # a key repeated inside the batch: its previous row is the earlier one in the batch
-        order = np.argsort(keys, kind="stable")
-        sorted_keys = keys[order]
-        repeated = sorted_keys[1:] == sorted_keys[:-1]
-        previous[order[1:][repeated]] = rows[order[:-1][repeated]]
+        # a key repeated inside the batch: its previous row is the earlier one in the
+        # batch. Repeats are rare, so a cheap distinct count decides whether to sort.
+        from pandas._libs.hashtable import Int64HashTable
+
+        distinct = Int64HashTable(len(keys))
+        distinct.map_locations(keys)
+        if len(distinct) < len(keys):
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            repeated = sorted_keys[1:] == sorted_keys[:-1]
+            previous[order[1:][repeated]] = rows[order[:-1][repeated]]
         self._table.map_keys_to_values(keys, rows)  # later rows overwrite earlier ones
         return previous
 
