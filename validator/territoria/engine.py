@@ -203,13 +203,7 @@ class _BatchChecker:
             raw = batch.columns[index] if index < len(batch.columns) else pa.nulls(n, pa.string())
             if isinstance(raw, pa.ChunkedArray):
                 raw = raw.combine_chunks()
-            missing = self._missing_values(spec)
-            cells = raw
-            if missing:
-                is_missing = pc.is_in(raw, value_set=pa.array(missing, pa.string()))
-                is_missing = pc.fill_null(is_missing, False)
-                if pc.any(is_missing).as_py():
-                    cells = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
+            cells = null_missing_values(raw, self._missing_values(spec))
             result = check_cells(spec, cells, batch, index)
             keys.append(result.keys)
             present = pc.is_valid(cells).to_numpy(zero_copy_only=False)
@@ -436,6 +430,29 @@ def _value(column: pa.Array, row: int):
     return value
 
 
+def null_missing_values(raw: pa.Array, missing: list) -> pa.Array:
+    """The column with its missing values (``missingValues``) turned into nulls.
+
+    The default ``[""]`` is decided from the string offsets alone (an empty cell
+    has equal start and end offsets), without comparing any text.
+    """
+    if not missing or len(raw) == 0:
+        return raw
+    if missing == [""] and pa.types.is_string(raw.type):
+        offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32, count=len(raw) + 1, offset=raw.offset * 4)
+        is_missing = offsets[1:] == offsets[:-1]
+        if raw.null_count:
+            is_missing &= raw.is_valid().to_numpy(zero_copy_only=False)
+        if not is_missing.any():
+            return raw
+        mask = pa.array(is_missing)
+    else:
+        mask = pc.fill_null(pc.is_in(raw, value_set=pa.array(missing, pa.string())), False)
+        if not pc.any(mask).as_py():
+            return raw
+    return pc.if_else(mask, pa.scalar(None, pa.string()), raw)
+
+
 def check_cells(spec, cells: pa.Array, batch: Batch, index: int):
     """``check_field``, plus the spreadsheet rule: cells that were numbers, dates or
     booleans in the source are read as frictionless reads those native values
@@ -470,11 +487,7 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
                 raw = batch.columns[i] if i < len(batch.columns) else pa.nulls(n, pa.string())
                 if isinstance(raw, pa.ChunkedArray):
                     raw = raw.combine_chunks()
-                missing = spec.get("missingValues")
-                missing = list(missing) if missing is not None else schema.missing_values
-                if missing:
-                    is_missing = pc.fill_null(pc.is_in(raw, value_set=pa.array(missing, pa.string())), False)
-                    raw = pc.if_else(is_missing, pa.scalar(None, pa.string()), raw)
+                raw = null_missing_values(raw, _field_missing_values(spec, schema))
                 columns.append(check_cells(spec, raw, batch, i).keys)
             empty = np.ones(n, dtype=bool)
             for column in columns:
