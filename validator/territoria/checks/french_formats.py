@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CheckParamsError, register
-from ._common import Check, declare, distinct_valid, finding, np_bool, numbers, text, typed
+from ._common import Check, declare, distinct_valid, finding, np_bool, numbers, text
 
 
 class FormatCheck(Check):
