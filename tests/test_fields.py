@@ -421,3 +421,121 @@ def test_all_null_columns(type_name):
     assert result.type_error.tolist() == [False] * 3
     assert result.constraints["required"].tolist() == [True] * 3
     assert result.keys.null_count == 3
+
+
+# ------------------------------------------- byte-level fast paths (no RE2 on common forms)
+
+
+def _mutations(seeds, seed, count=400):
+    """Near-miss variants of well-formed cells: one or two characters replaced,
+    inserted or dropped (hits every branch of the byte-level recognisers)."""
+    r = rnd(seed)
+    out = []
+    for _ in range(count):
+        cell = list(r.choice(seeds))
+        for _ in range(r.randint(0, 2)):
+            i = r.randrange(len(cell) + 1)
+            ch = r.choice("0123456789-:.T Z+x/9")
+            op = r.random()
+            if op < 0.4 and cell:
+                cell[min(i, len(cell) - 1)] = ch
+            elif op < 0.7:
+                cell.insert(i, ch)
+            elif cell:
+                del cell[min(i, len(cell) - 1)]
+        out.append("".join(cell))
+    return list(seeds) + out
+
+
+BYTE_LEVEL_CASES = [
+    ({"type": "number", "constraints": {"minimum": -90, "maximum": 90}},
+     _mutations(["48.573425", "-0.138339", "90", "-90.0", "0", "-0", "5.", ".5", "1e5", "12"], 1)),
+    ({"type": "number", "constraints": {"enum": ["1.5", "-2", "0"]}},
+     _mutations(["1.5", "1.50", "-2", "-2.0", "0", "-0.0", "3"], 2)),
+    ({"type": "integer", "constraints": {"minimum": 0, "maximum": 10000}},
+     _mutations(["250", "-5", "0", "007", "999999999999999999", "1234567890123456789"], 3)),
+    ({"type": "date", "constraints": {"minimum": "2000-01-01"}},
+     _mutations(["2017-05-03", "1991-12-05", "2020-02-29", "2021-02-29", "0001-01-01"], 4)),
+    ({"type": "date", "format": "%d/%m/%Y"}, _mutations(["31/12/2020", "01/02/2020", "29/02/2021"], 5)),
+    ({"type": "datetime", "constraints": {"maximum": "2020-01-01T00:00:00Z"}},
+     _mutations(["2015-06-26T04:01:34Z", "2018-07-18 06:15:16", "2020-01-01T10:00:00+05:30",
+                 "2020-01-01T10:00:00.123Z", "2019-12-31T23:59:59-01:00"], 6)),
+    ({"type": "datetime", "format": "%Y-%m-%d %H:%M"}, _mutations(["2020-01-01 10:30", "2020-02-30 10:30"], 7)),
+    ({"type": "time", "constraints": {"minimum": "06:00:00"}},
+     _mutations(["10:00:00", "23:59:59Z", "05:00:00+01:00", "12:00:00.5"], 8)),
+    ({"type": "time", "format": "%H:%M"}, _mutations(["10:30", "23:59", "24:00"], 9)),
+    ({"type": "boolean", "trueValues": ["oui", "1", "x"], "falseValues": ["non", "0", "x"]},
+     ["oui", "non", "1", "0", "x", "X", "true", "", "Oui"]),
+    ({"type": "string", "constraints": {"pattern": "LP-\\d{9}"}},
+     _mutations(["LP-000000001", "LP-12345678", "lp-000000001"], 10) + ["LP-000000001\n", "LP-00000000١"]),
+    ({"type": "string", "constraints": {"pattern": "([013-9]\\d|2[AB1-9])\\d{3}"}},
+     _mutations(["49123", "2A004", "2B123", "20123", "2C123"], 11)),
+    ({"type": "string", "constraints": {"pattern": "[A-Z]{2}-?\\d|x(a|b$)|\\W\\S."}},
+     ["AB1", "AB-1", "A-1", "xa", "xb", "xb\n", " a.", "-a-", "\ta\t", "ab-1"]),
+    ({"type": "string", "constraints": {"maxLength": 3, "minLength": 2, "enum": ["ab", "abc", "été", "abcd"]}},
+     ["a", "ab", "abc", "abcd", "été", "étés", "Ab"]),
+]
+
+
+@pytest.mark.parametrize("case", BYTE_LEVEL_CASES, ids=[_case_id(c) for c in BYTE_LEVEL_CASES])
+def test_byte_level_paths_agree_with_frictionless(case):
+    descriptor, cells = case
+    assert_same({"name": "f", **descriptor}, cells)
+
+
+@pytest.mark.parametrize("case", BYTE_LEVEL_CASES, ids=[_case_id(c) for c in BYTE_LEVEL_CASES])
+def test_byte_level_paths_on_sliced_and_uniform_arrays(case):
+    """Arrays with an offset (slices of a batch) and columns where every cell has
+    the same length (the reshape path) give the same verdicts and keys."""
+    descriptor, cells = case
+    spec = FieldSpec.from_descriptor({"name": "f", **descriptor})
+    full = pa.array(["pad", "pad"] + [None if c == "" else c for c in cells], type=pa.string())
+    sliced = full.slice(2)
+    plain = pa.array([None if c == "" else c for c in cells], type=pa.string())
+    a, b = check_field(spec, sliced), check_field(spec, plain)
+    assert a.type_error.tolist() == b.type_error.tolist()
+    assert {k: v.tolist() for k, v in a.constraints.items()} == {k: v.tolist() for k, v in b.constraints.items()}
+    assert a.keys.to_pylist() == b.keys.to_pylist()
+    width = max((len(c.encode()) for c in cells if c), default=0)
+    uniform = [c for c in cells if c and len(c.encode()) == width]
+    if uniform:
+        assert_same({"name": "f", **descriptor}, uniform)
+
+
+def test_fixed_width_pattern_program_matches_python_re():
+    import re
+
+    from territoria.fields.constraints import fixed_width_program, run_fixed_width
+
+    patterns = [r"LP-\d{9}", r"([013-9]\d|2[AB1-9])\d{3}", r"[^a-c.]\w\s\D(?:x|yz){2}.", r"\d{2,4}",
+                r"x(a|b$)", r"a$|b", r"a^b", r"(?:^a)b", r"[A-Z]{2}-?\d", r"\W\S.", r"a{0}b", r"[^\d]",
+                r"a?", r"(?P<x>a)b", r"[\]a-]", r"\x41\.", r"[^\s\d]?", r"[\x00-\x7f]", r"[a-cx-z0\x7f]"]
+    unsupported = [r"a|b", r"a*", r"(?i)ab", r"(a)\1", r"a\b", r"(?=a)a"]
+    cells = random_texts(12, "abcxyz0129 -._AB\t\x1c\x7f]\\A.\x00", count=5000, max_len=9)
+    cells += ["LP-123456789", "2A123", "01234", "AB-1", "AB1", "xb", "1234"]
+    array = pa.array(cells)
+    for pattern in patterns:
+        full = "^{0}$".format(pattern)
+        program = fixed_width_program(full)
+        assert program is not None, pattern
+        want = [bool(re.compile(full).match(c)) for c in cells]
+        assert run_fixed_width(program, array).tolist() == want, pattern
+        assert run_fixed_width(program, array.slice(3)).tolist() == want[3:], pattern
+    for pattern in unsupported:
+        assert fixed_width_program("^{0}$".format(pattern)) is None, pattern
+
+
+def test_common_forms_skip_the_residue():
+    """The byte-level recognisers take the common forms: no Python parsing."""
+    reset_residue_counter()
+    cases = [
+        ({"type": "number"}, ["48.573425", "-0.138339", "90", "-7"]),
+        ({"type": "integer"}, ["250", "0", "-5"]),
+        ({"type": "date"}, ["2017-05-03", "1991-12-05"]),
+        ({"type": "datetime"}, ["2015-06-26T04:01:34Z", "2018-07-18 06:15:16", "2018-07-18T06:15:16-02:00"]),
+        ({"type": "time"}, ["04:01:34Z", "06:15:16"]),
+        ({"type": "boolean"}, ["true", "False", "0"]),
+    ]
+    for descriptor, cells in cases:
+        assert_same({"name": "f", **descriptor}, cells * 50)
+    assert sum(RESIDUE_COUNTER.values()) == 0, dict(RESIDUE_COUNTER)

@@ -60,6 +60,15 @@ class TypeSpec:
     fallback_key_type: Optional[pa.DataType] = None
     #: vectorised len() of fast cells (for minLength/maxLength), if the type has lengths
     fast_length: Optional[Callable[[pa.Array], np.ndarray]] = None
+    #: every non-null text is valid and fast_cast(cells) gives all keys (no regex at all)
+    fast_all: bool = False
+    #: cells -> numpy mask of cells certainly matching ``fast_regex`` (a cheap
+    #: vectorised subset test on the bytes); the regex then runs only on the others
+    fast_precheck: Optional[Callable[[pa.Array], np.ndarray]] = None
+    #: cells -> (handled mask, keys, aware or None): recognises AND converts the
+    #: common forms from the bytes (keys null where declined: residue); the
+    #: regex + fast_cast then run only on the other cells. Replaces fast_precheck.
+    fast_direct: Optional[Callable[[pa.Array], tuple]] = None
     #: fast cells carry an awareness flag (datetime/time): np.ndarray or None
     extra: dict = dataclass_field(default_factory=dict)
 
@@ -81,6 +90,44 @@ def to_bool_numpy(array) -> np.ndarray:
     """A pyarrow boolean array (nulls as False) as a numpy bool array."""
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
+    n = len(array)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    if pa.types.is_boolean(array.type):
+        # straight from the bitmaps: no intermediate arrays
+        values = _bits(array.buffers()[1], array.offset, n)
+        if array.null_count:
+            values = values & validity(array)
+        return values
+    if array.null_count:
+        array = pc.fill_null(array, False)
+    return array.to_numpy(zero_copy_only=False).astype(bool, copy=False)
+
+
+def _bits(buffer, offset: int, n: int) -> np.ndarray:
+    """``n`` bits of an Arrow bitmap from bit ``offset``, as a numpy bool array."""
+    first = offset // 8
+    stop = (offset + n + 7) // 8
+    raw = np.frombuffer(buffer, dtype=np.uint8, count=stop - first, offset=first)
+    bits = np.unpackbits(raw, bitorder="little")
+    start = offset - first * 8
+    return bits[start : start + n].view(bool)
+
+
+def validity(array) -> np.ndarray:
+    """True where ``array`` is not null (numpy bool), read from the validity bitmap."""
+    n = len(array)
+    if array.null_count == 0:
+        return np.ones(n, dtype=bool)
+    if array.null_count == n:
+        return np.zeros(n, dtype=bool)
+    buffer = array.buffers()[0]
+    if buffer is None:  # e.g. a NullArray slice
+        return to_bool_numpy_slow(pc.is_valid(array))
+    return _bits(buffer, array.offset, n).copy()
+
+
+def to_bool_numpy_slow(array) -> np.ndarray:
     if array.null_count:
         array = pc.fill_null(array, False)
     return array.to_numpy(zero_copy_only=False).astype(bool, copy=False)
@@ -100,29 +147,195 @@ def mask_to_array(mask: np.ndarray) -> pa.Array:
     return pa.array(mask, type=pa.bool_())
 
 
+def _flat_buffers(type_: pa.DataType) -> bool:
+    """Types whose ``buffers()`` are [validity, ...own buffers] (no children)."""
+    return (
+        pa.types.is_string(type_)
+        or pa.types.is_large_string(type_)
+        or pa.types.is_binary(type_)
+        or pa.types.is_boolean(type_)
+        or pa.types.is_integer(type_)
+        or pa.types.is_floating(type_)
+        or pa.types.is_temporal(type_)
+    )
+
+
 def keep_where(cells: pa.Array, mask: np.ndarray) -> pa.Array:
-    """``cells`` with null wherever ``mask`` is False."""
-    return pc.if_else(mask_to_array(mask), cells, pa.scalar(None, cells.type))
+    """``cells`` with null wherever ``mask`` is False.
+
+    Zero-copy for flat types: the same value buffers with a new validity bitmap
+    (``if_else`` would copy every string)."""
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    n = len(cells)
+    mask = np.asarray(mask, dtype=bool)
+    if not _flat_buffers(cells.type) or n == 0:
+        return pc.if_else(mask_to_array(mask), cells, pa.scalar(None, cells.type))
+    if cells.null_count:
+        mask = mask & validity(cells)
+    offset = cells.offset
+    if offset:
+        mask = np.concatenate([np.zeros(offset, dtype=bool), mask])
+    bitmap = pa.py_buffer(np.packbits(mask, bitorder="little"))
+    buffers = cells.buffers()
+    return pa.Array.from_buffers(cells.type, n, [bitmap] + buffers[1:], offset=offset)
+
+
+def string_layout(cells: pa.Array):
+    """(starts, lengths, data) of a StringArray: int64 starts and lengths into ``data``
+    (a uint8 numpy view of the value buffer). Null slots have their raw lengths."""
+    n = len(cells)
+    buffers = cells.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=cells.offset * 4)
+    if buffers[2] is not None and buffers[2].size:
+        data = np.frombuffer(buffers[2], dtype=np.uint8, count=int(offsets[-1]) if n else 0)
+    else:
+        data = np.zeros(0, dtype=np.uint8)
+    starts = offsets[:-1].astype(np.int64)
+    lengths = np.diff(offsets).astype(np.int64)
+    return starts, lengths, data
+
+
+def byte_matrix(cells: pa.Array, width: int, layout=None) -> np.ndarray:
+    """(n, width) uint8 matrix: the first ``width`` bytes of every cell (garbage
+    beyond a shorter cell's end; callers mask by length). A plain reshape when
+    every cell is exactly ``width`` bytes long and contiguous."""
+    starts, lengths, data = layout if layout is not None else string_layout(cells)
+    n = len(starts)
+    if n == 0 or width <= 0:
+        return np.zeros((n, max(width, 0)), dtype=np.uint8)
+    if len(data) == n * width and starts[0] == 0 and (lengths == width).all():
+        return data.reshape(n, width)
+    if int(starts[-1]) + width > len(data):  # Arrow offsets are non-decreasing
+        data = np.concatenate([data, np.zeros(width, dtype=np.uint8)])  # rows near the end
+    windows = np.lib.stride_tricks.sliding_window_view(data, width)
+    return windows[starts]
+
+
+def pick_bytes(data: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """data[positions], out-of-range positions clipped (garbage: callers mask them)."""
+    if len(data) == 0:
+        return np.zeros(len(positions), dtype=np.uint8)
+    return np.take(data, positions, mode="clip")
+
+
+def pool_empty(size: int, dtype) -> np.ndarray:
+    """An uninitialised numpy array in Arrow's memory pool: large numpy temporaries
+    can cost more in fresh-page faults than in arithmetic; the pool reuses memory."""
+    dtype = np.dtype(dtype)
+    buffer = pa.allocate_buffer(max(size, 1) * dtype.itemsize)
+    return np.frombuffer(buffer, dtype=dtype, count=size)
+
+
+def plain_decimal_mask(cells: pa.Array, fraction: bool, max_length: int = 63) -> np.ndarray:
+    """Cells of the form ``-?[0-9]+`` (``-?[0-9]+(\\.[0-9]+)?`` with ``fraction``),
+    at most ``max_length`` (< 64) bytes, read from the Arrow buffers (no regex).
+
+    One pass codes each byte (1 for a non-digit, +64 for a "."), one cumulative
+    sum gives per cell ``non-digits + 64 * dots`` (unambiguous below 64 bytes;
+    int32 wrap-around cancels in the difference), then the first, second and last
+    bytes pin the sign and the position of the point."""
+    n = len(cells)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    starts, lengths, data = string_layout(cells)
+    size = len(data)
+    if size == 0:
+        return np.zeros(n, dtype=bool)
+    code = pool_empty(size, np.uint8)
+    np.subtract(data, np.uint8(48), out=code)
+    np.greater(code, np.uint8(9), out=code.view(bool))
+    if fraction:
+        dots = pool_empty(size, np.uint8)
+        np.equal(data, np.uint8(46), out=dots.view(bool))
+        np.left_shift(dots, np.uint8(6), out=dots)
+        np.add(code, dots, out=code)
+    total = pool_empty(size + 1, np.int32)
+    total[0] = 0
+    np.cumsum(code, dtype=np.int32, out=total[1:])
+    ends = starts + lengths
+    score = total[ends] - total[starts]
+    first = pick_bytes(data, starts)
+    last = pick_bytes(data, ends - 1)
+    second_digit = (pick_bytes(data, starts + 1) - np.uint8(48)) <= 9
+    last_digit = (last - np.uint8(48)) <= 9
+    minus = first == 45
+    sized = (lengths >= 1) & (lengths <= max_length)
+    ok = (score == 0) | ((score == 1) & minus & (lengths >= 2))
+    if fraction:
+        first_digit = (first - np.uint8(48)) <= 9
+        ok |= (score == 65) & first_digit & last_digit
+        ok |= (score == 66) & minus & second_digit & last_digit
+    return ok & sized
+
+
+def ascii_only(cells: pa.Array, rows: Optional[np.ndarray] = None) -> bool:
+    """Every non-null cell (of ``rows``) is ASCII. A cheap byte scan of the value
+    buffer first; pyarrow's exact per-cell test only if that buffer has high bytes."""
+    if len(cells) == 0:
+        return True
+    _, _, data = string_layout(cells)
+    if len(data) == 0 or int(data.max()) < 128:
+        return True
+    subset = cells if rows is None else keep_where(cells, rows)
+    return pc.all(pc.string_is_ascii(subset)).as_py() is not False
 
 
 def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
     n = len(cells)
-    present = to_bool_numpy(pc.is_valid(cells)) if n else np.zeros(0, dtype=bool)
+    present = validity(cells)
     fast = np.zeros(n, dtype=bool)
     fast_keys = None
     aware = None
-    if spec.fast_regex is not None and spec.fast_cast is not None and n and present.any():
-        matched = to_bool_numpy(pc.match_substring_regex(cells, spec.fast_regex)) & present
+    has_present = n > 0 and (cells.null_count < n)
+    if spec.fast_all and spec.fast_cast is not None and has_present:
+        # every text is valid and is its own key (string default): nothing to do
+        fast_keys = spec.fast_cast(cells)
+        fast = present
+    elif spec.fast_regex is not None and spec.fast_cast is not None and has_present:
+        parts = []  # (rows, keys, aware) of the vectorised casts
+        matched = np.zeros(n, dtype=bool)
+        handled = np.zeros(n, dtype=bool)
+        if spec.fast_regex == "":
+            matched = present
+        else:
+            if spec.fast_direct is not None:
+                # the common forms, recognised and converted straight from the bytes
+                handled, direct_keys, direct_aware = spec.fast_direct(cells)
+                handled = handled & present
+                if handled.any():
+                    parts.append((handled, direct_keys, direct_aware))
+            elif spec.fast_precheck is not None:
+                matched = spec.fast_precheck(cells) & present
+            rest = present & ~matched & ~handled
+            if rest.all():
+                matched = to_bool_numpy(pc.match_substring_regex(cells, spec.fast_regex)) & present
+            elif rest.any():
+                # string kernels run over null slots too: compact the few cells left
+                where = np.flatnonzero(rest)
+                subset = cells.take(pa.array(where, type=pa.int64()))
+                matched = matched.copy()
+                matched[where] = to_bool_numpy(pc.match_substring_regex(subset, spec.fast_regex))
         if matched.any():
-            candidate = cells if matched.all() else keep_where(cells, matched)
+            candidate = cells if matched.all() or (matched == present).all() else keep_where(cells, matched)
             result = spec.fast_cast(candidate)
-            if isinstance(result, tuple):
-                fast_keys, aware = result
-            else:
-                fast_keys = result
-            fast = matched & to_bool_numpy(pc.is_valid(fast_keys))
-            if not fast.all() and fast_keys.null_count != n - int(fast.sum()):
-                fast_keys = keep_where(fast_keys, fast)
+            parts.append((matched,) + (result if isinstance(result, tuple) else (result, None)))
+        pieces = []
+        for rows, part_keys, part_aware in parts:
+            part_fast = rows & validity(part_keys)
+            if part_keys.null_count != n - int(part_fast.sum()):
+                part_keys = keep_where(part_keys, part_fast)
+            fast = fast | part_fast
+            pieces.append(part_keys)
+            if part_aware is not None or aware is not None:
+                base = aware if aware is not None else np.zeros(n, dtype=bool)
+                aware = np.where(rows, part_aware if part_aware is not None else False, base)
+        if len(pieces) == 1:
+            fast_keys = pieces[0]
+        elif pieces:
+            if pieces[1].type != pieces[0].type:
+                pieces[1] = pieces[1].cast(pieces[0].type)
+            fast_keys = pc.coalesce(*pieces)
     residue = present & ~fast
     res_texts: list = []
     res_values: list = []

@@ -10,12 +10,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._core import (
+    byte_matrix,
     days_from_civil,
     extract_groups,
     fraction_micros,
     int_column,
     offset_seconds,
     slice_int,
+    string_layout,
     to_bool_numpy,
     valid_ymd,
 )
@@ -146,23 +148,143 @@ def awareness(value):
     return value.utcoffset() is not None
 
 
-def _windows(cells: pa.Array, head: int, tail: int):
+def _windows(cells: pa.Array, head: int, tail: int, layout=None):
     """(lengths, first ``head`` bytes, last ``tail`` bytes) of every string, as
-    numpy uint8 matrices (zero-padded), read straight from the Arrow buffers."""
-    n = len(cells)
-    buffers = cells.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int32)[cells.offset : cells.offset + n + 1].astype(np.int64)
-    if buffers[2] is not None and buffers[2].size:
-        data = np.frombuffer(buffers[2], dtype=np.uint8)[: int(offsets[-1]) if n else 0]
+    numpy uint8 matrices read straight from the Arrow buffers (bytes outside a
+    short cell are garbage: callers mask by length)."""
+    starts, lengths, data = layout if layout is not None else string_layout(cells)
+    first = byte_matrix(cells, head, (starts, lengths, data))
+    if tail:
+        tail_starts = np.maximum(starts + lengths - tail, 0)
+        last = byte_matrix(cells, tail, (tail_starts, np.full(len(starts), -1), data))
     else:
-        data = np.zeros(0, dtype=np.uint8)
-    pad = max(head, tail)
-    padded = np.concatenate([np.zeros(pad, np.uint8), data, np.zeros(pad, np.uint8)])
-    begin = offsets[:-1] + pad
-    end = offsets[1:] + pad
-    first = padded[begin[:, None] + np.arange(head)]
-    last = padded[end[:, None] - tail + np.arange(tail)]
-    return end - begin, first, last
+        last = np.zeros((len(starts), 0), dtype=np.uint8)
+    return lengths, first, last
+
+
+def _digits(matrix: np.ndarray, columns) -> np.ndarray:
+    """Every listed column of ``matrix`` holds an ASCII digit."""
+    ok = np.ones(matrix.shape[0], dtype=bool)
+    for col in columns:
+        ok &= (matrix[:, col] - np.uint8(48)) <= 9
+    return ok
+
+
+def _two(d: np.ndarray, col: int) -> np.ndarray:
+    """Two-digit value at ``col`` of a digit matrix (bytes minus 48), as int32."""
+    return d[:, col].astype(np.int32) * 10 + d[:, col + 1]
+
+
+def iso_direct(cells: pa.Array, time_start: int):
+    """(handled, components): the cells certainly matching ISO_DATETIME_RE
+    (time_start=11) or ISO_TIME_RE (time_start=0) without a fraction -- "...hh:mm:ss",
+    "...Z" or "...+hh:mm" -- recognised and converted from one byte matrix
+    (components are garbage outside ``handled``). Fractions are left to the regex."""
+    t = time_start
+    starts, lengths, data = string_layout(cells)
+    n = len(starts)
+    longest = int(lengths.max()) if n else 0
+    if longest < t + 8:
+        return np.zeros(n, dtype=bool), None
+    width = min(longest, t + 14)
+    m = byte_matrix(cells, width, (starts, lengths, data))
+    d = m - np.uint8(48)  # digits become 0-9, anything else wraps above 9
+    ok = (lengths == t + 8) | (lengths == t + 9) | (lengths == t + 14)
+    digit_cols = [t, t + 1, t + 3, t + 4, t + 6, t + 7]
+    if t:
+        digit_cols += [0, 1, 2, 3, 5, 6, 8, 9]
+        ok &= (m[:, 4] == 45) & (m[:, 7] == 45) & ((m[:, 10] == 84) | (m[:, 10] == 32))
+    ok &= (d[:, digit_cols] <= 9).all(axis=1) & (m[:, t + 2] == 58) & (m[:, t + 5] == 58)
+    hh, mi, ss = _two(d, t), _two(d, t + 3), _two(d, t + 6)
+    ok &= (hh <= 23) & (mi <= 59) & (ss <= 59)
+    offset = np.zeros(n, dtype=np.int32)
+    aware = np.zeros(n, dtype=bool)
+    if width > t + 8:
+        zone = m[:, t + 8]
+        zulu = (lengths == t + 9) & (zone == 90)
+        signed = np.zeros(n, dtype=bool)
+        if width == t + 14:
+            signed = (lengths == t + 14) & ((zone == 43) | (zone == 45))
+            signed &= (d[:, [t + 9, t + 10, t + 12, t + 13]] <= 9).all(axis=1) & (m[:, t + 11] == 58)
+            zh, zm = _two(d, t + 9), _two(d, t + 12)
+            signed &= (zh <= 23) & (zm <= 59)
+            offset = np.where(signed, np.where(zone == 45, -1, 1) * (zh * 3600 + zm * 60), 0)
+        ok &= (lengths == t + 8) | zulu | signed
+        aware = zulu | signed
+    else:
+        ok &= lengths == t + 8
+    if t:
+        y = _two(d, 0) * 100 + _two(d, 2)
+        mo, dd = _two(d, 5), _two(d, 8)
+    else:
+        y = np.full(n, 1900, dtype=np.int32)
+        mo = dd = np.ones(n, dtype=np.int32)
+    c = {"Y": y.astype(np.int64), "m": mo.astype(np.int64), "d": dd.astype(np.int64),
+         "H": hh.astype(np.int64), "M": mi.astype(np.int64), "S": ss.astype(np.int64),
+         "f": np.zeros(n, dtype=np.int64), "offset": offset.astype(np.int64), "aware": aware}
+    c["valid"] = ok & valid_ymd(y, mo, dd)
+    return ok, c
+
+
+def layout_direct(cells: pa.Array, fmt: str, defaults=(1900, 1, 1)):
+    """(handled, components) for a fixed-width ASCII strptime layout, or (None, None)."""
+    plan = fixed_plan(fmt)
+    if plan is None:
+        return None, None
+    width, layout, literals = plan
+    starts, lengths, data = string_layout(cells)
+    n = len(starts)
+    ok = lengths == width
+    m = byte_matrix(cells, width, (starts, lengths, data))
+    d = m - np.uint8(48)
+    for pos, byte in literals:
+        ok &= m[:, pos] == byte
+    digit_cols = [k for start, stop in layout.values() for k in range(start, stop)]
+    if digit_cols:
+        ok &= (d[:, digit_cols] <= 9).all(axis=1)
+    limits = {"m": (1, 12), "d": (1, 31), "H": (0, 23), "M": (0, 59), "S": (0, 59)}
+    c = {}
+    for directive, (start, stop) in layout.items():
+        value = _two(d, start)
+        if stop - start == 4:
+            value = value * 100 + _two(d, start + 2)
+        if directive in limits:
+            low, high = limits[directive]
+            ok &= (value >= low) & (value <= high)
+        c[directive] = value
+    for name, default in (("Y", defaults[0]), ("m", defaults[1]), ("d", defaults[2]), ("H", 0), ("M", 0), ("S", 0)):
+        c[name] = c[name].astype(np.int64) if name in c else np.full(n, default, dtype=np.int64)
+    c["f"] = np.zeros(n, dtype=np.int64)
+    c["offset"] = np.zeros(n, dtype=np.int64)
+    c["aware"] = np.zeros(n, dtype=bool)
+    c["valid"] = ok & valid_ymd(c["Y"], c["m"], c["d"])
+    return ok, c
+
+
+def fixed_plan(fmt: str):
+    """(width, layout, [(position, literal byte)]) of a fixed-width ASCII format."""
+    if not isinstance(fmt, str) or any(ord(ch) > 127 for ch in fmt):
+        return None
+    layout = strptime_layout(fmt)
+    if layout is None:
+        return None
+    literals = []
+    pos = 0
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            directive = fmt[i + 1]
+            i += 2
+            if directive == "%":
+                literals.append((pos, ord("%")))
+                pos += 1
+            else:
+                pos += 4 if directive == "Y" else 2
+            continue
+        literals.append((pos, ord(fmt[i])))
+        pos += 1
+        i += 1
+    return pos, layout, literals
 
 
 def _number(matrix: np.ndarray, col: int, count: int) -> np.ndarray:

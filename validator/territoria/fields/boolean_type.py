@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec, make_checker, validity
 
 SUPPORTED = ("required", "enum")
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
@@ -33,13 +34,16 @@ def boolean_spec(field: FieldSpec) -> TypeSpec:
             return mapping.get(cell)
         return None
 
-    trues = pa.array([k for k, v in mapping.items() if v and isinstance(k, str)], type=pa.string())
-    falses = pa.array([k for k, v in mapping.items() if not v and isinstance(k, str)], type=pa.string())
+    texts = [k for k in mapping if isinstance(k, str)]
+    value_set = pa.array(texts, type=pa.string())
+    truth = np.array([mapping[k] for k in texts] + [False], dtype=bool)
 
     def fast_cast(cells):
-        is_true = pc.is_in(cells, value_set=trues)
-        is_false = pc.is_in(cells, value_set=falses)
-        return pc.if_else(is_true, True, pc.if_else(is_false, False, pa.scalar(None, pa.bool_())))
+        # one hash lookup: position in the (deduplicated) value list, null if absent
+        index = pc.index_in(cells, value_set=value_set)
+        found = validity(index)
+        positions = pc.fill_null(index, len(texts)).to_numpy(zero_copy_only=False)
+        return pa.array(truth[positions], type=pa.bool_(), mask=~found)
 
     return TypeSpec(
         name="boolean",

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import Cast, TypeSpec, keep_where, to_bool_numpy
+from ._core import Cast, TypeSpec, ascii_only, keep_where, string_layout, to_bool_numpy
 
 BOUND_OPS = {
     "minimum": operator.ge,
@@ -148,7 +148,7 @@ def _fast_fails(name, raw, prepared, check, spec: TypeSpec, cast: Cast) -> np.nd
     if name in ("minLength", "maxLength"):
         if spec.fast_length is None:
             return _python_over(check, spec, cast, fast)
-        lengths = spec.fast_length(keep_where(cast.cells, fast))
+        lengths = spec.fast_length(cast.cells)  # only read where fast
         return (lengths < raw) if name == "minLength" else (lengths > raw)
     if name == "pattern":
         return _fast_pattern(raw, prepared, spec, cast)
@@ -336,19 +336,213 @@ def _fast_pattern(raw, prepared, spec: TypeSpec, cast: Cast) -> np.ndarray:
     fast = cast.fast
     if prepared is None:
         return np.ones(n, dtype=bool)
-    ascii_text = pc.all(pc.string_is_ascii(keep_where(cast.cells, fast))).as_py() is not False
+    ascii_text = ascii_only(cast.cells, fast)
     regex = re2_pattern(raw, ascii_text=ascii_text)
     check = lambda cell: cell is None or bool(prepared.match(cell))  # noqa: E731
     if regex is None:
         return _python_over(check, spec, cast, fast)
     # Python "$" also matches before a final newline: cells with a newline go to Python
-    has_newline = to_bool_numpy(pc.match_substring(cast.cells, "\n")) & fast
-    matched = to_bool_numpy(pc.match_substring_regex(cast.cells, regex))
+    _, _, data = string_layout(cast.cells)
+    if len(data) and (data == 10).any():
+        has_newline = to_bool_numpy(pc.match_substring(cast.cells, "\n")) & fast
+    else:
+        has_newline = np.zeros(n, dtype=bool)
+    program = fixed_width_program(prepared.pattern) if ascii_text else None
+    if program is not None:
+        matched = run_fixed_width(program, cast.cells)
+    else:
+        matched = to_bool_numpy(pc.match_substring_regex(cast.cells, regex))
     fails = ~matched
     if has_newline.any():
         exact = _python_over(check, spec, cast, has_newline)
         fails = np.where(has_newline, exact, fails)
     return fails
+
+
+# ------------------------------------------------- fixed-width patterns, in numpy
+
+from functools import lru_cache  # noqa: E402
+
+_ASCII = np.arange(256) < 128
+_MAX_ALTERNATIVES = 64
+_MAX_WIDTH = 256
+
+
+class _NotFixed(Exception):
+    pass
+
+
+def _table(chars=(), negate=False) -> np.ndarray:
+    table = np.zeros(256, dtype=bool)
+    for c in chars:
+        if c < 128:
+            table[c] = True
+    if negate:
+        table = ~table & _ASCII
+    return table
+
+
+def _category_table(category) -> np.ndarray:
+    """Python's (Unicode) shorthand classes restricted to ASCII characters."""
+    from re import _constants as C
+
+    digits = range(48, 58)
+    word = [c for c in range(128) if chr(c).isalnum() or c == 95]
+    space = [c for c in range(128) if chr(c).isspace()]  # \t\n\v\f\r, \x1c-\x1f, " "
+    tables = {
+        C.CATEGORY_DIGIT: _table(digits),
+        C.CATEGORY_NOT_DIGIT: _table(digits, negate=True),
+        C.CATEGORY_WORD: _table(word),
+        C.CATEGORY_NOT_WORD: _table(word, negate=True),
+        C.CATEGORY_SPACE: _table(space),
+        C.CATEGORY_NOT_SPACE: _table(space, negate=True),
+    }
+    if category not in tables:
+        raise _NotFixed(category)
+    return tables[category]
+
+
+def _class_table(items) -> np.ndarray:
+    from re import _constants as C
+
+    table = np.zeros(256, dtype=bool)
+    negate = False
+    for op, arg in items:
+        if op is C.NEGATE:
+            negate = True
+        elif op is C.LITERAL:
+            table |= _table([arg])
+        elif op is C.RANGE:
+            table |= _table(range(arg[0], min(arg[1], 127) + 1))
+        elif op is C.CATEGORY:
+            table |= _category_table(arg)
+        else:
+            raise _NotFixed(op)
+    return (~table & _ASCII) if negate else table
+
+
+def _expand(items) -> list:
+    """Every path through the parsed pattern as a tuple of position tables, with
+    "B" / "E" marking the start / end anchors."""
+    from re import _constants as C
+
+    alternatives = [()]
+    for op, arg in items:
+        if op is C.LITERAL:
+            options = [(_table([arg]),)]
+        elif op is C.NOT_LITERAL:
+            options = [(_table([arg], negate=True),)]
+        elif op is C.ANY:
+            options = [(_table([10], negate=True),)]  # no DOTALL: anything but "\n"
+        elif op is C.IN:
+            options = [(_class_table(arg),)]
+        elif op is C.AT:
+            if arg in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+                options = [("B",)]
+            elif arg in (C.AT_END, C.AT_END_STRING):
+                options = [("E",)]
+            else:
+                raise _NotFixed(arg)
+        elif op is C.SUBPATTERN:
+            _group, add_flags, del_flags, sub = arg
+            if add_flags or del_flags:
+                raise _NotFixed("scoped flags")
+            options = _expand(sub)
+        elif op is C.BRANCH:
+            options = [alt for branch in arg[1] for alt in _expand(branch)]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            low, high, sub = arg
+            if high is C.MAXREPEAT or high > _MAX_WIDTH:
+                raise _NotFixed("unbounded repeat")
+            unit = _expand(sub)
+            options = []
+            for count in range(low, high + 1):
+                paths = [()]
+                for _ in range(count):
+                    paths = [p + u for p in paths for u in unit]
+                    if len(paths) > _MAX_ALTERNATIVES:
+                        raise _NotFixed("too many alternatives")
+                options.extend(paths)
+        else:
+            raise _NotFixed(op)
+        alternatives = [a + o for a in alternatives for o in options]
+        if len(alternatives) > _MAX_ALTERNATIVES:
+            raise _NotFixed("too many alternatives")
+    return alternatives
+
+
+@lru_cache(maxsize=256)
+def fixed_width_program(pattern: str):
+    """[(width, tables)] such that, on ASCII text without "\\n",
+    ``re.compile(pattern).match(cell)`` succeeds iff some (width, tables) has
+    ``len(cell) == width`` and ``tables[i][cell[i]]`` at every position; or None
+    when the pattern is not a union of fully anchored fixed-width sequences."""
+    import re
+    from re import _parser
+
+    try:
+        parsed = _parser.parse(pattern, 0)
+        if parsed.state.flags & ~re.UNICODE:
+            return None
+        alternatives = _expand(list(parsed))
+    except (_NotFixed, re.error, RecursionError, TypeError, ValueError, AttributeError):
+        return None
+    program = []
+    for alternative in alternatives:
+        # .match anchors the start anyway; the end must be anchored after the last position
+        body = [x for x in alternative if not isinstance(x, str)]
+        marks = [i for i, x in enumerate(alternative) if isinstance(x, str)]
+        ends = [i for i in marks if alternative[i] == "E"]
+        if not ends or any(i < len(alternative) - 1 and alternative[i] == "E"
+                           and any(not isinstance(y, str) for y in alternative[i + 1:]) for i in ends):
+            return None
+        if any(alternative[i] == "B" and any(not isinstance(y, str) for y in alternative[:i]) for i in marks):
+            continue  # a start anchor after a character: never matches
+        if len(body) > _MAX_WIDTH:
+            return None
+        program.append((len(body), tuple(body)))
+    return program
+
+
+def run_fixed_width(program, cells: pa.Array) -> np.ndarray:
+    """The verdicts of a :func:`fixed_width_program` over the cells (by bytes)."""
+    from ._core import byte_matrix
+
+    starts, lengths, data = string_layout(cells)
+    n = len(cells)
+    matched = np.zeros(n, dtype=bool)
+    if not program or n == 0:
+        return matched
+    width = max(w for w, _ in program)
+    matrix = byte_matrix(cells, max(width, 1), (starts, lengths, data))
+    for w, tables in program:
+        ok = lengths == w
+        groups: dict = {}
+        for i, table in enumerate(tables):
+            if table[_ASCII].all():
+                continue  # any ASCII character
+            groups.setdefault(table.tobytes(), (table, []))[1].append(i)
+        for table, columns in groups.values():
+            sub = matrix[:, columns]
+            ok &= _member(table, sub).all(axis=1)
+        matched |= ok
+    return matched
+
+
+def _member(table: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """table[values] for a uint8 array, as range tests when the set is a few ranges."""
+    padded = np.concatenate([[False], table, [False]]).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    ranges = list(zip(edges[0::2], edges[1::2] - 1))
+    if not ranges:
+        return np.zeros(values.shape, dtype=bool)
+    if len(ranges) > 3:
+        return table[values]
+    result = None
+    for low, high in ranges:
+        inside = (values - np.uint8(low)) <= np.uint8(high - low)  # uint8 wrap-around
+        result = inside if result is None else (result | inside)
+    return result
 
 
 def check_common_constraints(field: FieldSpec, cells: pa.Array, keys: pa.Array, ok: np.ndarray) -> dict:

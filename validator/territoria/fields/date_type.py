@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import components, days_from_civil, strptime_regex
+from ._temporal import components, days_from_civil, layout_direct, strptime_regex
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -60,6 +60,15 @@ def date_spec(field: FieldSpec) -> TypeSpec:
         days = days_from_civil(c["Y"], c["m"], c["d"])
         return pa.array(days.astype(np.int32), type=pa.date32(), mask=~c["valid"])
 
+    layout_fmt = "%Y-%m-%d" if fmt == "default" else fmt
+
+    def direct(cells):
+        handled, c = layout_direct(cells, layout_fmt)
+        if handled is None:
+            return np.zeros(len(cells), dtype=bool), pa.nulls(len(cells), pa.date32()), None
+        days = days_from_civil(c["Y"], c["m"], c["d"])
+        return handled, pa.array(days.astype(np.int32), type=pa.date32(), mask=~c["valid"]), None
+
     return TypeSpec(
         name="date",
         supported=SUPPORTED,
@@ -68,6 +77,7 @@ def date_spec(field: FieldSpec) -> TypeSpec:
         key_type=pa.date32(),
         fast_regex=regex,
         fast_cast=fast_cast if regex else None,
+        fast_direct=direct if regex else None,
     )
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
+from ._temporal import iso_direct, layout_direct, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -62,6 +63,17 @@ def datetime_spec(field: FieldSpec) -> TypeSpec:
         keys = pa.array(timestamp_micros(c), type=pa.timestamp("us"), mask=~c["valid"])
         return keys, c["aware"]
 
+    def direct(cells):
+        if regex == ISO_DATETIME_RE:
+            handled, c = iso_direct(cells, 11)
+        else:
+            handled, c = layout_direct(cells, fmt)
+        if handled is None or c is None:
+            n = len(cells)
+            return np.zeros(n, dtype=bool), pa.nulls(n, pa.timestamp("us")), None
+        keys = pa.array(timestamp_micros(c), type=pa.timestamp("us"), mask=~c["valid"])
+        return handled, keys, c["aware"]
+
     return TypeSpec(
         name="datetime",
         supported=SUPPORTED,
@@ -70,6 +82,7 @@ def datetime_spec(field: FieldSpec) -> TypeSpec:
         key_type=pa.timestamp("us"),
         fast_regex=regex,
         fast_cast=fast_cast if regex else None,
+        fast_direct=direct if regex else None,
         extra={"awareness": awareness},
     )
 

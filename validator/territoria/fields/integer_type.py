@@ -58,6 +58,16 @@ def fast_cast(cells):
     return pc.cast(cells, pa.int64())
 
 
+def direct(cells):
+    """Cells of FAST_RE's form without RE2: ASCII digits only (the common
+    case), at most 18 of them, cast; the rest (e.g. negative numbers) get the regex."""
+    from ._core import keep_where, string_layout, to_bool_numpy
+
+    _, lengths, _ = string_layout(cells)
+    handled = to_bool_numpy(pc.ascii_is_decimal(cells)) & (lengths >= 1) & (lengths <= 18)
+    return handled, fast_cast(keep_where(cells, handled)), None
+
+
 def integer_spec(field: FieldSpec) -> TypeSpec:
     return TypeSpec(
         name="integer",
@@ -68,6 +78,7 @@ def integer_spec(field: FieldSpec) -> TypeSpec:
         fallback_key_type=pa.float64(),
         fast_regex=FAST_RE,
         fast_cast=fast_cast,
+        fast_direct=direct,
     )
 
 

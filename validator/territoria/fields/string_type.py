@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec, make_checker, string_layout
 
 SUPPORTED = ("required", "minLength", "maxLength", "pattern", "enum")
 
@@ -106,6 +106,11 @@ def string_reader(fmt: str):
 
 
 def utf8_lengths(cells: pa.Array) -> np.ndarray:
+    """len() of every cell (code points; 0 for nulls is irrelevant: callers mask)."""
+    if pa.types.is_string(cells.type) and len(cells):
+        _, lengths, data = string_layout(cells)
+        if len(data) == 0 or int(data.max()) < 128:
+            return lengths  # ASCII: bytes are code points
     return pc.fill_null(pc.utf8_length(cells), 0).to_numpy(zero_copy_only=False)
 
 
@@ -125,6 +130,7 @@ def string_spec(field: FieldSpec) -> TypeSpec:
         fast_regex=fast_regex,
         fast_cast=identity if fast_regex is not None else None,
         fast_length=utf8_lengths,
+        fast_all=fast_regex == "",
     )
 
 

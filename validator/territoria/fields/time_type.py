@@ -14,11 +14,12 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
+from ._temporal import iso_direct, layout_direct, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -60,6 +61,17 @@ def time_spec(field: FieldSpec) -> TypeSpec:
         micros = micros_of_day(c) - c["offset"] * 1_000_000
         return pa.array(micros, type=pa.duration("us"), mask=~c["valid"]), c["aware"]
 
+    def direct(cells):
+        if regex == ISO_TIME_RE:
+            handled, c = iso_direct(cells, 0)
+        else:
+            handled, c = layout_direct(cells, fmt)
+        if handled is None or c is None:
+            n = len(cells)
+            return np.zeros(n, dtype=bool), pa.nulls(n, pa.duration("us")), None
+        keys = pa.array(micros_of_day(c) - c["offset"] * 1_000_000, type=pa.duration("us"), mask=~c["valid"])
+        return handled, keys, c["aware"]
+
     return TypeSpec(
         name="time",
         supported=SUPPORTED,
@@ -68,6 +80,7 @@ def time_spec(field: FieldSpec) -> TypeSpec:
         key_type=pa.duration("us"),
         fast_regex=regex,
         fast_cast=fast_cast if regex else None,
+        fast_direct=direct if regex else None,
         extra={"awareness": awareness},
     )
 
