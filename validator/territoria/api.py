@@ -129,7 +129,8 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
                  format: Optional[str] = None, encoding: Optional[str] = None,
                  delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
                  lookup: Optional[dict] = None, resource_name: str = "",
-                 progress: Optional[Callable[[int], None]] = None) -> Task:
+                 progress: Optional[Callable[[int], None]] = None,
+                 related: Optional[dict] = None) -> Task:
     started = time.perf_counter()
     place = _place(source)
     task = Task(name=name or _task_name(place), place=place)
@@ -156,7 +157,8 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
-                                        resource_name=resource_name, on_batch=progress)
+                                        resource_name=resource_name, on_batch=progress,
+                                        related=related)
         _fill(task, outcome, schema)
         _dialect_warnings(task, table)
     except SourceProblem as problem:
@@ -292,9 +294,10 @@ def _validate_package(source: Any, *, limit_errors: int, progress=None, profile:
             except (SourceProblem, SchemaProblem):
                 pass  # the referenced resource's own task reports why it cannot be read
             lookup[key] = seen
+        related = _related_columns(schema, by_name, schemas, base)
         location = _resource_location(resource, base)
         task = validate_one(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
-                            resource_name=name, format=resource.get("format"),
+                            resource_name=name, related=related, format=resource.get("format"),
                             encoding=resource.get("encoding"),
                             delimiter=(resource.get("dialect") or {}).get("delimiter")
                             if isinstance(resource.get("dialect"), dict) else None,
@@ -306,6 +309,34 @@ def _validate_package(source: Any, *, limit_errors: int, progress=None, profile:
             task.could_not_run = True
         tasks.append(task)
     return tasks
+
+
+def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict, base: str) -> dict:
+    """The columns of other resources that the table's cross-file checks need.
+
+    ``{resource: {field: typed pyarrow array}}``, or a reason string (``"unreadable"``,
+    ``"no-schema"``) when the resource is in the package but cannot serve; a resource
+    the package lacks is left out (``checks.cross_file.connect`` says so in a warning).
+    """
+    if schema is None:
+        return {}
+    import pyarrow as pa
+
+    from .checks.cross_file import needed_columns
+
+    related: dict = {}
+    for target, names in needed_columns(schema).items():
+        if target not in by_name:
+            continue
+        if schemas.get(target) is None:
+            related[target] = "unreadable" if target not in schemas else "no-schema"
+            continue
+        try:
+            table = _open_resource(by_name[target], base)
+            related[target] = engine.collect_columns(table, schemas[target], names)
+        except (SourceProblem, SchemaProblem, pa.ArrowException):
+            related[target] = "unreadable"  # the resource's own task reports why
+    return related
 
 
 def _resource_location(resource: dict, base: str) -> str:

@@ -125,15 +125,22 @@ def _label_error(kind: str, label: str, field_name: str, number: int, note: str 
 
 def validate_table(table: Table, schema: TableSchema, *, limit_errors: int = 1000,
                    lookup: Optional[Lookup] = None, resource_name: str = "",
-                   on_batch: Optional[Callable[[int], None]] = None) -> TableOutcome:
-    """Check every row of ``table``; restart on the exact reader if the fast one gives up."""
+                   on_batch: Optional[Callable[[int], None]] = None,
+                   related: Optional[dict] = None) -> TableOutcome:
+    """Check every row of ``table``; restart on the exact reader if the fast one gives up.
+
+    ``related``: columns of the package's other tables for cross-file checks
+    (``checks.cross_file``); None when the table is validated alone.
+    """
     try:
-        return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=False)
+        return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=False,
+                         related=related)
     except NeedsExactRead:
-        return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=True)
+        return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=True,
+                         related=related)
 
 
-def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact) -> TableOutcome:
+def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact, related=None) -> TableOutcome:
     findings = Findings(limit=limit_errors)
     # frictionless (like Python's csv module) reads an empty line as a row with no
     # cells, which pyarrow reads as empty cells: the same thing unless "" is not a
@@ -142,7 +149,7 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
                          for spec in expected_fields(table.labels, schema))
     for error in header_errors(table.labels, schema):
         findings.add(error)
-    checker = _BatchChecker(table, schema, findings, lookup or {}, resource_name)
+    checker = _BatchChecker(table, schema, findings, lookup or {}, resource_name, related)
     rows = 0
     for batch in table.batches(exact=exact):
         checker.check(batch)
@@ -155,7 +162,7 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
 
 class _BatchChecker:
     def __init__(self, table: Table, schema: TableSchema, findings: Findings, lookup: Lookup,
-                 resource_name: str):
+                 resource_name: str, related: Optional[dict] = None):
         self.schema = schema
         self.findings = findings
         self.width = len(table.labels)
@@ -188,6 +195,14 @@ class _BatchChecker:
             self.custom = build_checks(schema.descriptor, self.fields)
         except CheckParamsError as error:
             raise SchemaProblem("custom_checks", [str(error)])
+        if self.custom:
+            from .checks.cross_file import connect
+
+            # checks needing another table get its columns, or are skipped with a warning
+            self.custom, skipped = connect(self.custom, related)
+            for warning in skipped:
+                self.findings.warning_counts[warning["type"]] += 1
+                self.findings.warnings.append(warning)
 
     def _missing_values(self, spec) -> list:
         return _field_missing_values(spec, self.schema)
@@ -499,3 +514,45 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
         run(False)
     except NeedsExactRead:
         run(True)
+
+
+def collect_columns(table: Table, schema: TableSchema, names: list) -> dict:
+    """Typed values of some columns of a table, all rows, for cross-file checks.
+
+    ``{field name: pyarrow array}``, cast as ``check_cells`` casts them (null where
+    the cell is missing or not castable), batches concatenated; a field the schema
+    lacks, or the file lacks at its position, is left out.
+    """
+    index = {f.name: i for i, f in enumerate(schema.fields)}
+    wanted = [n for n in dict.fromkeys(names) if n in index and index[n] < len(table.labels)]
+
+    def run(exact: bool) -> dict:
+        parts: dict = {name: [] for name in wanted}
+        for batch in table.batches(exact=exact):
+            n = len(batch)
+            for name in wanted:
+                i = index[name]
+                spec = schema.fields[i]
+                raw = batch.columns[i] if i < len(batch.columns) else pa.nulls(n, pa.string())
+                if isinstance(raw, pa.ChunkedArray):
+                    raw = raw.combine_chunks()
+                raw = null_missing_values(raw, _field_missing_values(spec, schema))
+                values = check_cells(spec, raw, batch, i).keys
+                if isinstance(values, pa.ChunkedArray):
+                    values = values.combine_chunks()
+                parts[name].append(values)
+        out = {}
+        for name, chunks in parts.items():
+            if not chunks:
+                out[name] = pa.array([], pa.string())
+            elif len({c.type for c in chunks}) == 1:
+                out[name] = pa.concat_arrays(chunks)
+            else:  # a column typed differently across batches (all-null batches): unify
+                kind = next(c.type for c in chunks if not pa.types.is_null(c.type))
+                out[name] = pa.concat_arrays([c.cast(kind) if c.type != kind else c for c in chunks])
+        return out
+
+    try:
+        return run(False)
+    except NeedsExactRead:
+        return run(True)

@@ -91,6 +91,17 @@ class CustomCheck:
     def finish(self) -> Iterable[CheckFinding]:
         return []
 
+    # -- cross-file checks (see checks/cross_file.py) ---------------------------------
+    def needed_resources(self) -> list:
+        """Columns of other tables of the data package the check needs:
+        ``[(resource name, [field names])]``. Empty for checks of one table."""
+        return []
+
+    def attach(self, resource: str, columns: dict) -> None:
+        """Receive the needed columns of ``resource`` (field name -> typed pyarrow array
+        of all its rows) before the first batch; may raise CheckParamsError when they
+        cannot serve (the check is then skipped with a warning)."""
+
 
 def register(cls):
     CHECKS[cls.name] = cls

@@ -25,6 +25,7 @@ from . import CheckFinding, CheckParamsError, register
 from ._common import (Check, LazyNotes, declare, duration_seconds, finding, is_numeric_type,
                       is_temporal_type, np_bool, parse_numbers, show, text, typed)
 from ..keys import hash_keys
+from .cross_file import _name_param, _names_param, as_float, events_between, key_columns, kind_of
 
 class KeyedState:
     """Per-key memory of the last (value, row) seen, vectorised like ``keys.SeenKeys``."""
@@ -374,7 +375,7 @@ declare(
     "Check the value: a sensor fault, a unit change or a missing event (an emptying, a reset) can explain it; declare the event if there was one.",
     "Vérifiez la valeur : une panne de capteur, un changement d'unité ou un événement non déclaré (vidage, remise à zéro) peut l'expliquer ; déclarez l'événement s'il a eu lieu.",
     severity="warning",
-    example='{"name": "plausible-variation", "params": {"key": "container_id", "order_by": "measured_at", "column": "fill_level_pct", "max_drop": 50}}',
+    example='{"name": "plausible-variation", "params": {"key": "container_id", "order_by": "measured_at", "column": "fill_level_pct", "max_drop": 50, "reset_resource": "emptyings", "reset_key": "container_id", "reset_time": "emptied_at"}}',
 )
 
 
@@ -383,10 +384,19 @@ class PlausibleVariation(SeriesCheck):
     """A warning when ``column`` falls by more than ``max_drop`` or rises by more than
     ``max_rise`` between consecutive rows of a ``key`` series (file or ``order_by``
     order), unless the row is marked as an event by ``reset_column`` (a boolean
-    true or any filled cell, e.g. an emptying)."""
+    true or any filled cell, e.g. an emptying), or an event of its key recorded in
+    another table of the data package happened in (previous ``order_by``, current
+    ``order_by``].
+
+    That other table: ``reset_resource`` (its name), ``reset_key`` (its key fields,
+    matched with ``key``; default: the same names) and ``reset_time`` (its event
+    date or datetime, compared with ``order_by``, which it requires). Without that
+    table (a lone file, a package lacking it) the rule is skipped with one
+    ``cross-file-check-skipped`` warning rather than flagging every emptying."""
 
     name = "plausible-variation"
-    allowed = ("key", "column", "order_by", "max_drop", "max_rise", "reset_column")
+    allowed = ("key", "column", "order_by", "max_drop", "max_rise", "reset_column",
+               "reset_resource", "reset_key", "reset_time")
 
     def __init__(self, params, fields):
         super().__init__(params, fields)
@@ -398,6 +408,37 @@ class PlausibleVariation(SeriesCheck):
             raise CheckParamsError("give 'max_drop', 'max_rise' or both")
         self.reset = self.field_param("reset_column", required=False)
         self.state = KeyedState()
+        self.reset_resource = None
+        if "reset_resource" in self.params:
+            self.reset_resource = _name_param(self.params, "reset_resource")
+            if not self.order_by:
+                raise CheckParamsError("'reset_resource' needs 'order_by' (the time of each value)")
+            self.reset_keys = _names_param(self.params, "reset_key", default=self.keys)
+            if len(self.reset_keys) != len(self.keys):
+                raise CheckParamsError("'reset_key' must name as many fields as 'key'")
+            self.reset_time = _name_param(self.params, "reset_time")
+            self.event_keys, self.event_times = np.zeros(0, dtype=np.uint64), np.zeros(0)
+        elif "reset_key" in self.params or "reset_time" in self.params:
+            raise CheckParamsError("'reset_key' and 'reset_time' need 'reset_resource'")
+
+    def needed_resources(self):
+        if self.reset_resource is None:
+            return []
+        return [(self.reset_resource, [*self.reset_keys, self.reset_time])]
+
+    def attach(self, resource, columns):
+        times = columns[self.reset_time]
+        spec = self.fields.get(self.order_by)
+        expected = "instant" if spec is not None and spec.type in ("date", "datetime") else "number"
+        if kind_of(times) != expected:
+            raise CheckParamsError(f"{self.reset_time!r} and {self.order_by!r} must both be dates/datetimes or both numbers")
+        if self.reset_keys:
+            hashes, present = key_columns([columns[k] for k in self.reset_keys])
+        else:  # one series for the whole table: every event counts
+            hashes, present = np.zeros(len(times), dtype=np.uint64), np.ones(len(times), dtype=bool)
+        values = as_float(times)
+        present &= ~np.isnan(values)
+        self.event_keys, self.event_times = hashes[present], values[present]
 
     def _reset(self, view):
         if not self.reset or self.reset in self.absent:
@@ -447,10 +488,14 @@ class PlausibleVariation(SeriesCheck):
         columns = self.sorted_kept()
         if columns is None:
             return []
-        keys, _, rows, values, reset = columns
+        keys, order, rows, values, reset = columns
         bad = np.zeros(len(keys), dtype=bool)
         bad[1:] = (keys[1:] == keys[:-1]) & self._jumps(values[:-1], values[1:]) & (reset[1:] == 0)
         at = np.flatnonzero(bad)
+        if self.reset_resource is not None and len(at):
+            # an event of the series' key in (previous time, this time] explains the jump
+            explained = events_between(self.event_keys, self.event_times, keys[at], order[at - 1], order[at])
+            at = at[~explained]
         if not len(at):
             return []
         at = at[np.argsort(rows[at], kind="stable")]
