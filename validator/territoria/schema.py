@@ -44,7 +44,8 @@ class TableSchema:
         return [f.name for f in self.fields]
 
 
-def _as_list(value: Any) -> list:
+def as_list(value: Any) -> list:
+    """A Table Schema "field name or list of names" value as a list (anything else: empty)."""
     if isinstance(value, str):
         return [value]
     return list(value) if isinstance(value, (list, tuple)) else []
@@ -106,18 +107,18 @@ def schema_problems(descriptor: Any) -> list:
     names = [f.get("name") for f in fields if isinstance(f, dict)]
     if len(set(names)) != len(names):
         problems.append(("schema-error", "fields: the names of the fields are not unique"))
-    for key in _as_list(descriptor.get("primaryKey")):
+    for key in as_list(descriptor.get("primaryKey")):
         if key not in names:
             problems.append(("schema-error", f"primaryKey: field {key!r} does not exist"))
     foreign_keys = descriptor.get("foreignKeys")
     for number, fk in enumerate(foreign_keys if isinstance(foreign_keys, list) else []):
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
             continue
-        source = _as_list(fk.get("fields"))
+        source = as_list(fk.get("fields"))
         for key in source:
             if key not in names:
                 problems.append(("schema-error", f"foreignKeys/{number}/fields: field {key!r} does not exist"))
-        if len(source) != len(_as_list(fk["reference"].get("fields"))):
+        if len(source) != len(as_list(fk["reference"].get("fields"))):
             problems.append(("schema-error", f"foreignKeys/{number}: fields and reference fields differ in number"))
     for number, field_descriptor in enumerate(fields):
         constraints = field_descriptor.get("constraints") if isinstance(field_descriptor, dict) else None
@@ -222,17 +223,17 @@ def table_schema_from_descriptor(descriptor: dict) -> TableSchema:
     foreign_keys = []
     for fk in descriptor.get("foreignKeys") or []:
         foreign_keys.append({
-            "fields": _as_list(fk["fields"]),
+            "fields": as_list(fk["fields"]),
             "reference": {
                 "resource": fk["reference"].get("resource", ""),
-                "fields": _as_list(fk["reference"]["fields"]),
+                "fields": as_list(fk["reference"]["fields"]),
             },
         })
     return TableSchema(
         descriptor=descriptor,
         fields=fields,
         missing_values=list(descriptor.get("missingValues", [""])),
-        primary_key=_as_list(descriptor.get("primaryKey")),
+        primary_key=as_list(descriptor.get("primaryKey")),
         foreign_keys=foreign_keys,
         unique_fields=[f.name for f in fields if f.constraints.get("unique")],
     )

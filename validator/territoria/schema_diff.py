@@ -31,6 +31,7 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
+from .schema import as_list
 
 MAJOR, MINOR, PATCH = "major", "minor", "patch"
 _RANK = {PATCH: 1, MINOR: 2, MAJOR: 3}
@@ -178,12 +179,6 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
 def diff_tables(old: dict, new: dict, table: str = "table") -> Iterator[Change]:
     """The changes between two table schema descriptors."""
     old_fields = [f for f in old.get("fields", []) if isinstance(f, dict)]
@@ -233,7 +228,7 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
             continue
         yield _property_change(table, key, old.get(key), new.get(key))
     # primary key: a superset of the old key columns accepts every file the old one did
-    old_pk, new_pk = _as_list(old.get("primaryKey")), _as_list(new.get("primaryKey"))
+    old_pk, new_pk = as_list(old.get("primaryKey")), as_list(new.get("primaryKey"))
     if old_pk != new_pk:
         if not new_pk:
             yield Change(MINOR, table, f"primary key {old_pk} removed")
@@ -249,8 +244,8 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
     for fk in old_fks:
         if fk not in new_fks:
             yield Change(MINOR, table, f"foreign key {fk[0]} → {fk[1]}{fk[2]} removed")
-    old_missing = _as_list(old.get("missingValues", [""]))
-    new_missing = _as_list(new.get("missingValues", [""]))
+    old_missing = as_list(old.get("missingValues", [""]))
+    new_missing = as_list(new.get("missingValues", [""]))
     for value in old_missing:
         if value not in new_missing:
             yield Change(MAJOR, table, f"missing value {value!r} no longer accepted")
@@ -271,7 +266,7 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
 
 def _normal_fk(fk: dict) -> tuple:
     reference = fk.get("reference") or {}
-    return (tuple(_as_list(fk.get("fields"))), reference.get("resource", ""), tuple(_as_list(reference.get("fields"))))
+    return (tuple(as_list(fk.get("fields"))), reference.get("resource", ""), tuple(as_list(reference.get("fields"))))
 
 
 def diff_fields(old: dict, new: dict, where: str) -> Iterator[Change]:
@@ -299,8 +294,8 @@ def diff_fields(old: dict, new: dict, where: str) -> Iterator[Change]:
             state = "added" if key in new else "removed"
             yield Change(MAJOR, where, f"{key} {state} (the accepted values change)")
             continue
-        lost = [v for v in _as_list(old[key]) if v not in _as_list(new[key])]
-        gained = [v for v in _as_list(new[key]) if v not in _as_list(old[key])]
+        lost = [v for v in as_list(old[key]) if v not in as_list(new[key])]
+        gained = [v for v in as_list(new[key]) if v not in as_list(old[key])]
         if lost:
             yield Change(MAJOR, where, f"{key}: {lost} no longer accepted")
         if gained:
