@@ -22,6 +22,8 @@ EXAMPLE_SETS = sorted(
 )
 VALID_SETS = [s for s in EXAMPLE_SETS if s[2] == "valid"]
 INVALID_SETS = [s for s in EXAMPLE_SETS if s[2].startswith("invalid")]
+#: valid data that must raise warnings (e.g. a warning-only custom check), listed in expected-warnings.json
+WARNING_SETS = [s for s in EXAMPLE_SETS if s[2].startswith("warning-")]
 
 
 def _ids(sets):
@@ -81,6 +83,48 @@ def test_invalid_example_gives_exactly_its_expected_errors(entry, version, examp
     want = sorted(((e["resource"], e["type"], e["rowNumber"], e["fieldName"]) for e in expected), key=repr)
     assert got == want, _summary(report)
     assert not report.valid
+
+
+def _expected(folder: Path, name: str) -> list:
+    path = folder / name
+    if not path.is_file():
+        return []
+    items = json.loads(path.read_text(encoding="utf-8"))
+    return sorted(((e["resource"], e["type"], e["rowNumber"], e["fieldName"]) for e in items), key=repr)
+
+
+def _warnings(report) -> list:
+    return sorted(((t.name, w["type"], w.get("rowNumber"), w.get("fieldName")) for t in report.tasks for w in t.warnings),
+                  key=repr)
+
+
+@pytest.mark.parametrize("entry, version, example", EXAMPLE_SETS, ids=_ids(EXAMPLE_SETS))
+def test_example_gives_exactly_its_expected_warnings(entry, version, example):
+    """No set warns unless expected-warnings.json says so: a cross-file check skipped in an example
+    (a misspelt resource or column in its parameters) would show up here as an unexpected warning."""
+    folder = ROOT / entry / version / "examples" / example
+    report = territoria.validate(str(folder / "datapackage.json"))
+    assert _warnings(report) == _expected(folder, "expected-warnings.json")
+
+
+@pytest.mark.parametrize("entry, version, example", WARNING_SETS, ids=_ids(WARNING_SETS))
+def test_warning_example_is_valid_and_warns(entry, version, example):
+    folder = ROOT / entry / version / "examples" / example
+    assert _expected(folder, "expected-warnings.json"), "a warning-* set lists its warnings in expected-warnings.json"
+    assert not (folder / "expected-errors.json").exists()
+    report = territoria.validate(str(folder / "datapackage.json"))
+    assert not report.could_not_run and report.valid, _summary(report)
+
+
+def test_latest_version_is_the_default():
+    """NAME without @VERSION resolves to the newest version, compared numerically."""
+    for entry in catalogue.entries():
+        newest = max(entry.versions, key=lambda v: tuple(int(x) for x in v.split(".")))
+        assert entry.latest == newest
+        package = catalogue.get_entry(entry.name).package(newest)
+        for resource in package["resources"]:
+            assert (catalogue.resolve(f"{entry.name}/{resource['name']}").descriptor
+                    == catalogue.resolve(f"{entry.name}/{resource['name']}@{newest}").descriptor)
 
 
 # --------------------------------------------------------------------------- immutability

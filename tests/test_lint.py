@@ -161,6 +161,19 @@ def test_invalid_example_set_needs_expected_errors(tmp_path):
     assert ("examples", "invalid example set has no expected-errors.json") in rules(root)
 
 
+def test_warning_example_set_needs_expected_warnings(tmp_path):
+    root = make_catalogue(tmp_path)
+    warning = root / "demo" / "1.0.0" / "examples" / "warning-drop"
+    _dump(warning / "datapackage.json", {"resources": [{"name": "measurements", "path": "m.csv",
+                                                        "schema": "../../measurements.schema.json"}]})
+    assert ("examples", "warning example set has no expected-warnings.json") in rules(root)
+    _dump(warning / "expected-warnings.json", [])
+    assert ("examples", "must be a non-empty JSON list of expected warnings") in rules(root)
+    _dump(warning / "expected-warnings.json", [{"resource": "measurements", "type": "plausible-variation",
+                                               "rowNumber": 3, "fieldName": "fill_level_pct"}])
+    assert rules(root) == []
+
+
 def test_following_a_national_schema_relaxes_the_naming_rules(tmp_path):
     table = table_with(lambda t: t["fields"].append(
         {"name": "time_step", **TEXT, "type": "number", "unit": "s", "example": "900"}))

@@ -10,8 +10,9 @@ from conftest import REPO, SHARED
 
 NATIONAL = SHARED / "realworld" / "etalab__schema-comptage-mobilites"
 ENTRY = REPO / "schemas" / "mobility-counts"
-#: every released version of our entry must accept the national examples (2.0.0 adds custom checks)
-VERSIONS = ["1.0.0", "2.0.0"]
+#: every released version of our entry must accept the national examples (2.0.0 and 3.0.0 add custom checks)
+VERSIONS = sorted((p.name for p in ENTRY.iterdir() if (p / "datapackage.json").is_file()),
+                  key=lambda v: tuple(int(x) for x in v.split(".")))
 
 pytestmark = pytest.mark.skipif(not NATIONAL.is_dir(), reason="the shared real-world corpus is not beside the repository")
 

@@ -161,8 +161,10 @@ def test_examples_and_changelog_pages(site, entry, version):
     page = read(site / entry.name / version.version / "examples" / "index.html")
     for example in version.examples:
         assert f'id="{example.name}"' in page
-        for error in example.expected_errors:
+        for error in example.expected_errors + example.expected_warnings:
             assert f"errors/#{error['type']}" in page
+        if example.expected_warnings:
+            assert "Jeu valide avec avertissements" in page
     assert (site / "en" / entry.name / version.version / "examples" / "index.html").is_file()
     changelog = read(site / entry.name / "changelog" / "index.html")
     assert version.version in changelog

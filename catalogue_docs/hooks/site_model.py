@@ -60,14 +60,20 @@ class Resource:
 
 @dataclass
 class ExampleSet:
-    name: str  # "valid" or "invalid-<what>"
+    name: str  # "valid", "invalid-<what>" or "warning-<what>" (valid data that must raise warnings)
     path: str
     files: list  # file names (CSV first, then descriptors)
     expected_errors: list  # [{"resource", "type", "rowNumber", "fieldName"}]
+    expected_warnings: list = field(default_factory=list)  # the same, from expected-warnings.json
 
     @property
     def valid(self) -> bool:
         return self.name == "valid"
+
+    @property
+    def kind(self) -> str:
+        """"valid", "warning" or "invalid"."""
+        return "valid" if self.valid else "warning" if self.name.startswith("warning-") else "invalid"
 
 
 @dataclass
@@ -167,12 +173,17 @@ def _load_examples(version_path: str) -> list:
         if not os.path.isdir(path):
             continue
         files = sorted(os.listdir(path), key=lambda f: (not f.endswith(".csv"), f))
-        expected_path = os.path.join(path, "expected-errors.json")
-        expected = _load_json(expected_path) if os.path.isfile(expected_path) else []
-        if isinstance(expected, dict):  # tolerate {"errors": [...]}
-            expected = expected.get("errors") or []
-        sets.append(ExampleSet(name, path, files, expected))
+        expected = _load_expected(os.path.join(path, "expected-errors.json"), "errors")
+        warnings = _load_expected(os.path.join(path, "expected-warnings.json"), "warnings")
+        sets.append(ExampleSet(name, path, files, expected, warnings))
     return sets
+
+
+def _load_expected(path: str, key: str) -> list:
+    expected = _load_json(path) if os.path.isfile(path) else []
+    if isinstance(expected, dict):  # tolerate {"errors": [...]} / {"warnings": [...]}
+        expected = expected.get(key) or []
+    return expected
 
 
 def load_catalogue(schemas_dir: str) -> list:

@@ -31,6 +31,7 @@ WORDS = {
         "readme": "Documentation du cas d'usage", "sources": "Sources",
         "keys": "Clés", "references": "référence", "self": "la table elle-même",
         "valid_set": "Jeu valide", "invalid_set": "Jeu invalide", "expected": "Erreurs attendues",
+        "warning_set": "Jeu valide avec avertissements", "expected_warnings": "Avertissements attendus",
         "files": "Fichiers", "row": "ligne", "all_examples": "Tous les exemples (ZIP)",
         "datapackage": "Profil Data Package (datapackage.json)", "latest_address": "Adresse stable de la dernière version",
         "check": "Vérification", "custom_checks": "Vérifications personnalisées",
@@ -50,6 +51,7 @@ WORDS = {
         "readme": "About this use case", "sources": "Sources",
         "keys": "Keys", "references": "references", "self": "the table itself",
         "valid_set": "Valid set", "invalid_set": "Invalid set", "expected": "Expected errors",
+        "warning_set": "Valid set with warnings", "expected_warnings": "Expected warnings",
         "files": "Files", "row": "row", "all_examples": "All examples (ZIP)",
         "datapackage": "Data Package profile (datapackage.json)", "latest_address": "Stable address of the latest version",
         "check": "Check", "custom_checks": "Custom checks",
@@ -385,20 +387,25 @@ def examples_page(version: Version, lang: str) -> str:
            version_selector(version, lang, "examples"), ""]
     if lang == "fr":
         out += ["Chaque jeu est un dossier de fichiers CSV avec un `datapackage.json` qui pointe vers les schémas "
-                "de la version ; un jeu invalide liste les erreurs qu'il doit produire (`expected-errors.json`).", ""]
+                "de la version ; un jeu invalide liste les erreurs qu'il doit produire (`expected-errors.json`), un jeu "
+                "valide avec avertissements les avertissements qu'il doit produire (`expected-warnings.json`).", ""]
     else:
         out += ["Each set is a folder of CSV files with a `datapackage.json` pointing at the version's table "
-                "schemas; an invalid set lists the errors it must produce (`expected-errors.json`).", ""]
+                "schemas; an invalid set lists the errors it must produce (`expected-errors.json`), a valid set with "
+                "warnings the warnings it must produce (`expected-warnings.json`).", ""]
     out += [f"<a class=\"md-button tt-download\" href=\"{esc(root)}{esc(entry.name)}/{esc(version.version)}/examples.zip\" download>"
             f"{esc(w['all_examples'])}</a>", ""]
     for example in version.examples:
-        kind = w["valid_set"] if example.valid else w["invalid_set"]
+        kind = w[f"{example.kind}_set"]
         out += [f"## {kind} `{example.name}` {{#{example.name}}}", ""]
         links = [f"<a href=\"{esc(base + example.name + '/' + f)}\" download>{esc(f)}</a>" for f in example.files]
         out += [(f"{w['files']} : " if lang == "fr" else f"{w['files']}: ") + " · ".join(links), ""]
-        if example.expected_errors:
-            out += [f"| {w['expected']} | {w['table']} | {w['row']} | {w['field']} |", "|---|---|---|---|"]
-            for error in example.expected_errors:
+        for title, expected in ((w["expected"], example.expected_errors),
+                                (w["expected_warnings"], example.expected_warnings)):
+            if not expected:
+                continue
+            out += [f"| {title} | {w['table']} | {w['row']} | {w['field']} |", "|---|---|---|---|"]
+            for error in expected:
                 kind_code = error.get("type", "")
                 out.append(f"| [`{kind_code}`](../../errors.md#{kind_code}) | `{error.get('resource', '')}` | "
                            f"{error.get('rowNumber', '')} | `{error.get('fieldName', '') or ''}` |")

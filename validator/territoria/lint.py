@@ -33,9 +33,11 @@ House rules (see ``docs``/DESIGN "The catalogue"):
 * ``changelog`` / ``readme``: each entry has ``README.md`` and a
   ``CHANGELOG.md`` with a ``## <version>`` heading for every version folder.
 * ``schema-missing`` / ``resource-path``: the files a resource names exist.
-* ``examples``: ``examples/valid/datapackage.json`` exists and every
+* ``examples``: ``examples/valid/datapackage.json`` exists, every
   ``examples/invalid-*`` set has a ``datapackage.json`` and a well-formed
-  ``expected-errors.json``.
+  ``expected-errors.json``, and every ``examples/warning-*`` set (valid data
+  that must raise warnings, e.g. of a warning-only custom check) has a
+  ``datapackage.json`` and a well-formed ``expected-warnings.json``.
 
 Exit codes of the command: 0 no finding, 1 findings, 2 unreadable input.
 """
@@ -296,19 +298,25 @@ def lint_examples(folder: str, unreadable: list) -> Iterator[Finding]:
         yield Finding(_display(folder), "examples", "no valid/datapackage.json example set")
     for name in sorted(os.listdir(folder)):
         path = os.path.join(folder, name)
-        if not os.path.isdir(path) or not name.startswith("invalid"):
+        if not os.path.isdir(path):
+            continue
+        if name.startswith("invalid"):
+            kind, listing, what = "invalid", "expected-errors.json", "errors"
+        elif name.startswith("warning-"):
+            kind, listing, what = "warning", "expected-warnings.json", "warnings"
+        else:
             continue
         if not os.path.isfile(os.path.join(path, "datapackage.json")):
-            yield Finding(_display(path), "examples", "invalid example set has no datapackage.json")
-        expected_path = os.path.join(path, "expected-errors.json")
+            yield Finding(_display(path), "examples", f"{kind} example set has no datapackage.json")
+        expected_path = os.path.join(path, listing)
         if not os.path.isfile(expected_path):
-            yield Finding(_display(path), "examples", "invalid example set has no expected-errors.json")
+            yield Finding(_display(path), "examples", f"{kind} example set has no {listing}")
             continue
         expected = _read_json(expected_path, unreadable)
         if expected is None:
             continue
         if not isinstance(expected, list) or not expected:
-            yield Finding(_display(expected_path), "examples", "must be a non-empty JSON list of expected errors")
+            yield Finding(_display(expected_path), "examples", f"must be a non-empty JSON list of expected {what}")
             continue
         for number, item in enumerate(expected):
             if not isinstance(item, dict) or any(key not in item for key in EXPECTED_ERROR_KEYS):
