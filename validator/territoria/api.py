@@ -368,6 +368,6 @@ def _resource_schema(resource: dict, base: str, profile: Optional[dict], name: s
     schema = resource.get("schema")
     if schema is None:
         return None
-    if isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema):
+    if isinstance(schema, dict) or (isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema)):
         return load_table_schema(schema, base=base)
     return load_table_schema(schema)

@@ -38,6 +38,7 @@ class TableSchema:
     primary_key: list
     foreign_keys: list  # [{"fields": [...], "reference": {"resource": str, "fields": [...]}}]
     unique_fields: list = field(default_factory=list)
+    base: Optional[str] = None  # folder or URL the schema was read from (for files it names)
 
     @property
     def field_names(self) -> list:
@@ -208,14 +209,20 @@ def load_table_schema(source: Any, base: Optional[str] = None) -> TableSchema:
             location = os.path.join(base, location)
         where = location
         descriptor = read_json(location, "schema")
+        if re.match(r"^https?://", location):
+            base = location.split("?", 1)[0].rsplit("/", 1)[0]
+        else:
+            base = os.path.dirname(os.path.abspath(location))
     elif isinstance(source, dict):
-        descriptor = source
+        descriptor = source  # keeps the ``base`` it was given (its package's folder)
     else:
         raise SchemaProblem(where, [f"unsupported schema source {type(source).__name__}"])
     problems = schema_problems(descriptor)
     if problems:
         raise SchemaProblem(where, [note for _, note in problems], [code for code, _ in problems])
-    return table_schema_from_descriptor(descriptor)
+    schema = table_schema_from_descriptor(descriptor)
+    schema.base = base
+    return schema
 
 
 def table_schema_from_descriptor(descriptor: dict) -> TableSchema:

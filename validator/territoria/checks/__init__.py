@@ -72,6 +72,9 @@ class CustomCheck:
         # sees the column as empty (BatchView has no entry for it)
         self.schema_field_names = _SCHEMA_FIELDS.get() or set(self.fields)
         self.absent: set = set()
+        # folder or URL the schema was read from (None: unknown, e.g. a dict schema);
+        # checks reading a reference file resolve its relative path against it
+        self.schema_base: Optional[str] = _SCHEMA_BASE.get()
 
     def require_field(self, key: str) -> str:
         """A parameter that must name a field of the schema."""
@@ -111,6 +114,8 @@ def register(cls):
 _loaded = False
 #: names of every field the schema declares, while build_checks instantiates checks
 _SCHEMA_FIELDS: contextvars.ContextVar = contextvars.ContextVar("territoria_schema_fields", default=None)
+#: the folder or URL of the schema, while build_checks instantiates checks
+_SCHEMA_BASE: contextvars.ContextVar = contextvars.ContextVar("territoria_schema_base", default=None)
 
 
 def _load_check_modules() -> None:
@@ -125,8 +130,14 @@ def _load_check_modules() -> None:
     _loaded = True
 
 
-def build_checks(descriptor: dict, fields: list) -> list:
-    """Instantiate the schema's custom checks; raise CheckParamsError listing what is wrong."""
+def build_checks(descriptor: dict, fields: list, base: Optional[str] = None) -> list:
+    """Instantiate the schema's custom checks; raise CheckParamsError listing what is wrong.
+
+    ``base``: the folder (or URL prefix) of the schema file, against which checks
+    resolve the relative paths of their reference files (``coordinates-in-commune``'s
+    ``commune_extents``); None when unknown: relative paths are then read from the
+    current directory.
+    """
     declared = descriptor.get("custom_checks") or []
     if not declared:
         return []
@@ -145,11 +156,13 @@ def build_checks(descriptor: dict, fields: list) -> list:
             continue
         names = {f.get("name") for f in descriptor.get("fields") or [] if isinstance(f, dict)}
         token = _SCHEMA_FIELDS.set(names | {f.name for f in fields})
+        base_token = _SCHEMA_BASE.set(base)
         try:
             checks.append(cls(item.get("params") or {}, fields))
         except CheckParamsError as error:
             problems.append(f"custom_checks/{number} ({item['name']}): {error}")
         finally:
+            _SCHEMA_BASE.reset(base_token)
             _SCHEMA_FIELDS.reset(token)
     if problems:
         raise CheckParamsError("; ".join(problems))

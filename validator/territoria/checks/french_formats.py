@@ -355,25 +355,48 @@ declare(
     "coordinates-in-commune", "Point outside its commune's territory", "Point hors du territoire de sa commune",
     "Row {rowNumber}: the point {note} is not in the territory of the commune \"{cell}\".",
     "Ligne {rowNumber} : le point {note} n'est pas sur le territoire de la commune « {cell} ».",
-    "Check the commune code and the coordinates of the row: one of them belongs to another place (a commune code of Réunion with a point in mainland France, say).",
-    "Vérifiez le code commune et les coordonnées de la ligne : l'un des deux désigne un autre lieu (un code commune de La Réunion avec un point en métropole, par exemple).",
+    "Check the commune code and the coordinates of the row: one of them belongs to another place (a commune code of "
+    "Réunion with a point in mainland France, say). The point is compared with the commune's bounding box when the "
+    "schema gives a table of commune extents (commune_extents; \"bbox commune\" in the message), otherwise with its "
+    "département's territory (mainland France or the overseas département).",
+    "Vérifiez le code commune et les coordonnées de la ligne : l'un des deux désigne un autre lieu (un code commune de "
+    "La Réunion avec un point en métropole, par exemple). Le point est comparé à l'emprise (bbox) de la commune quand "
+    "le schéma fournit une table d'emprises des communes (commune_extents ; « bbox commune » dans le message), sinon "
+    "au territoire de son département (métropole ou département d'outre-mer).",
     example='{"name": "coordinates-in-commune", "params": {"latitude": "latitude", "longitude": "longitude", "commune": "insee_code"}}')
 
 
 @register
 class CoordinatesInCommune(PointCheck):
-    """The point lies in the territory of its declared commune (INSEE code).
+    """The point lies in the territory of its declared commune (INSEE code): in the
+    commune's bounding box when the schema gives ``commune_extents`` (the path or URL
+    of a CSV ``code,lon_min,lat_min,lon_max,lat_max`` in WGS84 degrees, delimiter
+    ``,`` or ``;``, one line per commune, e.g. exported from IGN ADMIN EXPRESS with
+    ogr2ogr; a relative path is read from the schema's folder), otherwise in the
+    territory of its département; ``tolerance_km`` (default 0) widens both.
 
-    Resolution: the territory of the commune's département as frformat knows it
-    (mainland France with Corsica, Guadeloupe, Martinique, Guyane, La Réunion,
-    Mayotte), widened by ``tolerance_km`` (default 0). No maintained Python
-    library ships commune outlines or centroids; rows whose commune is
-    outside those territories (other overseas collectivities) or not a
-    commune code are not checked here (``code-commune-insee`` checks the code).
+    Why two resolutions: no maintained Python library ships commune outlines or
+    centroids offline, so by default the check can only catch a commune code
+    and a point of different territories (mainland France with Corsica,
+    Guadeloupe, Martinique, Guyane, La Réunion, Mayotte, from frformat). A
+    publisher who has the official geometry gives its bounding boxes (small:
+    one line per commune) and gets a commune-level check: a point of Échirolles
+    declared in Grenoble is caught. A box is wider than the commune, so a point
+    just across the border of a neighbour may pass: the check finds wrong
+    codes, not surveying errors. Rows whose code is not in the table fall back
+    to the département-level check; rows whose commune is outside those
+    territories (other overseas collectivities) or not a commune code are not
+    checked here (``code-commune-insee`` checks the code).
+
+    The table is read once per file (see ``_commune_extents``) and a missing,
+    unreadable or malformed table is a schema error. The relative path is
+    resolved against the schema's folder (or URL) when the validator knows it,
+    otherwise against the current directory. Notes say which box was used
+    ("bbox commune", or "bbox" and the territory) when a table is given.
     """
 
     name = "coordinates-in-commune"
-    allowed = ("column", "latitude", "longitude", "commune", "tolerance_km")
+    allowed = ("column", "latitude", "longitude", "commune", "tolerance_km", "commune_extents")
 
     def __init__(self, params, fields):
         super().__init__(params, fields)
@@ -382,27 +405,60 @@ class CoordinatesInCommune(PointCheck):
         self.tolerance_km = self.number_param("tolerance_km", 0.0, minimum=0)
         margin = self.tolerance_km / 111.0  # degrees of latitude; longitude widened by the same (safe side)
         self.boxes = {}
+        self.territory = {}
         for name, depts, xmin, ymin, xmax, ymax in territories():
             for dept in depts:
                 self.boxes[dept] = (xmin - margin, ymin - margin, xmax + margin, ymax + margin)
+                self.territory[dept] = name
+        self.extents = None
+        if "commune_extents" in self.params:
+            from . import _commune_extents
+
+            self.extents = _commune_extents.load(self.params["commune_extents"], self.schema_base)
+            self.extent_boxes = self.extents.widened(self.tolerance_km)
 
     def check_batch(self, view):
         if ({self.commune} | set(self.point_fields)) & self.absent:
             return []
         lon, lat = self.lon_lat(view)
         codes = text(view, self.commune)
-        overseas = pc.fill_null(pc.starts_with(codes, "97"), False)
-        dept = pc.if_else(overseas, pc.utf8_slice_codeunits(codes, 0, 3), pc.utf8_slice_codeunits(codes, 0, 2))
-        # one box per distinct département (NaN: not checked), spread to the rows
-        encoded = pc.dictionary_encode(dept)
-        boxes = np.array([self.boxes.get(d, (np.nan,) * 4) for d in encoded.dictionary.to_pylist()] or
-                         [(np.nan,) * 4], dtype=np.float64)
-        indices = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        # one box per distinct code (NaN: not checked), spread to the rows
+        encoded = pc.dictionary_encode(codes)
+        distinct = encoded.dictionary
+        if not len(distinct):
+            return []
+        overseas = pc.fill_null(pc.starts_with(distinct, "97"), False)
+        dept = pc.if_else(overseas, pc.utf8_slice_codeunits(distinct, 0, 3), pc.utf8_slice_codeunits(distinct, 0, 2))
+        dept_names = dept.to_pylist()
+        boxes = np.array([self.boxes.get(d, (np.nan,) * 4) for d in dept_names], dtype=np.float64).reshape(-1, 4)
+        at_commune = np.zeros(len(distinct), dtype=bool)
+        if self.extents is not None:
+            found = pc.index_in(pc.utf8_upper(distinct), value_set=self.extents.codes)
+            at_commune = np_bool(pc.is_valid(found))
+            rows = pc.fill_null(found, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+            boxes[at_commune] = self.extent_boxes[rows[at_commune]]
         known = ~np.isnan(lon) & ~np.isnan(lat) & np_bool(pc.is_valid(codes)) & ~view.blank
-        row_boxes = boxes[indices] if len(encoded.dictionary) else np.full((len(lon), 4), np.nan)
-        xmin, ymin, xmax, ymax = row_boxes.T
+        indices = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        xmin, ymin, xmax, ymax = boxes[indices].T
         with np.errstate(invalid="ignore"):
-            inside = (lon > xmin) & (lon < xmax) & (lat > ymin) & (lat < ymax)
+            if self.extents is None:  # the département-level test, as it always was
+                inside = (lon > xmin) & (lon < xmax) & (lat > ymin) & (lat < ymax)
+            else:  # a point on the edge of a commune's box is in it
+                inside = (lon >= xmin) & (lon <= xmax) & (lat >= ymin) & (lat <= ymax)
         bad = known & ~np.isnan(xmin) & ~inside
         positions = np.flatnonzero(bad)
-        return finding(self.name, positions, self.commune, notes=self.point_notes(view, lon, lat, positions))
+        if self.extents is None:
+            return finding(self.name, positions, self.commune, notes=self.point_notes(view, lon, lat, positions))
+        return finding(self.name, positions, self.commune,
+                       notes=self._extent_notes(lon, lat, positions, indices, at_commune, dept_names))
+
+    def _extent_notes(self, lon, lat, positions, indices, at_commune, dept_names):
+        from ._common import LazyNotes, show
+
+        def build(k):
+            p = int(positions[k])
+            d = int(indices[p])
+            used = "commune" if at_commune[d] else self.territory.get(dept_names[d], "")
+            return f"(lat {show(float(lat[p]))}, lon {show(float(lon[p]))}; bbox {used})"
+
+        return LazyNotes(len(positions), build)
