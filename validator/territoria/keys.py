@@ -30,14 +30,50 @@ def _mix(values: np.ndarray) -> np.ndarray:
 
 
 def _string_hash(array: pa.Array) -> np.ndarray:
-    """FNV-1a over each string's bytes, one vectorised step per byte position."""
+    """A 64-bit hash of each string's bytes and length.
+
+    Strings are laid out as a zero-padded (rows, 8k) byte matrix whose 8-byte
+    words are mixed in one vectorised step each: an identifier of 12 bytes
+    costs two steps over the batch, not twelve.
+    """
     if pa.types.is_large_string(array.type):
-        offsets_type = np.int64
-    else:
-        offsets_type = np.int32
+        return _fnv_string_hash(array)
+    from .fields._core import byte_matrix, string_layout
+
+    layout = string_layout(array)
+    starts, lengths, data = layout
+    n = len(starts)
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    longest = int(lengths.max())
+    if longest > _LONG_STRING:
+        import pandas as pd
+
+        return pd.util.hash_array(array.to_numpy(zero_copy_only=False)).astype(np.uint64)
+    width = max(8, -(-longest // 8) * 8)
+    matrix = byte_matrix(array, width, layout)
+    if int(lengths.min()) < width:
+        if not matrix.flags.writeable:
+            matrix = matrix.copy()
+        matrix[np.arange(width)[None, :] >= lengths[:, None]] = 0  # bytes past the end
+    words = np.ascontiguousarray(matrix).view(np.uint64)
+    hashes = lengths.astype(np.uint64) * _FNV_PRIME
+    with np.errstate(over="ignore"):
+        hashes = _mix(hashes ^ words[:, 0])
+        for column in range(1, words.shape[1]):
+            # only words holding some of the string's bytes: the hash must not
+            # depend on how long the longest string of the batch is
+            mixed = _mix(hashes ^ words[:, column])
+            hashes = np.where(lengths > 8 * column, mixed, hashes)
+    return hashes
+
+
+def _fnv_string_hash(array: pa.Array) -> np.ndarray:
+    """FNV-1a over each string's bytes, one vectorised step per byte position
+    (large strings, whose 64-bit offsets the byte matrix does not read)."""
     n = len(array)
     buffers = array.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=offsets_type, count=n + 1, offset=array.offset * np.dtype(offsets_type).itemsize)
+    offsets = np.frombuffer(buffers[1], dtype=np.int64, count=n + 1, offset=array.offset * 8)
     data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
     starts = offsets[:-1].astype(np.int64)
     lengths = (offsets[1:] - offsets[:-1]).astype(np.int64)
@@ -115,13 +151,21 @@ class SeenKeys:
 
     Backed by pandas' C hash table of int64 keys to int64 values (the hashes,
     viewed as int64, map to their last row): vectorised lookups and updates,
-    about 16 bytes per distinct key.
+    about 16 bytes per distinct key. (pandas is loaded anyway: pyarrow imports
+    it at its first conversion.)
     """
 
-    def __init__(self) -> None:
+    def __init__(self, expected: int = 1 << 16) -> None:
         from pandas._libs.hashtable import Int64HashTable
 
-        self._table = Int64HashTable(1 << 16)
+        self._table = Int64HashTable(expected)
+        self._empty = True
+
+    def reserve(self, keys: int) -> None:
+        """Size the table for about ``keys`` distinct keys before the first one is
+        added: growing a hash table rehashes it, which costs as much as filling it."""
+        if self._empty and keys > (1 << 16):
+            self.__init__(int(min(keys, 1 << 27)))
 
     def previous_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """For each key, the last earlier row with the same key (0 if none); then remember them."""
@@ -131,18 +175,23 @@ class SeenKeys:
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         previous = self._table.lookup(keys)
         previous[previous < 0] = 0
-        # a key repeated inside the batch: its previous row is the earlier one in the
-        # batch. Repeats are rare, so a cheap distinct count decides whether to sort.
-        from pandas._libs.hashtable import Int64HashTable
+        # a key repeated inside the batch: its later occurrences get the row of the
+        # occurrence before them. Repeats are rare: a sort detects them, and only
+        # the rows holding a repeated key are then ordered.
+        ordered = np.sort(keys)
+        repeats = ordered[1:][ordered[1:] == ordered[:-1]]
+        if len(repeats):
+            from pandas._libs.hashtable import Int64HashTable
 
-        distinct = Int64HashTable(len(keys))
-        distinct.map_locations(keys)
-        if len(distinct) < len(keys):
-            order = np.argsort(keys, kind="stable")
+            repeated = Int64HashTable(len(repeats))
+            repeated.map_locations(repeats)
+            holders = np.flatnonzero(repeated.lookup(keys) >= 0)
+            order = holders[np.argsort(keys[holders], kind="stable")]
             sorted_keys = keys[order]
-            repeated = sorted_keys[1:] == sorted_keys[:-1]
-            previous[order[1:][repeated]] = rows[order[:-1][repeated]]
+            same = sorted_keys[1:] == sorted_keys[:-1]
+            previous[order[1:][same]] = rows[order[:-1][same]]
         self._table.map_keys_to_values(keys, rows)  # later rows overwrite earlier ones
+        self._empty = False
         return previous
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
@@ -158,3 +207,4 @@ class SeenKeys:
         keys = np.ascontiguousarray(hashes, dtype=np.uint64).view(np.int64)
         values = np.ones(len(keys), dtype=np.int64) if rows is None else np.ascontiguousarray(rows, dtype=np.int64)
         self._table.map_keys_to_values(keys, values)
+        self._empty = False
