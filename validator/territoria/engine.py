@@ -351,9 +351,14 @@ class _BatchChecker:
             row_numbers=batch.row_numbers,
             blank=blank,
         )
+        pool = column_pool() if len(batch) >= PARALLEL_ROWS and len(self.custom) > 1 else None
+        if pool is None:
+            outcomes = [check.check_batch(view) for check in self.custom]
+        else:  # each check keeps its own state: checks of a batch run side by side
+            outcomes = [future.result() for future in [pool.submit(check.check_batch, view) for check in self.custom]]
         records = []
-        for number, check in enumerate(self.custom):
-            for finding in check.check_batch(view) or []:
+        for number, findings in enumerate(outcomes):
+            for finding in findings or []:
                 if finding.severity == "warning":
                     self._add_warnings(finding, batch)
                 elif finding.positions is not None and len(finding.positions):
