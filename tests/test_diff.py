@@ -125,6 +125,16 @@ def _text_description(d):
     _field(d, "container_id")["example"] = "PAV-1"
 
 
+def _add_error_check(d):
+    d["custom_checks"] = [{"name": "monotonic-series", "params": {"key": "container_id", "column": "fill_level_pct"}}]
+
+
+def _add_warning_check(d):
+    # plausible-variation only ever warns: no file valid before becomes invalid
+    d["custom_checks"] = [{"name": "plausible-variation",
+                           "params": {"key": "container_id", "column": "fill_level_pct", "max_drop": 50}}]
+
+
 CASES = [
     ("removed field", _remove_field, MAJOR, "field removed"),
     ("renamed field", _rename_field, MAJOR, "field renamed 'battery_pct' → 'battery_level_pct'"),
@@ -140,6 +150,8 @@ CASES = [
     ("unit changed", _change_unit, MAJOR, "unit changed"),
     ("foreign key added", _add_foreign_key, MAJOR, "new foreign key"),
     ("format added", _change_format, MAJOR, "format changed 'default' → 'uuid'"),
+    ("custom check added", _add_error_check, MAJOR, "new or changed custom check"),
+    ("warning-only check added", _add_warning_check, MINOR, "warnings only: no file becomes invalid"),
     ("new optional field", _new_optional_field, MINOR, "new optional field"),
     ("enum value added", _add_enum_value, MINOR, "enum value(s) added: 'biowaste'"),
     ("maximum raised", _raise_maximum, MINOR, "maximum raised 100 → 120"),

@@ -14,7 +14,8 @@ accepted. The classes, from the publisher's point of view:
 * **minor** (compatible addition or relaxation): a new optional field or table,
   a wider type (``integer`` → ``number``, anything → ``string``/``any``), a
   wider constraint (``enum`` value added, ``maximum`` raised, ``required``
-  dropped...), a removed key or custom check, a new missing value.
+  dropped...), a removed key or custom check, a new custom check that only
+  warns (``plausible-variation``), a new missing value.
 * **patch**: text only (titles, descriptions, examples, labels, sources,
   keywords, licences, homepage...).
 
@@ -256,7 +257,10 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
     new_checks = [json.dumps(c, sort_keys=True) for c in new.get("custom_checks") or []]
     for check in new_checks:
         if check not in old_checks:
-            yield Change(MAJOR, table, f"new or changed custom check {check}")
+            if _only_warns(json.loads(check)):
+                yield Change(MINOR, table, f"new or changed custom check {check} (warnings only: no file becomes invalid)")
+            else:
+                yield Change(MAJOR, table, f"new or changed custom check {check}")
     for check in old_checks:
         if check not in new_checks:
             yield Change(MINOR, table, f"custom check removed {check}")
@@ -457,3 +461,12 @@ def catalogue_bump_problems(root: Optional[str] = None) -> list:
             if problem:
                 problems.append(f"{entry}: {problem}")
     return problems
+
+
+def _only_warns(check: dict) -> bool:
+    """The declared check exists and never reports an error, only warnings."""
+    from .checks import CHECKS, _load_check_modules
+
+    _load_check_modules()
+    cls = CHECKS.get(check.get("name")) if isinstance(check, dict) else None
+    return bool(cls is not None and cls.only_warns)

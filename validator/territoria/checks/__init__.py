@@ -63,6 +63,9 @@ class CustomCheck:
     """Base class: subclasses set ``name`` and implement ``check_batch`` (and ``finish``)."""
 
     name: str = ""
+    # True when every finding is a warning: adding such a check to a released
+    # schema invalidates no file (``territoria diff`` calls it minor)
+    only_warns: bool = False
 
     def __init__(self, params: dict, fields: list):
         self.params = params or {}

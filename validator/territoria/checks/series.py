@@ -394,6 +394,8 @@ class PlausibleVariation(SeriesCheck):
     table (a lone file, a package lacking it) the rule is skipped with one
     ``cross-file-check-skipped`` warning rather than flagging every emptying."""
 
+    only_warns = True
+
     name = "plausible-variation"
     allowed = ("key", "column", "order_by", "max_drop", "max_rise", "reset_column",
                "reset_resource", "reset_key", "reset_time")
