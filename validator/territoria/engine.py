@@ -151,13 +151,33 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
         findings.add(error)
     checker = _BatchChecker(table, schema, findings, lookup or {}, resource_name, related)
     rows = 0
+    pending = None  # a batch whose columns are being checked while the next one starts
     for batch in table.batches(exact=exact):
-        checker.check(batch)
-        rows += len(batch)
+        started = checker.start(batch)
+        if pending is not None:
+            checker.complete(pending)
+            rows += len(pending.batch)
+            if on_batch:
+                on_batch(len(pending.batch))
+        pending = started
+    if pending is not None:
+        checker.complete(pending)
+        rows += len(pending.batch)
         if on_batch:
-            on_batch(len(batch))
+            on_batch(len(pending.batch))
     checker.finish()
     return TableOutcome(findings=findings, rows=rows, labels=list(table.labels))
+
+
+@dataclass
+class _Started:
+    """A batch whose columns are being checked: each item a result or a future of one."""
+
+    batch: Batch
+    items: list
+
+    def results(self) -> list:
+        return [item.result() if hasattr(item, "result") else item for item in self.items]
 
 
 class _BatchChecker:
@@ -170,17 +190,21 @@ class _BatchChecker:
         self.field_index = {f.name: i for i, f in enumerate(self.fields)}
         self.byte_count = table.byte_count if table.format in ("csv", "tsv") else None
         self.first_batch = True
+        self.key_tasks: dict = {}  # one-field key column -> its latest task (None: done)
         # one index of seen keys per distinct key: a single-field primary key that is
         # also `unique` shares its index (and its per-batch lookup) with the unique check
         self.seen: dict = {}
         self.unique = [self.field_index[name] for name in schema.unique_fields if name in self.field_index]
         for index in self.unique:
             self.seen.setdefault((index,), SeenKeys())
+            self.key_tasks[index] = None
         pk = schema.primary_key
         self.primary = None
         if pk and all(k in self.field_index for k in pk):
             self.primary = tuple(self.field_index[k] for k in pk)
             self.seen.setdefault(self.primary, SeenKeys())
+            if len(self.primary) == 1:
+                self.key_tasks[self.primary[0]] = None
         self.foreign = []
         for fk in schema.foreign_keys:
             if not all(k in self.field_index for k in fk["fields"]):
@@ -209,7 +233,7 @@ class _BatchChecker:
     def _missing_values(self, spec) -> list:
         return _field_missing_values(spec, self.schema)
 
-    def _check_column(self, batch: Batch, index: int):
+    def _check_column(self, batch: Batch, index: int, before=None):
         """Cast and check one column; hash it when it is a one-field key.
 
         Runs on a worker thread: it reads the batch and this column's spec only
@@ -225,21 +249,44 @@ class _BatchChecker:
         result = check_cells(spec, cells, batch, index)
         present = validity_mask(cells)
         repeats = None
-        if (index,) in self.seen:  # a one-field key: only this task touches its index
+        if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
             where = np.flatnonzero(validity_mask(result.keys))
             hashes = hash_keys([result.keys])
+            if before is not None:
+                before.result()  # the previous batch's rows enter the index first
             repeats = (hashes, where, self.seen[(index,)].previous_rows(hashes[where], batch.row_numbers[where]))
         return result, present, repeats
 
-    def _column_results(self, batch: Batch) -> list:
+    def start(self, batch: Batch) -> "_Started":
+        """Start checking the columns of ``batch`` (on the pool when it is long);
+        ``complete`` then turns their results into errors, batch after batch.
+
+        While the columns of one batch are checked, the errors of the previous
+        one are built and its custom checks run, so no core waits for the
+        slowest column of a batch. Tasks are queued in batch order and a key
+        column's task waits for the same column's task of the previous batch,
+        so the key index sees rows in file order.
+        """
+        if self.first_batch:
+            self.first_batch = False
+            self._reserve_keys(batch)
         count = len(self.fields)
         pool = column_pool() if len(batch) >= PARALLEL_ROWS and count > 1 else None
         if pool is None:
-            return [self._check_column(batch, index) for index in range(count)]
+            for index, future in self.key_tasks.items():
+                if future is not None:
+                    future.result()
+                self.key_tasks[index] = None
+            return _Started(batch, [self._check_column(batch, index) for index in range(count)])
         # the slowest-to-check columns first, so that no worker idles at the end
         order = sorted(range(count), key=lambda i: -_COST.get(self.fields[i].type, 1))
-        futures = {index: pool.submit(self._check_column, batch, index) for index in order}
-        return [futures[index].result() for index in range(count)]
+        futures = {}
+        for index in order:
+            before = self.key_tasks.get(index)
+            futures[index] = pool.submit(self._check_column, batch, index, before)
+            if index in self.key_tasks:
+                self.key_tasks[index] = futures[index]
+        return _Started(batch, [futures[index] for index in range(count)])
 
     def _reserve_keys(self, batch: Batch) -> None:
         """Size the key indexes from the file size and the first batch's bytes per row."""
@@ -253,10 +300,12 @@ class _BatchChecker:
             seen.reserve(estimate)
 
     def check(self, batch: Batch) -> None:
+        """Check one batch completely (``start`` then ``complete``)."""
+        self.complete(self.start(batch))
+
+    def complete(self, started: "_Started") -> None:
+        batch = started.batch
         n = len(batch)
-        if self.first_batch:
-            self.first_batch = False
-            self._reserve_keys(batch)
         fields = self.fields
         counts = batch.cell_counts
         records = []  # (row positions, rank, sub-rank, builder)
@@ -264,7 +313,7 @@ class _BatchChecker:
         keys = []
         hashed: dict = {}
         looked_up: dict = {}
-        for index, (result, present, repeats) in enumerate(self._column_results(batch)):
+        for index, (result, present, repeats) in enumerate(started.results()):
             keys.append(result.keys)
             if repeats is not None:
                 hashed[(index,)], where, previous = repeats
