@@ -40,7 +40,7 @@ def lighting(tmp_path_factory):
     generate = _bench_module("generate")
     folder = tmp_path_factory.mktemp("lighting")
     path = str(folder / "lighting.csv")
-    generate.generate(60_000, path, seed=3, error_rate=0.01, quiet=True)
+    generate.generate(100_000, path, seed=3, error_rate=0.01, quiet=True)  # 2 parallel batches, then a serial one
     return path, generate.write_schema(str(folder / "lighting.schema.json"))
 
 
@@ -60,3 +60,27 @@ def test_custom_checks_agree(tmp_path, monkeypatch):
     parallel, serial = _both_paths(monkeypatch, path, schema=schema)
     assert parallel["stats"]["errors"] > 100
     assert parallel == serial
+
+
+def test_key_index_sees_batches_in_file_order_even_when_a_task_is_slow(lighting, monkeypatch):
+    """The key column's task of batch 2 must wait for batch 1's, whatever the timing:
+    here batch 1's hashing is made slow, so an unchained batch 2 would overtake it."""
+    import threading
+    import time
+
+    path, schema = lighting
+    expected = territoria.validate(path, schema=schema, limit_errors=10**6).to_dict()["tasks"][0]["errors"]
+    real_hash_keys, calls, lock = engine.hash_keys, [], threading.Lock()
+
+    def slow_first_hash(columns):
+        with lock:
+            calls.append(1)
+            first = len(calls) == 1
+        if first:
+            time.sleep(0.5)
+        return real_hash_keys(columns)
+
+    monkeypatch.setattr(engine, "hash_keys", slow_first_hash)
+    got = territoria.validate(path, schema=schema, limit_errors=10**6).to_dict()["tasks"][0]["errors"]
+    assert [e for e in got if e["type"] == "unique-error"] == [e for e in expected if e["type"] == "unique-error"]
+    assert got == expected
