@@ -20,3 +20,10 @@ def write_csv(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_verdict_cache(tmp_path_factory):
+    """Keep the schema verdict cache of the tests out of the user's ~/.cache."""
+    os.environ["TERRITORIA_CACHE_DIR"] = str(tmp_path_factory.mktemp("verdict-cache"))
+    yield

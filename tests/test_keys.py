@@ -68,3 +68,4 @@ def test_reserve_keeps_results_identical():
     hashes = hash_keys([pa.array(values)])
     assert plain.previous_rows(hashes, rows).tolist() == reserved.previous_rows(hashes, rows).tolist()
 
+

@@ -89,9 +89,21 @@ def schema_problems(descriptor: Any) -> list:
     ``required`` outside ``constraints``, exclusive bounds without a v2
     ``$schema``) are field errors, so both tools refuse the same schemas.
     """
-    global _metaschema_validator
     if not isinstance(descriptor, dict):
         return [("schema-error", "a Table Schema must be a JSON object")]
+    from .verdict_cache import known_valid, remember_valid, verdict_key
+
+    key = verdict_key(descriptor)
+    if known_valid(key):
+        return []
+    problems = _problems(descriptor)
+    if not problems:
+        remember_valid(key)
+    return problems
+
+
+def _problems(descriptor: dict) -> list:
+    global _metaschema_validator
     if _metaschema_validator is None:
         import jsonschema
 
