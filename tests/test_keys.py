@@ -67,5 +67,3 @@ def test_reserve_keeps_results_identical():
     reserved.reserve(1 << 20)
     hashes = hash_keys([pa.array(values)])
     assert plain.previous_rows(hashes, rows).tolist() == reserved.previous_rows(hashes, rows).tolist()
-
-
