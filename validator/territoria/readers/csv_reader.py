@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import Batch, NeedsExactRead as _RaggedRow, SourceProblem, Table, batches_from_rows, prefetch
+from .paced import PacedFile
 from .detect import SAMPLE_BYTES, TextDialect, detect_dialect, detect_encoding
 
 # Bytes of CSV per batch. Every check allocates a few arrays per row of a batch,
@@ -114,28 +115,33 @@ def _fast_batches(path: str, dialect: TextDialect, width: int) -> Iterator[Batch
     )
     if dialect.encoding == "utf-8-sig":
         read_options.encoding = "utf8"
-    source = _skip_bom(path) if dialect.encoding == "utf-8-sig" else path
+    # read through a paced file: pyarrow's own readahead would hold up to 32 blocks
+    source = PacedFile(path, skip=_bom_length(path) if dialect.encoding == "utf-8-sig" else 0)
     try:
-        reader = pacsv.open_csv(source, read_options=read_options, parse_options=parse_options,
-                                convert_options=convert_options)
-    except pa.ArrowInvalid as error:
-        _raise_for(error)
-    next_row = 2
-    while True:
         try:
-            record_batch = reader.read_next_batch()
-        except StopIteration:
-            return
+            reader = pacsv.open_csv(source, read_options=read_options, parse_options=parse_options,
+                                    convert_options=convert_options)
         except pa.ArrowInvalid as error:
             _raise_for(error)
-        n = record_batch.num_rows
-        if n == 0:
-            continue
-        yield Batch(
-            columns=list(record_batch.columns),
-            row_numbers=np.arange(next_row, next_row + n, dtype=np.int64),
-        )
-        next_row += n
+        next_row = 2
+        while True:
+            try:
+                record_batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as error:
+                _raise_for(error)
+            source.batch_taken()
+            n = record_batch.num_rows
+            if n == 0:
+                continue
+            yield Batch(
+                columns=list(record_batch.columns),
+                row_numbers=np.arange(next_row, next_row + n, dtype=np.int64),
+            )
+            next_row += n
+    finally:
+        source.close()
 
 
 def _raise_for(error: Exception):
@@ -147,11 +153,9 @@ def _raise_for(error: Exception):
     raise _RaggedRow()  # anything else: let the exact parser decide
 
 
-def _skip_bom(path: str):
-    handle = open(path, "rb")
-    if handle.read(3) != b"\xef\xbb\xbf":
-        handle.seek(0)
-    return handle
+def _bom_length(path: str) -> int:
+    with open(path, "rb") as handle:
+        return 3 if handle.read(3) == b"\xef\xbb\xbf" else 0
 
 
 def _exact_batches(path: str, dialect: TextDialect, width: int) -> Iterator[Batch]:
