@@ -24,7 +24,7 @@ from .detect import SAMPLE_BYTES, TextDialect, detect_dialect, detect_encoding
 
 # Bytes of CSV per batch. Every check allocates a few arrays per row of a batch,
 # so peak memory grows with it (10M-row benchmark, paced reading: 8 MB blocks
-# 688 MB peak RSS, 6 MB 632 MB, 4 MB 585 MB), while smaller batches cost more
+# 688 MB peak RSS, 6 MB 632 MB, 4 MB 585 MB; 556 MB with one batch parsed ahead), while smaller batches cost more
 # Python overhead per row (2 MB: +40 % time). 4 MB keeps 10M rows under 600 MB.
 BLOCK_SIZE = 4 << 20
 SLOW_BATCH_ROWS = 50_000
