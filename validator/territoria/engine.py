@@ -254,7 +254,7 @@ class _BatchChecker:
             hashes = hash_keys([result.keys])
             if before is not None:
                 before.result()  # the previous batch's rows enter the index first
-            repeats = (hashes, where, self.seen[(index,)].previous_rows(hashes[where], batch.row_numbers[where]))
+            repeats = (hashes, self.seen[(index,)].previous_rows(hashes[where], batch.row_numbers[where]))
         return result, present, repeats
 
     def start(self, batch: Batch) -> "_Started":
@@ -315,9 +315,8 @@ class _BatchChecker:
         looked_up: dict = {}
         for index, (result, present, repeats) in enumerate(started.results()):
             keys.append(result.keys)
-            if repeats is not None:
-                hashed[(index,)], where, previous = repeats
-                looked_up[(index,)] = previous
+            if repeats is not None:  # hashed and looked up in the column's own task
+                hashed[(index,)], looked_up[(index,)] = repeats
             blank &= ~present
             if result.type_error.any():
                 records.append((np.flatnonzero(result.type_error), _CELL, index * 64,
