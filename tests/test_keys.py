@@ -67,3 +67,33 @@ def test_reserve_keeps_results_identical():
     reserved.reserve(1 << 20)
     hashes = hash_keys([pa.array(values)])
     assert plain.previous_rows(hashes, rows).tolist() == reserved.previous_rows(hashes, rows).tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=40), st.integers(min_value=-5, max_value=10**6)),
+                max_size=300),
+       st.integers(min_value=0, max_value=2000))
+def test_uint64_table_behaves_like_a_dict(pairs, expected):
+    """Few distinct keys sharing their low bits (one long probe chain), repeats,
+    key 0, growth from any starting size: the table answers as a dict would."""
+    from territoria.hash_table import UInt64Table
+
+    table, reference = UInt64Table(expected), {}
+    for start in range(0, len(pairs), 37):
+        chunk = pairs[start:start + 37]
+        keys = np.array([k << 20 for k, _ in chunk], dtype=np.uint64)
+        table.put(keys, np.array([v for _, v in chunk], dtype=np.int64))
+        for k, v in chunk:
+            reference[k << 20] = v
+    probe = sorted(reference) + [7, 99 << 20]
+    assert table.get(np.array(probe, dtype=np.uint64)).tolist() == [reference[k] for k in sorted(reference)] + [-1, -1]
+    assert len(table) == len(reference)
+
+
+def test_swap_returns_the_values_it_replaces():
+    from territoria.hash_table import UInt64Table
+
+    table = UInt64Table()
+    assert table.swap(np.array([5, 0, 9], dtype=np.uint64), np.array([1, 2, 3])).tolist() == [-1, -1, -1]
+    assert table.swap(np.array([9, 5, 4], dtype=np.uint64), np.array([7, 8, 6])).tolist() == [3, 1, -1]
+    assert table.get(np.array([0, 5, 9, 4, 1], dtype=np.uint64)).tolist() == [2, 8, 7, 6, -1]
