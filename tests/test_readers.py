@@ -8,8 +8,7 @@ the sets of (type, rowNumber, fieldName) must be equal.
 Native cells: frictionless's field readers accept or reject some Python values
 by type (an int in a string field is a type error). The readers report those
 cells in ``NativeBatch.kinds`` and ``spreadsheet.native_cells`` turns them into
-verdicts; until engine.py calls it itself, the ``native_engine`` fixture below
-wires it in exactly as proposed for the engine (see ``_wire_native``).
+verdicts (``engine.check_cells`` calls it per column).
 """
 from __future__ import annotations
 
@@ -23,7 +22,6 @@ import pyarrow as pa
 import pytest
 
 import territoria
-from territoria import engine
 from territoria.fields import FIELD_TYPES, _load_type_modules
 from territoria.readers import SourceProblem
 from territoria.readers.spreadsheet import (KIND_BOOL, KIND_DATETIME, KIND_FLOAT, KIND_INT, KIND_TEXT,
@@ -33,54 +31,11 @@ from territoria.readers.spreadsheet import (KIND_BOOL, KIND_DATETIME, KIND_FLOAT
 warnings.filterwarnings("ignore", module="openpyxl")
 _load_type_modules()
 
-ENGINE_USES_NATIVE = "native_cells" in open(engine.__file__, encoding="utf-8").read()
-
 
 def needs(*types):
     missing = [t for t in types if t not in FIELD_TYPES]
     if missing:
         pytest.skip(f"field types not implemented yet: {missing}")
-
-
-# ------------------------------------------------------------------ wiring
-
-
-def _wire_native(monkeypatch):
-    """What engine.py should do (see the readers' report): per column, before check_field."""
-    current = {}
-    original_check = engine._BatchChecker.check
-    original_check_field = engine.check_field
-
-    def check(self, batch):
-        current["batch"], current["checker"] = batch, self
-        try:
-            return original_check(self, batch)
-        finally:
-            current.clear()
-
-    def check_field(spec, cells):
-        batch, checker = current.get("batch"), current.get("checker")
-        kinds = getattr(batch, "kinds", None)
-        index = checker.field_index.get(spec.name) if checker else None
-        if not kinds or index is None or index >= len(kinds) or kinds[index] is None:
-            return original_check_field(spec, cells)
-        cells, forced = native_cells(spec, cells, kinds[index])
-        result = original_check_field(spec, cells)
-        if forced is not None:
-            result.type_error = result.type_error | forced
-            result.constraints = {k: (m & ~forced if m is not None else m) for k, m in result.constraints.items()}
-            import pyarrow.compute as pc
-            result.keys = pc.if_else(pa.array(forced), pa.scalar(None, result.keys.type), result.keys)
-        return result
-
-    monkeypatch.setattr(engine._BatchChecker, "check", check)
-    monkeypatch.setattr(engine, "check_field", check_field)
-
-
-@pytest.fixture
-def native_engine(monkeypatch):
-    if not ENGINE_USES_NATIVE:
-        _wire_native(monkeypatch)
 
 
 # ------------------------------------------------------------------ comparing
@@ -192,7 +147,7 @@ def write_parquet(path, columns: dict):
 # ------------------------------------------------------------------ XLSX
 
 
-def test_xlsx_valid_table(tmp_path, native_engine):
+def test_xlsx_valid_table(tmp_path):
     needs("integer", "number", "date")
     path = write_xlsx(tmp_path / "ok.xlsx", [
         ["id", "name", "score", "day"],
@@ -203,7 +158,7 @@ def test_xlsx_valid_table(tmp_path, native_engine):
     assert same(path, schema) == []
 
 
-def test_xlsx_broken_table(tmp_path, native_engine):
+def test_xlsx_broken_table(tmp_path):
     needs("integer")
     path = write_xlsx(tmp_path / "broken.xlsx", [
         ["id", "name", "note"],
@@ -219,7 +174,7 @@ def test_xlsx_broken_table(tmp_path, native_engine):
     assert ("blank-row", 8, "") in got and ("blank-row", 11, "") in got
 
 
-def test_xlsx_string_and_any_fields(tmp_path, native_engine):
+def test_xlsx_string_and_any_fields(tmp_path):
     path = write_xlsx(tmp_path / "s.xlsx", [
         ["code", "anything"],
         ["A1", 1],
@@ -232,7 +187,7 @@ def test_xlsx_string_and_any_fields(tmp_path, native_engine):
     assert ("type-error", 3, "code") in got and ("constraint-error", 5, "code") in got
 
 
-def test_xlsx_native_temporal_and_boolean(tmp_path, native_engine):
+def test_xlsx_native_temporal_and_boolean(tmp_path):
     needs("date", "datetime", "time", "boolean", "year", "number", "integer")
     path = write_xlsx(tmp_path / "t.xlsx", [
         ["d", "d_fmt", "dt", "t", "flag", "y", "n", "i"],
@@ -252,7 +207,7 @@ def test_xlsx_native_temporal_and_boolean(tmp_path, native_engine):
     assert ("type-error", 2, "d_fmt") not in got  # a native date ignores the field's format
 
 
-def test_xlsx_sheet_choice(tmp_path, native_engine):
+def test_xlsx_sheet_choice(tmp_path):
     path = write_xlsx(tmp_path / "sheets.xlsx", [["a"], ["x"]], sheets={"Second": [["b", "c"], ["1", None]]})
     schema = fields(b="string", c="string")
     assert same(path, schema, sheet="Second") == []
@@ -333,7 +288,7 @@ def _ods_sample(tmp_path):
     return write_ods(tmp_path / "t.ods", {"Other": row(s("z")), "Data": data})
 
 
-def test_ods_string_fields(tmp_path, native_engine):
+def test_ods_string_fields(tmp_path):
     pytest.importorskip("ezodf")
     path = _ods_sample(tmp_path)
     schema = fields(id="string", name="string", score="string")
@@ -341,7 +296,7 @@ def test_ods_string_fields(tmp_path, native_engine):
     assert ("blank-row", 7, "") in got and ("blank-row", 8, "") in got and ("type-error", 3, "name") in got
 
 
-def test_ods_typed_fields(tmp_path, native_engine):
+def test_ods_typed_fields(tmp_path):
     pytest.importorskip("ezodf")
     needs("integer", "number")
     path = _ods_sample(tmp_path)
@@ -378,7 +333,7 @@ def _json_frictionless():
     pytest.importorskip("jsonlines")
 
 
-def test_json_array_of_arrays(tmp_path, native_engine):
+def test_json_array_of_arrays(tmp_path):
     _json_frictionless()
     needs("integer", "number")
     path = tmp_path / "a.json"
@@ -388,7 +343,7 @@ def test_json_array_of_arrays(tmp_path, native_engine):
     assert {("missing-cell", 5, "c"), ("extra-cell", 6, ""), ("blank-row", 7, "")} <= set(got)
 
 
-def test_json_array_of_objects(tmp_path, native_engine):
+def test_json_array_of_objects(tmp_path):
     _json_frictionless()
     needs("integer", "number")
     path = tmp_path / "o.json"
@@ -398,7 +353,7 @@ def test_json_array_of_objects(tmp_path, native_engine):
     assert ("blank-row", 5, "") in got
 
 
-def test_json_types_and_header_detection(tmp_path, native_engine):
+def test_json_types_and_header_detection(tmp_path):
     _json_frictionless()
     needs("integer", "year", "boolean", "array", "object")
     path = tmp_path / "t.json"
@@ -411,7 +366,7 @@ def test_json_types_and_header_detection(tmp_path, native_engine):
     assert same(ragged, fields(a="string", b="string", c="string"), format="json")
 
 
-def test_json_string_fields(tmp_path, native_engine):
+def test_json_string_fields(tmp_path):
     _json_frictionless()
     path = tmp_path / "s.json"
     path.write_text(json.dumps([["a", "b"], ["x", 1], [None, "y"], [" ", True], [None, None]]))
@@ -450,7 +405,7 @@ def test_json_streams_across_chunks(tmp_path, monkeypatch):
     assert cells == [r[1] for r in rows[1:]] and numbers[-1] == "12345678901234567890"
 
 
-def test_ndjson(tmp_path, native_engine):
+def test_ndjson(tmp_path):
     _json_frictionless()
     needs("number")
     path = tmp_path / "d.ndjson"
@@ -466,7 +421,7 @@ def test_ndjson(tmp_path, native_engine):
 # ------------------------------------------------------------------ Parquet
 
 
-def test_parquet_valid_and_type_errors(tmp_path, native_engine):
+def test_parquet_valid_and_type_errors(tmp_path):
     needs("integer", "number", "boolean", "date", "datetime")
     path = write_parquet(tmp_path / "p.parquet", {
         "i": pa.array([1, 2, 3], pa.int64()),
@@ -500,7 +455,7 @@ def test_parquet_reader_text(tmp_path):
     assert batch.row_numbers.tolist() == [2, 3]
 
 
-def test_parquet_null_integer_differs_from_frictionless(tmp_path, native_engine):
+def test_parquet_null_integer_differs_from_frictionless(tmp_path):
     """A null is an empty cell. frictionless goes through pandas (an int column with nulls
     becomes float) and, depending on the row's other columns, the null reaches the
     integer field as None or as NaN (then a type error "nan"); we always read null."""
