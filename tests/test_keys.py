@@ -45,6 +45,16 @@ def test_string_hashes_ignore_the_array_layout():
     assert len({whole[0], whole[1], whole[2], whole[3], whole[5]}) == 5  # "" differs from null
 
 
+def test_a_value_hashes_alike_whatever_its_batch_neighbours_and_array_type():
+    """A long text in the batch, or a large_string array (Parquet), must not change
+    the hash of the other values: unique and foreign keys compare across batches."""
+    alone = hash_keys([pa.array(["LP-000000001", "z" * 200])])
+    beside_long = hash_keys([pa.array(["LP-000000001", "y" * 500, "z" * 200])])
+    large = hash_keys([pa.array(["LP-000000001", "z" * 200], pa.large_string())])
+    assert alone[0] == beside_long[0] == large[0]
+    assert alone[1] == beside_long[2] == large[1]
+
+
 def test_strings_differing_only_in_trailing_zero_bytes_or_length_differ():
     values = ["abc", "abc\x00", "abcdefgh", "abcdefgh\x00", "a" * 97, "a" * 98]
     hashes = hash_keys([pa.array(values)])

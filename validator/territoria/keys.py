@@ -14,10 +14,10 @@ import pyarrow as pa
 
 from .hash_table import UInt64Table
 
-_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _LONG_STRING = 96  # beyond this many bytes, hash strings with pandas instead
+_LONG_TAG = np.uint64(0x6A09E667F3BCC909)  # keeps the two rules apart
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -35,65 +35,43 @@ def _mix(values: np.ndarray) -> np.ndarray:
 def _string_hash(array: pa.Array) -> np.ndarray:
     """A 64-bit hash of each string's bytes and length.
 
-    Strings are laid out as a zero-padded (rows, 8k) byte matrix whose 8-byte
-    words are mixed in one vectorised step each: an identifier of 12 bytes
-    costs two steps over the batch, not twelve.
+    Each string is hashed by a rule that depends on its own bytes only, never
+    on the other strings of the batch or on the array type, so that one value
+    hashes alike in every batch and every table (unique across batches, foreign
+    keys across files). Strings up to ``_LONG_STRING`` bytes are laid out as a
+    zero-padded (rows, 8k) byte matrix whose 8-byte words are mixed in one
+    vectorised step each (an identifier of 12 bytes costs two steps over the
+    batch, not twelve); longer ones, rare in keys, are hashed by pandas.
     """
-    if pa.types.is_large_string(array.type):
-        return _fnv_string_hash(array)
     from .fields._core import byte_matrix, string_layout
 
+    if pa.types.is_large_string(array.type):
+        array = array.cast(pa.string())  # a batch holds far less than 2 GB of text
     layout = string_layout(array)
     starts, lengths, data = layout
     n = len(starts)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint64)
-    longest = int(lengths.max())
-    if longest > _LONG_STRING:
-        import pandas as pd
-
-        return pd.util.hash_array(array.to_numpy(zero_copy_only=False)).astype(np.uint64)
-    width = max(8, -(-longest // 8) * 8)
+    long = lengths > _LONG_STRING
+    short_lengths = lengths[~long]
+    width = max(8, -(-int(short_lengths.max() if len(short_lengths) else 0) // 8) * 8)
     matrix = byte_matrix(array, width, layout)
-    if int(lengths.min()) < width:
+    if n and int(lengths.min()) < width:
         if not matrix.flags.writeable:
             matrix = matrix.copy()
         matrix[np.arange(width)[None, :] >= lengths[:, None]] = 0  # bytes past the end
     words = np.ascontiguousarray(matrix).view(np.uint64)
     hashes = lengths.astype(np.uint64) * _FNV_PRIME
     with np.errstate(over="ignore"):
-        hashes = _mix(hashes ^ words[:, 0])
+        hashes = _mix(hashes ^ words[:, 0]) if n else hashes
         for column in range(1, words.shape[1]):
-            # only words holding some of the string's bytes: the hash must not
-            # depend on how long the longest string of the batch is
+            # only words holding some of the string's bytes
             mixed = _mix(hashes ^ words[:, column])
             hashes = np.where(lengths > 8 * column, mixed, hashes)
-    return hashes
-
-
-def _fnv_string_hash(array: pa.Array) -> np.ndarray:
-    """FNV-1a over each string's bytes, one vectorised step per byte position
-    (large strings, whose 64-bit offsets the byte matrix does not read)."""
-    n = len(array)
-    buffers = array.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int64, count=n + 1, offset=array.offset * 8)
-    data = np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None else np.zeros(0, np.uint8)
-    starts = offsets[:-1].astype(np.int64)
-    lengths = (offsets[1:] - offsets[:-1]).astype(np.int64)
-    longest = int(lengths.max()) if n else 0
-    if longest > _LONG_STRING:
+    if long.any():
         import pandas as pd
 
-        return pd.util.hash_array(array.to_numpy(zero_copy_only=False)).astype(np.uint64)
-    hashes = np.full(n, _FNV_OFFSET, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        active = np.arange(n)
-        for position in range(longest):
-            active = active[lengths[active] > position]
-            byte = data[starts[active] + position].astype(np.uint64)
-            hashes[active] = (hashes[active] ^ byte) * _FNV_PRIME
-        hashes ^= lengths.astype(np.uint64) * np.uint64(0x100000001B3)
-    return _mix(hashes)
+        texts = array.filter(pa.array(long)).to_numpy(zero_copy_only=False)
+        hashes[long] = _mix(pd.util.hash_array(texts).astype(np.uint64) ^ _LONG_TAG)
+    return hashes
 
 
 def _column_hash(array) -> np.ndarray:
