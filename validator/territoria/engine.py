@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .fields import check_field
+from .fields._core import validity
 from .keys import SeenKeys, hash_keys
 from .readers import Batch, NeedsExactRead, Table
 from .schema import TableSchema
@@ -247,10 +248,10 @@ class _BatchChecker:
             raw = raw.combine_chunks()
         cells = null_missing_values(raw, self._missing_values(spec))
         result = check_cells(spec, cells, batch, index)
-        present = validity_mask(cells)
+        present = validity(cells)
         repeats = None
         if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
-            where = np.flatnonzero(validity_mask(result.keys))
+            where = np.flatnonzero(validity(result.keys))
             hashes = hash_keys([result.keys])
             if before is not None:
                 before.result()  # the previous batch's rows enter the index first
@@ -548,16 +549,6 @@ def column_pool():
         workers = min(os.cpu_count() or 1, 4)
         _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="territoria-columns") if workers > 1 else False
     return _POOL or None
-
-
-def validity_mask(cells: pa.Array) -> np.ndarray:
-    """True where the cell is not null, read from the validity bitmap."""
-    n = len(cells)
-    if cells.null_count == 0:
-        return np.ones(n, dtype=bool)
-    if cells.null_count == n:
-        return np.zeros(n, dtype=bool)
-    return pc.is_valid(cells).to_numpy(zero_copy_only=False)
 
 
 def _text_bytes(column) -> int:
