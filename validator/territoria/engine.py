@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .fields import check_field
-from .fields._core import validity
+from .fields._core import string_layout, validity
 from .keys import SeenKeys, hash_keys
 from .readers import Batch, NeedsExactRead, Table
 from .schema import TableSchema
@@ -552,11 +552,11 @@ def column_pool():
 
 
 def _text_bytes(column) -> int:
+    """Bytes of text in a string column (once per table: sizes the key indexes)."""
     if isinstance(column, pa.ChunkedArray):
         return sum(_text_bytes(chunk) for chunk in column.chunks)
     if pa.types.is_string(column.type) and len(column):
-        offsets = np.frombuffer(column.buffers()[1], dtype=np.int32, count=len(column) + 1, offset=column.offset * 4)
-        return int(offsets[-1] - offsets[0])
+        return int(string_layout(column)[1].sum())
     return 0
 
 
