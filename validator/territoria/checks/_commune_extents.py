@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import threading
 from dataclasses import dataclass
 from typing import Optional
@@ -38,12 +37,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..sources import is_url
 from . import CheckParamsError
 
 PARAM = "commune_extents"
 COLUMNS = ("lon_min", "lat_min", "lon_max", "lat_max")
 _CODE_NAMES = ("code", "insee_com")
-_URL = re.compile(r"^https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,10 @@ class CommuneExtents:
 
 def resolve(location: str, base: Optional[str]) -> str:
     """A path or URL: absolute ones as given, relative ones against ``base`` (else the current directory)."""
-    if _URL.match(location) or os.path.isabs(location):
+    if is_url(location) or os.path.isabs(location):
         return location
     if base:
-        if _URL.match(base):
+        if is_url(base):
             from urllib.parse import urljoin
 
             return urljoin(base.rstrip("/") + "/", location.replace(os.sep, "/"))
@@ -86,7 +85,7 @@ def load(location, base: Optional[str] = None) -> CommuneExtents:
     if not isinstance(location, str) or not location.strip():
         raise CheckParamsError(f"parameter {PARAM!r} must be the path or URL of a CSV file of commune extents")
     where = resolve(location.strip(), base)
-    if _URL.match(where):
+    if is_url(where):
         stamp = None
     else:
         try:
@@ -115,7 +114,7 @@ def _problem(where: str, what: str) -> CheckParamsError:
 
 
 def _bytes(where: str) -> bytes:
-    if _URL.match(where):
+    if is_url(where):
         from ..readers import SourceProblem
         from ..remote import fetch_bytes
 
