@@ -14,7 +14,6 @@ import html.parser
 import io
 import json
 import os
-import re
 import shutil
 import socket
 import subprocess

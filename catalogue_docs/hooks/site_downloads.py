@@ -19,7 +19,7 @@ import os
 import shutil
 import zipfile
 
-from site_model import Entry, Version, text
+from site_model import Version, text
 
 FIXED_TIME = datetime.datetime(2000, 1, 1)  # reproducible XLSX and ZIP files
 NATIONAL_CATALOGUE_SCHEMA = "https://opendataschema.frama.io/catalog/schema-catalog.json"

@@ -190,7 +190,7 @@ def mermaid_diagram(version: Version) -> str:
             kind = re.sub(r"[^A-Za-z0-9_]", "_", by_name[name].get("type", "string"))
             marks = ",".join(m for m, on in (("PK", name in keys), ("FK", name in foreign)) if on)
             lines.append(f"        {kind} {name} {marks}".rstrip())
-        lines.append(f"    }}")
+        lines.append("    }")
     for resource in version.resources:
         for fields, target, _target_fields in resource.foreign_keys:
             target = target or resource.name

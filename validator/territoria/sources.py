@@ -6,7 +6,6 @@ GitHub Action.
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import tempfile

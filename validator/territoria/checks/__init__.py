@@ -11,7 +11,7 @@ and may keep state across batches (cross-row checks) and report at the end.
 from __future__ import annotations
 
 import contextvars
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import numpy as np

@@ -16,7 +16,6 @@ from ._core import (
     fraction_micros,
     int_column,
     offset_seconds,
-    slice_int,
     string_layout,
     to_bool_numpy,
     valid_ymd,
