@@ -156,7 +156,9 @@ def examples_zip(version: Version) -> bytes:
     return out.getvalue()
 
 
-def _write(path: str, data: bytes) -> None:
+def write_if_changed(path: str, data: bytes) -> None:
+    """Write ``data`` unless the file already holds it: an unchanged file keeps its
+    time stamp, so ``mkdocs serve`` does not rebuild in a loop."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     try:
         with open(path, "rb") as handle:
@@ -176,9 +178,9 @@ def write_version(site_dir: str, version: Version, alias: str = "") -> None:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copyfile(os.path.join(version.path, relative), target)
     for resource in version.resources:
-        _write(os.path.join(folder, "templates", f"{resource.name}.csv"), csv_template(resource))
-        _write(os.path.join(folder, "templates", f"{resource.name}.xlsx"), xlsx_template(resource))
-    _write(os.path.join(folder, "examples.zip"), examples_zip(version))
+        write_if_changed(os.path.join(folder, "templates", f"{resource.name}.csv"), csv_template(resource))
+        write_if_changed(os.path.join(folder, "templates", f"{resource.name}.xlsx"), xlsx_template(resource))
+    write_if_changed(os.path.join(folder, "examples.zip"), examples_zip(version))
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -275,8 +277,8 @@ def write_all(site_dir: str, entries: list, site_url: str) -> None:
             write_version(site_dir, version)
         write_version(site_dir, entry.latest_version, alias="latest")
         # /<entry>/latest/ opens the latest field reference
-        _write(os.path.join(site_dir, entry.name, "latest", "index.html"),
+        write_if_changed(os.path.join(site_dir, entry.name, "latest", "index.html"),
                REDIRECT.format(target=f"../{entry.latest}/").encode("utf-8"))
     catalogue = national_catalogue(entries, site_url)
-    _write(os.path.join(site_dir, "schemas.json"),
+    write_if_changed(os.path.join(site_dir, "schemas.json"),
            (json.dumps(catalogue, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

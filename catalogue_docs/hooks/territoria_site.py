@@ -50,29 +50,12 @@ def _staging_for(config_file: str) -> str:
 
 
 def _write_text(path: str, content: str) -> None:
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            if handle.read() == content:
-                return
-    except FileNotFoundError:
-        pass
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(content)
+    site_downloads.write_if_changed(path, content.encode("utf-8"))
 
 
 def _copy_if_changed(source: str, target: str) -> None:
-    os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(source, "rb") as handle:
-        data = handle.read()
-    try:
-        with open(target, "rb") as handle:
-            if handle.read() == data:
-                return
-    except FileNotFoundError:
-        pass
-    with open(target, "wb") as handle:
-        handle.write(data)
+        site_downloads.write_if_changed(target, handle.read())
 
 
 def _current_language(config) -> str:
