@@ -8,7 +8,7 @@ Editable installs read ``schemas/`` in place (see ``territoria.catalogue``).
 import os
 import shutil
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 
@@ -22,4 +22,13 @@ class BuildWithCatalogue(build_py):
             shutil.copytree(source, target)
 
 
-setup(cmdclass={"build_py": BuildWithCatalogue})
+# Byte-level fast paths (territoria.kernels). Optional: without a C compiler the
+# build goes on and the validator uses its numpy fallbacks, same results, slower.
+KERNELS = Extension(
+    "territoria._kernels",
+    sources=["validator/territoria/_kernels.c"],
+    extra_compile_args=["-O3"] if os.name != "nt" else [],
+    optional=True,
+)
+
+setup(cmdclass={"build_py": BuildWithCatalogue}, ext_modules=[KERNELS])

@@ -47,10 +47,15 @@ def _string_hash(array: pa.Array) -> np.ndarray:
 
     if pa.types.is_large_string(array.type):
         array = array.cast(pa.string())  # a batch holds far less than 2 GB of text
+    from . import kernels
+
     layout = string_layout(array)
     starts, lengths, data = layout
     n = len(starts)
     long = lengths > _LONG_STRING
+    hashes = kernels.string_hash(array, _LONG_STRING)
+    if hashes is not None:
+        return _hash_long(array, long, hashes)
     short_lengths = lengths[~long]
     width = max(8, -(-int(short_lengths.max() if len(short_lengths) else 0) // 8) * 8)
     matrix = byte_matrix(array, width, layout)
@@ -66,6 +71,11 @@ def _string_hash(array: pa.Array) -> np.ndarray:
             # only words holding some of the string's bytes
             mixed = _mix(hashes ^ words[:, column])
             hashes = np.where(lengths > 8 * column, mixed, hashes)
+    return _hash_long(array, long, hashes)
+
+
+def _hash_long(array: pa.Array, long: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """``hashes`` with the strings longer than ``_LONG_STRING`` bytes hashed by pandas."""
     if long.any():
         import pandas as pd
 

@@ -80,7 +80,7 @@ class Cast:
     fast: np.ndarray  # cast by the vectorised path
     ok: np.ndarray  # cast succeeded (fast or residue)
     keys: pa.Array
-    res_indices: pa.Array  # int32, null where not residue
+    res_indices: np.ndarray  # int64: index into res_texts/res_values of each residue cell (0 elsewhere)
     res_texts: list  # distinct residue texts
     res_values: list  # their python values (None: type error)
     aware: Optional[np.ndarray] = None  # fast datetime/time cells with an offset
@@ -339,13 +339,16 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
     residue = present & ~fast
     res_texts: list = []
     res_values: list = []
-    res_indices = pa.nulls(n, type=pa.int32())
+    res_indices = np.zeros(n, dtype=np.int64)
     res_keys = None
     ok = fast.copy()
     if residue.any():
-        residue_cells = keep_where(cells, residue)
-        encoded = residue_cells.dictionary_encode()
-        res_indices = encoded.indices
+        # the residue is a few cells: compact them before encoding (encoding a
+        # mostly-null array still visits every slot)
+        where = np.flatnonzero(residue)
+        encoded = cells.take(pa.array(where, type=pa.int64())).dictionary_encode()
+        compact_indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        res_indices[where] = compact_indices
         res_texts = encoded.dictionary.to_pylist()
         RESIDUE_COUNTER[spec.name] += len(res_texts)
         reader = spec.value_reader
@@ -360,9 +363,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
                     key = None
             key_list.append(key)
         valid = np.array([v is not None for v in res_values], dtype=bool)
-        indices_np = res_indices.to_numpy(zero_copy_only=False)
-        where = np.flatnonzero(residue)
-        ok[where] = valid[indices_np[where].astype(np.int64)]
+        ok[where] = valid[compact_indices]
         key_type = spec.key_type
         try:
             dictionary_keys = pa.array(key_list, type=key_type)
@@ -372,7 +373,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
             dictionary_keys = pa.array([_fallback(k, key_type) for k in key_list], type=key_type)
             if fast_keys is not None:
                 fast_keys = fast_keys.cast(key_type, safe=False)
-        res_keys = dictionary_keys.take(res_indices)
+        res_keys = dictionary_keys.take(pa.array(res_indices, type=pa.int64(), mask=~residue))
     if fast_keys is None and res_keys is None:
         keys = pa.nulls(n, type=spec.key_type)
     elif fast_keys is None:

@@ -107,11 +107,11 @@ def check_array(field: FieldSpec, cells: pa.Array) -> FieldResult:
             for name in names:
                 per_name.setdefault(name, np.zeros(n_values, dtype=bool))[position] = True
         if per_name:
-            idx = cast.res_indices.to_numpy(zero_copy_only=False)
+            idx = cast.res_indices
             rows = np.flatnonzero(cast.present & ~cast.fast)
             for name, flags in per_name.items():
                 mask = np.zeros(len(cells), dtype=bool)
-                mask[rows] = flags[idx[rows].astype(np.int64)]
+                mask[rows] = flags[idx[rows]]
                 if name == "type":
                     type_error = type_error | mask
                 else:

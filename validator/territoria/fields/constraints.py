@@ -125,12 +125,12 @@ def check_constraints(field: FieldSpec, spec: TypeSpec, cast: Cast) -> dict:
         # residue cells: exact python checks, once per distinct text
         if cast.res_values and residue_rows.any():
             if res_idx is None:
-                res_idx = cast.res_indices.to_numpy(zero_copy_only=False)
+                res_idx = cast.res_indices
             per_value = np.array(
                 [v is not None and not safe(check, v) for v in cast.res_values], dtype=bool
             )
             where = np.flatnonzero(residue_rows)
-            fails[where] = per_value[res_idx[where].astype(np.int64)]
+            fails[where] = per_value[res_idx[where]]
         # fast cells: vectorised through the keys
         if cast.fast.any():
             fails |= _fast_fails(name, raw, prepared, check, spec, cast) & cast.fast
@@ -506,13 +506,17 @@ def fixed_width_program(pattern: str):
 
 def run_fixed_width(program, cells: pa.Array) -> np.ndarray:
     """The verdicts of a :func:`fixed_width_program` over the cells (by bytes)."""
+    from .. import kernels
     from ._core import byte_matrix
 
-    starts, lengths, data = string_layout(cells)
     n = len(cells)
-    matched = np.zeros(n, dtype=bool)
     if not program or n == 0:
-        return matched
+        return np.zeros(n, dtype=bool)
+    compiled = kernels.match_fixed(cells, program)
+    if compiled is not None:
+        return compiled
+    starts, lengths, data = string_layout(cells)
+    matched = np.zeros(n, dtype=bool)
     width = max(w for w, _ in program)
     matrix = byte_matrix(cells, max(width, 1), (starts, lengths, data))
     for w, tables in program:

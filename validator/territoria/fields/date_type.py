@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import components, days_from_civil, layout_direct, strptime_regex
+from ._temporal import components, days_from_civil, direct_parts, strptime_regex
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -63,11 +63,11 @@ def date_spec(field: FieldSpec) -> TypeSpec:
     layout_fmt = "%Y-%m-%d" if fmt == "default" else fmt
 
     def direct(cells):
-        handled, c = layout_direct(cells, layout_fmt)
-        if handled is None:
+        parts = direct_parts(cells, fmt=layout_fmt)
+        if parts is None:
             return np.zeros(len(cells), dtype=bool), pa.nulls(len(cells), pa.date32()), None
-        days = days_from_civil(c["Y"], c["m"], c["d"])
-        return handled, pa.array(days.astype(np.int32), type=pa.date32(), mask=~c["valid"]), None
+        handled, valid, days = parts[:3]
+        return handled, pa.array(days.astype(np.int32), type=pa.date32(), mask=~valid), None
 
     return TypeSpec(
         name="date",

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import iso_direct, layout_direct, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
+from ._temporal import direct_parts, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -65,14 +65,15 @@ def datetime_spec(field: FieldSpec) -> TypeSpec:
 
     def direct(cells):
         if regex == ISO_DATETIME_RE:
-            handled, c = iso_direct(cells, 11)
+            parts = direct_parts(cells, iso_start=11)
         else:
-            handled, c = layout_direct(cells, fmt)
-        if handled is None or c is None:
+            parts = direct_parts(cells, fmt=fmt)
+        if parts is None:
             n = len(cells)
             return np.zeros(n, dtype=bool), pa.nulls(n, pa.timestamp("us")), None
-        keys = pa.array(timestamp_micros(c), type=pa.timestamp("us"), mask=~c["valid"])
-        return handled, keys, c["aware"]
+        handled, valid, days, seconds, offset, aware = parts
+        micros = days * 86_400_000_000 + (seconds - offset) * 1_000_000
+        return handled, pa.array(micros, type=pa.timestamp("us"), mask=~valid), aware
 
     return TypeSpec(
         name="datetime",

@@ -61,8 +61,13 @@ def fast_cast(cells):
 def direct(cells):
     """Cells of FAST_RE's form without RE2: ASCII digits only (the common
     case), at most 18 of them, cast; the rest (e.g. negative numbers) get the regex."""
+    from .. import kernels
     from ._core import keep_where, string_layout, to_bool_numpy
 
+    compiled = kernels.integer(cells)  # -?[0-9]{1,18}, negative numbers included
+    if compiled is not None:
+        handled, values = compiled
+        return handled, pa.array(values, type=pa.int64(), mask=~handled), None
     _, lengths, _ = string_layout(cells)
     handled = to_bool_numpy(pc.ascii_is_decimal(cells)) & (lengths >= 1) & (lengths <= 18)
     return handled, fast_cast(keep_where(cells, handled)), None

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import kernels
 from . import FieldSpec
 from ._core import TypeSpec, keep_where, make_checker, plain_decimal_mask
 
@@ -90,6 +91,10 @@ def number_spec(field: FieldSpec) -> TypeSpec:
         fast_regex = PLAIN_RE
 
         def direct(cells):  # -?[0-9]+(\.[0-9]+)?, a subset of PLAIN_RE, without RE2
+            compiled = kernels.decimal(cells, fraction=True)
+            if compiled is not None:  # the exactly convertible ones; the rest take the regex
+                handled, values = compiled
+                return handled, pa.array(values, type=pa.float64(), mask=~handled), None
             handled = plain_decimal_mask(cells, fraction=True)
             return handled, fast_cast(keep_where(cells, handled)), None
 

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import iso_direct, layout_direct, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
+from ._temporal import direct_parts, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -63,14 +63,15 @@ def time_spec(field: FieldSpec) -> TypeSpec:
 
     def direct(cells):
         if regex == ISO_TIME_RE:
-            handled, c = iso_direct(cells, 0)
+            parts = direct_parts(cells, iso_start=0)
         else:
-            handled, c = layout_direct(cells, fmt)
-        if handled is None or c is None:
+            parts = direct_parts(cells, fmt=fmt)
+        if parts is None:
             n = len(cells)
             return np.zeros(n, dtype=bool), pa.nulls(n, pa.duration("us")), None
-        keys = pa.array(micros_of_day(c) - c["offset"] * 1_000_000, type=pa.duration("us"), mask=~c["valid"])
-        return handled, keys, c["aware"]
+        handled, valid, _days, seconds, offset, aware = parts
+        keys = pa.array((seconds - offset) * 1_000_000, type=pa.duration("us"), mask=~valid)
+        return handled, keys, aware
 
     return TypeSpec(
         name="time",

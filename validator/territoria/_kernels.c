@@ -1,0 +1,706 @@
+/*
+ * territoria._kernels: byte-level loops over Arrow string buffers.
+ *
+ * Why C: the validator's fast paths recognise the common forms of a cell
+ * (plain decimals, ISO dates, fixed-width patterns...) straight from the
+ * Arrow buffers. In numpy each test is one pass over the batch, and a date
+ * takes some forty passes; here each cell is read once, in one loop that
+ * releases the GIL so that the column threads run side by side.
+ *
+ * Every function mirrors a numpy function of the package, which stays the
+ * reference and the fallback when this module is not built (see
+ * territoria/kernels.py); tests compare the two on random cells.
+ *
+ * Common arguments: ``offsets`` is the int32 offsets buffer of a StringArray,
+ * already sliced to its n + 1 entries; ``data`` is its value buffer. Outputs
+ * are numpy arrays of n entries, allocated by the caller. Null slots are
+ * processed like any other (callers mask them).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+/* ------------------------------------------------------------- helpers */
+
+static int
+get_layout(Py_buffer *offsets, Py_buffer *data, Py_ssize_t *n)
+{
+    if (offsets->len % 4 != 0 || offsets->len < 4) {
+        PyErr_SetString(PyExc_ValueError, "offsets: expected n + 1 int32 values");
+        return -1;
+    }
+    *n = offsets->len / 4 - 1;
+    const int32_t *off = (const int32_t *)offsets->buf;
+    if (*n > 0 && (off[0] < 0 || off[*n] > data->len || off[*n] < off[0])) {
+        PyErr_SetString(PyExc_ValueError, "offsets point outside the data buffer");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < *n; i++) {
+        if (off[i + 1] < off[i]) {
+            PyErr_SetString(PyExc_ValueError, "offsets are not increasing");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int
+check_out(Py_buffer *out, Py_ssize_t n, Py_ssize_t itemsize, const char *name)
+{
+    if (out->len != n * itemsize) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd bytes, got %zd", name, n * itemsize, out->len);
+        return -1;
+    }
+    return 0;
+}
+
+static inline int
+is_digit(uint8_t c)
+{
+    return (uint8_t)(c - '0') <= 9;
+}
+
+static inline int
+two(const uint8_t *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static inline int64_t
+days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t mp = (m + 9) % 12;
+    int64_t doy = (153 * mp + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Python's date(y, m, d) would succeed. */
+static inline int
+valid_ymd(int64_t y, int64_t m, int64_t d)
+{
+    static const int month_days[13] = {0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= month_days[m] + (m == 2 && leap);
+}
+
+/* ------------------------------------------------------------- match_fixed */
+
+PyDoc_STRVAR(match_fixed_doc,
+"match_fixed(offsets, data, widths, tables, out)\n\n"
+"out[i] = 1 when cell i has the length of some alternative k (widths, int32)\n"
+"and every byte b at position j is allowed by that alternative's table\n"
+"(tables: the alternatives' widths[k] x 256 bytes, concatenated).");
+
+static PyObject *
+match_fixed(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, widths, tables, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &offsets, &data, &widths, &tables, &out))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out, n, 1, "out") < 0)
+        goto done;
+    Py_ssize_t k = widths.len / 4;
+    const int32_t *w = (const int32_t *)widths.buf;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t a = 0; a < k; a++) {
+        if (w[a] < 0) {
+            PyErr_SetString(PyExc_ValueError, "negative width");
+            goto done;
+        }
+        total += w[a];
+    }
+    if (tables.len != total * 256) {
+        PyErr_SetString(PyExc_ValueError, "tables: expected sum(widths) x 256 bytes");
+        goto done;
+    }
+    {
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf;
+        const uint8_t *table = (const uint8_t *)tables.buf;
+        uint8_t *res = (uint8_t *)out.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const uint8_t *cell = bytes + off[i];
+            int32_t len = off[i + 1] - off[i];
+            uint8_t matched = 0;
+            const uint8_t *t = table;
+            for (Py_ssize_t a = 0; a < k && !matched; a++) {
+                if (len == w[a]) {
+                    int ok = 1;
+                    for (int32_t j = 0; j < len && ok; j++)
+                        ok = t[j * 256 + cell[j]];
+                    matched = (uint8_t)(ok != 0);
+                }
+                t += (Py_ssize_t)w[a] * 256;
+            }
+            res[i] = matched;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&widths);
+    PyBuffer_Release(&tables);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* ------------------------------------------------------------- decimal */
+
+static const double POW10[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+PyDoc_STRVAR(decimal_doc,
+"decimal(offsets, data, fraction, out_ok, out_value)\n\n"
+"Cells of the form -?[0-9]+ (-?[0-9]+(\\.[0-9]+)? with fraction), at most 63\n"
+"bytes, whose value is exactly a double divided by a power of ten (at most\n"
+"2**53 and 22 decimals: the quotient is then correctly rounded, as float()\n"
+"and pyarrow's cast are): out_ok = 1 and out_value = that double + 0.0\n"
+"(so -0 becomes 0). Any other cell: out_ok = 0 (callers take the slow path).");
+
+static PyObject *
+decimal(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, out_ok, out_value;
+    int fraction;
+    if (!PyArg_ParseTuple(args, "y*y*pw*w*", &offsets, &data, &fraction, &out_ok, &out_value))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_ok, n, 1, "out_ok") < 0
+        || check_out(&out_value, n, 8, "out_value") < 0)
+        goto done;
+    {
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf;
+        uint8_t *ok = (uint8_t *)out_ok.buf;
+        double *value = (double *)out_value.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const uint8_t *p = bytes + off[i];
+            const uint8_t *end = bytes + off[i + 1];
+            int32_t len = off[i + 1] - off[i];
+            ok[i] = 0;
+            value[i] = 0.0;
+            if (len < 1 || len > 63)
+                continue;
+            int negative = 0;
+            if (*p == '-') {
+                negative = 1;
+                p++;
+            }
+            uint64_t mantissa = 0;
+            int digits = 0, integer_digits = 0, decimals = 0, big = 0, good = 1;
+            for (; p < end && is_digit(*p); p++, integer_digits++) {
+                if (mantissa > 0 || *p != '0') {
+                    if (++digits > 19) { big = 1; continue; }
+                    mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+                }
+            }
+            if (integer_digits == 0)
+                continue;
+            if (p < end) {
+                if (!fraction || *p != '.')
+                    continue;
+                p++;
+                for (; p < end && is_digit(*p); p++) {
+                    decimals++;
+                    if (mantissa > 0 || *p != '0') {
+                        if (++digits > 19) { big = 1; continue; }
+                    }
+                    mantissa = mantissa * 10 + (uint64_t)(*p - '0');
+                }
+                if (decimals == 0 || p < end)
+                    good = 0;
+            }
+            if (!good || big || mantissa > ((uint64_t)1 << 53) || decimals > 22)
+                continue;
+            double v = (double)mantissa;
+            if (decimals)
+                v = v / POW10[decimals];
+            if (negative)
+                v = -v;
+            value[i] = v + 0.0;
+            ok[i] = 1;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out_ok);
+    PyBuffer_Release(&out_value);
+    return result;
+}
+
+/* ------------------------------------------------------------- integer */
+
+PyDoc_STRVAR(integer_doc,
+"integer(offsets, data, out_ok, out_value)\n\n"
+"Cells of the form -?[0-9]{1,18}: out_ok = 1 and out_value = int(cell).");
+
+static PyObject *
+integer(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, out_ok, out_value;
+    if (!PyArg_ParseTuple(args, "y*y*w*w*", &offsets, &data, &out_ok, &out_value))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_ok, n, 1, "out_ok") < 0
+        || check_out(&out_value, n, 8, "out_value") < 0)
+        goto done;
+    {
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf;
+        uint8_t *ok = (uint8_t *)out_ok.buf;
+        int64_t *value = (int64_t *)out_value.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const uint8_t *p = bytes + off[i];
+            const uint8_t *end = bytes + off[i + 1];
+            int negative = p < end && *p == '-';
+            p += negative;
+            int64_t v = 0;
+            int count = 0, good = 1;
+            for (; p < end; p++, count++) {
+                if (!is_digit(*p) || count >= 18) { good = 0; break; }
+                v = v * 10 + (*p - '0');
+            }
+            good = good && count >= 1;
+            ok[i] = (uint8_t)good;
+            value[i] = good ? (negative ? -v : v) : 0;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out_ok);
+    PyBuffer_Release(&out_value);
+    return result;
+}
+
+/* ------------------------------------------------------------- temporal layouts */
+
+PyDoc_STRVAR(layout_doc,
+"layout(offsets, data, width, positions, literals, defaults, out_handled, out_valid,\n"
+"       out_days, out_seconds)\n\n"
+"A fixed-width strptime layout. positions: int32 start of Y (4 digits), m, d,\n"
+"H, M, S (2 digits each), -1 when absent; literals: int32 (position, byte)\n"
+"pairs; defaults: int32 year, month, day when absent. handled: length is\n"
+"width, literals and digits in place, m 1-12, d 1-31, H 0-23, M and S 0-59;\n"
+"valid: handled and a real calendar date; days since 1970-01-01 (int32) and\n"
+"seconds of the day (int32) where handled.");
+
+static PyObject *
+layout(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, positions, literals, defaults, out_handled, out_valid, out_days, out_seconds;
+    int width;
+    if (!PyArg_ParseTuple(args, "y*y*iy*y*y*w*w*w*w*", &offsets, &data, &width, &positions, &literals,
+                          &defaults, &out_handled, &out_valid, &out_days, &out_seconds))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_handled, n, 1, "out_handled") < 0
+        || check_out(&out_valid, n, 1, "out_valid") < 0 || check_out(&out_days, n, 4, "out_days") < 0
+        || check_out(&out_seconds, n, 4, "out_seconds") < 0)
+        goto done;
+    if (positions.len != 6 * 4 || defaults.len != 3 * 4 || literals.len % 8 != 0) {
+        PyErr_SetString(PyExc_ValueError, "positions: 6 int32, defaults: 3 int32, literals: int32 pairs");
+        goto done;
+    }
+    {
+        const int32_t *pos = (const int32_t *)positions.buf;
+        const int32_t *lit = (const int32_t *)literals.buf;
+        Py_ssize_t nlit = literals.len / 8;
+        const int32_t *def = (const int32_t *)defaults.buf;
+        for (int j = 0; j < 6; j++) {
+            int size = j == 0 ? 4 : 2;
+            if (pos[j] >= 0 && pos[j] + size > width) {
+                PyErr_SetString(PyExc_ValueError, "a directive lies beyond the width");
+                goto done;
+            }
+        }
+        for (Py_ssize_t j = 0; j < nlit; j++) {
+            if (lit[2 * j] < 0 || lit[2 * j] >= width) {
+                PyErr_SetString(PyExc_ValueError, "a literal lies beyond the width");
+                goto done;
+            }
+        }
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf;
+        uint8_t *handled = (uint8_t *)out_handled.buf, *valid = (uint8_t *)out_valid.buf;
+        int32_t *days = (int32_t *)out_days.buf, *seconds = (int32_t *)out_seconds.buf;
+        static const int low[6] = {0, 1, 1, 0, 0, 0}, high[6] = {9999, 12, 31, 23, 59, 59};
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const uint8_t *p = bytes + off[i];
+            int good = off[i + 1] - off[i] == width;
+            for (Py_ssize_t j = 0; j < nlit && good; j++)
+                good = p[lit[2 * j]] == (uint8_t)lit[2 * j + 1];
+            int v[6] = {def[0], def[1], def[2], 0, 0, 0};
+            for (int j = 0; j < 6 && good; j++) {
+                if (pos[j] < 0)
+                    continue;
+                const uint8_t *q = p + pos[j];
+                int size = j == 0 ? 4 : 2;
+                for (int k = 0; k < size; k++)
+                    good = good && is_digit(q[k]);
+                if (!good)
+                    break;
+                v[j] = size == 4 ? two(q) * 100 + two(q + 2) : two(q);
+                good = v[j] >= low[j] && v[j] <= high[j];
+            }
+            handled[i] = (uint8_t)good;
+            valid[i] = (uint8_t)(good && valid_ymd(v[0], v[1], v[2]));
+            days[i] = good ? (int32_t)days_from_civil(v[0], v[1], v[2]) : 0;
+            seconds[i] = good ? v[3] * 3600 + v[4] * 60 + v[5] : 0;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&positions);
+    PyBuffer_Release(&literals);
+    PyBuffer_Release(&defaults);
+    PyBuffer_Release(&out_handled);
+    PyBuffer_Release(&out_valid);
+    PyBuffer_Release(&out_days);
+    PyBuffer_Release(&out_seconds);
+    return result;
+}
+
+PyDoc_STRVAR(iso_doc,
+"iso(offsets, data, time_start, out_handled, out_valid, out_days, out_seconds,\n"
+"    out_offset, out_aware)\n\n"
+"\"YYYY-MM-DD[T ]hh:mm:ss\" (time_start 11) or \"hh:mm:ss\" (time_start 0),\n"
+"then nothing, \"Z\" or \"+hh:mm\"/\"-hh:mm\" (hours 0-23, minutes 0-59); no\n"
+"fraction. handled: that form with hh 0-23, mm and ss 0-59; valid: handled\n"
+"and a real date (1900-01-01 without a date part); days since 1970-01-01,\n"
+"seconds of the day, UTC offset in seconds (int32), aware (uint8).");
+
+static PyObject *
+iso(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, out_handled, out_valid, out_days, out_seconds, out_offset, out_aware;
+    int t;
+    if (!PyArg_ParseTuple(args, "y*y*iw*w*w*w*w*w*", &offsets, &data, &t, &out_handled, &out_valid,
+                          &out_days, &out_seconds, &out_offset, &out_aware))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_handled, n, 1, "out_handled") < 0
+        || check_out(&out_valid, n, 1, "out_valid") < 0 || check_out(&out_days, n, 4, "out_days") < 0
+        || check_out(&out_seconds, n, 4, "out_seconds") < 0 || check_out(&out_offset, n, 4, "out_offset") < 0
+        || check_out(&out_aware, n, 1, "out_aware") < 0)
+        goto done;
+    if (t != 0 && t != 11) {
+        PyErr_SetString(PyExc_ValueError, "time_start must be 0 or 11");
+        goto done;
+    }
+    {
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf;
+        uint8_t *handled = (uint8_t *)out_handled.buf, *valid = (uint8_t *)out_valid.buf;
+        uint8_t *aware = (uint8_t *)out_aware.buf;
+        int32_t *days = (int32_t *)out_days.buf, *seconds = (int32_t *)out_seconds.buf;
+        int32_t *offset = (int32_t *)out_offset.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const uint8_t *p = bytes + off[i];
+            int32_t len = off[i + 1] - off[i];
+            int good = len == t + 8 || len == t + 9 || len == t + 14;
+            int y = 1900, mo = 1, d = 1, hh = 0, mi = 0, ss = 0, zone = 0, is_aware = 0;
+            if (good && t) {
+                static const int date_digits[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+                for (int k = 0; k < 8 && good; k++)
+                    good = is_digit(p[date_digits[k]]);
+                good = good && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ');
+                if (good) {
+                    y = two(p) * 100 + two(p + 2);
+                    mo = two(p + 5);
+                    d = two(p + 8);
+                }
+            }
+            if (good) {
+                const uint8_t *q = p + t;
+                good = is_digit(q[0]) && is_digit(q[1]) && q[2] == ':' && is_digit(q[3]) && is_digit(q[4])
+                       && q[5] == ':' && is_digit(q[6]) && is_digit(q[7]);
+                if (good) {
+                    hh = two(q);
+                    mi = two(q + 3);
+                    ss = two(q + 6);
+                    good = hh <= 23 && mi <= 59 && ss <= 59;
+                }
+            }
+            if (good && len == t + 9) {
+                good = p[t + 8] == 'Z';
+                is_aware = 1;
+            } else if (good && len == t + 14) {
+                const uint8_t *z = p + t + 8;
+                good = (z[0] == '+' || z[0] == '-') && is_digit(z[1]) && is_digit(z[2]) && z[3] == ':'
+                       && is_digit(z[4]) && is_digit(z[5]);
+                if (good) {
+                    int zh = two(z + 1), zm = two(z + 4);
+                    good = zh <= 23 && zm <= 59;
+                    zone = (z[0] == '-' ? -1 : 1) * (zh * 3600 + zm * 60);
+                }
+                is_aware = 1;
+            }
+            handled[i] = (uint8_t)good;
+            valid[i] = (uint8_t)(good && valid_ymd(y, mo, d));
+            days[i] = good ? (int32_t)days_from_civil(y, mo, d) : 0;
+            seconds[i] = good ? hh * 3600 + mi * 60 + ss : 0;
+            offset[i] = good ? zone : 0;
+            aware[i] = (uint8_t)(good && is_aware);
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out_handled);
+    PyBuffer_Release(&out_valid);
+    PyBuffer_Release(&out_days);
+    PyBuffer_Release(&out_seconds);
+    PyBuffer_Release(&out_offset);
+    PyBuffer_Release(&out_aware);
+    return result;
+}
+
+/* ------------------------------------------------------------- string hash */
+
+static inline uint64_t
+mix(uint64_t z)
+{
+    z ^= z >> 30;
+    z *= 0xBF58476D1CE4E5B9ULL;
+    z ^= z >> 27;
+    z *= 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return z;
+}
+
+PyDoc_STRVAR(string_hash_doc,
+"string_hash(offsets, data, long_limit, out_hash)\n\n"
+"The hash of territoria.keys for strings of at most long_limit bytes:\n"
+"h = mix(len * FNV prime ^ word 0), then h = mix(h ^ word k) for each further\n"
+"8-byte little-endian word holding some of the string's bytes (zero-padded).\n"
+"Longer strings get 0 (the caller hashes them another way).");
+
+static PyObject *
+string_hash(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, out_hash;
+    Py_ssize_t long_limit;
+    if (!PyArg_ParseTuple(args, "y*y*nw*", &offsets, &data, &long_limit, &out_hash))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_hash, n, 8, "out_hash") < 0)
+        goto done;
+    {
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf;
+        uint64_t *hash = (uint64_t *)out_hash.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            const uint8_t *p = bytes + off[i];
+            int32_t len = off[i + 1] - off[i];
+            if (len > long_limit) {
+                hash[i] = 0;
+                continue;
+            }
+            uint64_t h = (uint64_t)len * 0x100000001B3ULL;
+            int32_t done_bytes = 0;
+            do {
+                uint64_t word = 0;
+                int32_t take = len - done_bytes < 8 ? len - done_bytes : 8;
+                memcpy(&word, p + done_bytes, (size_t)take); /* little-endian hosts only */
+                h = mix(h ^ word);
+                done_bytes += 8;
+            } while (done_bytes < len);
+            hash[i] = h;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&out_hash);
+    return result;
+}
+
+/* ------------------------------------------------------------- hash table */
+
+static int
+table_args(Py_buffer *table_keys, Py_buffer *table_values, Py_buffer *keys, Py_ssize_t *capacity)
+{
+    *capacity = table_keys->len / 8;
+    if (table_keys->len % 8 || table_values->len != table_keys->len || keys->len % 8
+        || *capacity == 0 || (*capacity & (*capacity - 1))) {
+        PyErr_SetString(PyExc_ValueError, "table: equal power-of-two uint64/int64 arrays expected");
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(table_swap_doc,
+"table_swap(table_keys, table_values, size, keys, values, out_replaced) -> added\n\n"
+"Linear-probing insert into territoria.hash_table's arrays (slot = key's low\n"
+"bits, key 0 = empty; the caller keeps the load below 70 %): each key takes\n"
+"its value, out_replaced gets the value it had (-1 for a new key). size is\n"
+"the number of keys the table holds. Returns the number of keys added.");
+
+static PyObject *
+table_swap(PyObject *self, PyObject *args)
+{
+    Py_buffer table_keys, table_values, keys, values, out_replaced;
+    Py_ssize_t size;
+    if (!PyArg_ParseTuple(args, "w*w*ny*y*w*", &table_keys, &table_values, &size, &keys, &values, &out_replaced))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t capacity, n = keys.len / 8, added = 0;
+    int full = 0;
+    if (table_args(&table_keys, &table_values, &keys, &capacity) < 0
+        || check_out(&values, n, 8, "values") < 0 || check_out(&out_replaced, n, 8, "out_replaced") < 0)
+        goto done;
+    {
+        uint64_t *slots = (uint64_t *)table_keys.buf;
+        int64_t *slot_values = (int64_t *)table_values.buf;
+        const uint64_t *k = (const uint64_t *)keys.buf;
+        const int64_t *v = (const int64_t *)values.buf;
+        int64_t *replaced = (int64_t *)out_replaced.buf;
+        uint64_t mask = (uint64_t)capacity - 1;
+        if (size < 0 || size + n > capacity - 1) {
+            PyErr_SetString(PyExc_ValueError, "table: not enough room");
+            goto done;
+        }
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t slot = k[i] & mask;
+            Py_ssize_t probes = 0;
+            while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
+                slot = (slot + 1) & mask;
+            if (probes >= capacity) {
+                full = 1; /* the caller's size was wrong: stop rather than loop */
+                break;
+            }
+            if (slots[slot] == 0) {
+                slots[slot] = k[i];
+                replaced[i] = -1;
+                added++;
+            } else {
+                replaced[i] = slot_values[slot];
+            }
+            slot_values[slot] = v[i];
+        }
+        Py_END_ALLOW_THREADS
+    }
+    if (full)
+        PyErr_SetString(PyExc_RuntimeError, "table: no empty slot left");
+    else
+        result = PyLong_FromSsize_t(added);
+done:
+    PyBuffer_Release(&table_keys);
+    PyBuffer_Release(&table_values);
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&out_replaced);
+    return result;
+}
+
+PyDoc_STRVAR(table_get_doc,
+"table_get(table_keys, table_values, keys, out_found)\n\n"
+"The value of each key in territoria.hash_table's arrays, -1 when absent.");
+
+static PyObject *
+table_get(PyObject *self, PyObject *args)
+{
+    Py_buffer table_keys, table_values, keys, out_found;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*", &table_keys, &table_values, &keys, &out_found))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t capacity, n = keys.len / 8;
+    if (table_args(&table_keys, &table_values, &keys, &capacity) < 0
+        || check_out(&out_found, n, 8, "out_found") < 0)
+        goto done;
+    {
+        const uint64_t *slots = (const uint64_t *)table_keys.buf;
+        const int64_t *slot_values = (const int64_t *)table_values.buf;
+        const uint64_t *k = (const uint64_t *)keys.buf;
+        int64_t *found = (int64_t *)out_found.buf;
+        uint64_t mask = (uint64_t)capacity - 1;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t slot = k[i] & mask;
+            Py_ssize_t probes = 0;
+            while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
+                slot = (slot + 1) & mask;
+            found[i] = slots[slot] == k[i] ? slot_values[slot] : -1;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&table_keys);
+    PyBuffer_Release(&table_values);
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&out_found);
+    return result;
+}
+
+/* ------------------------------------------------------------- module */
+
+static PyMethodDef methods[] = {
+    {"match_fixed", match_fixed, METH_VARARGS, match_fixed_doc},
+    {"decimal", decimal, METH_VARARGS, decimal_doc},
+    {"integer", integer, METH_VARARGS, integer_doc},
+    {"layout", layout, METH_VARARGS, layout_doc},
+    {"iso", iso, METH_VARARGS, iso_doc},
+    {"string_hash", string_hash, METH_VARARGS, string_hash_doc},
+    {"table_swap", table_swap, METH_VARARGS, table_swap_doc},
+    {"table_get", table_get, METH_VARARGS, table_get_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_kernels",
+    "Byte-level loops over Arrow string buffers (optional; numpy fallbacks in territoria).",
+    -1, methods,
+};
+
+PyMODINIT_FUNC
+PyInit__kernels(void)
+{
+    return PyModule_Create(&module);
+}
