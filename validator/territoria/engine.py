@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .fields import check_field
-from .fields._core import string_layout, validity
+from .fields._core import keep_where, string_layout, to_bool_numpy, validity
 from .keys import SeenKeys, hash_keys
 from .readers import Batch, NeedsExactRead, Table
 from .schema import TableSchema
@@ -587,12 +587,11 @@ def null_missing_values(raw: pa.Array, missing: list) -> pa.Array:
             is_missing &= raw.is_valid().to_numpy(zero_copy_only=False)
         if not is_missing.any():
             return raw
-        mask = pa.array(is_missing)
     else:
-        mask = pc.fill_null(pc.is_in(raw, value_set=pa.array(missing, pa.string())), False)
-        if not pc.any(mask).as_py():
+        is_missing = to_bool_numpy(pc.is_in(raw, value_set=pa.array(missing, pa.string())))
+        if not is_missing.any():
             return raw
-    return pc.if_else(mask, pa.scalar(None, pa.string()), raw)
+    return keep_where(raw, ~is_missing)  # a new validity bitmap over the same text buffers
 
 
 def check_cells(spec, cells: pa.Array, batch: Batch, index: int):

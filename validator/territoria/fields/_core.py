@@ -373,7 +373,8 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
             dictionary_keys = pa.array([_fallback(k, key_type) for k in key_list], type=key_type)
             if fast_keys is not None:
                 fast_keys = fast_keys.cast(key_type, safe=False)
-        res_keys = dictionary_keys.take(pa.array(res_indices, type=pa.int64(), mask=~residue))
+        if dictionary_keys.null_count < len(dictionary_keys):  # else: only type errors, no key to add
+            res_keys = dictionary_keys.take(pa.array(res_indices, type=pa.int64(), mask=~residue))
     if fast_keys is None and res_keys is None:
         keys = pa.nulls(n, type=spec.key_type)
     elif fast_keys is None:

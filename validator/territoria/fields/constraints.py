@@ -19,6 +19,7 @@ texts parsed in Python) are checked with the very functions frictionless uses.
 """
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from typing import Any, Callable
@@ -161,14 +162,14 @@ def _python_over(check, spec: TypeSpec, cast: Cast, rows: np.ndarray) -> np.ndar
     fails = np.zeros(n, dtype=bool)
     if not rows.any():
         return fails
-    encoded = keep_where(cast.cells, rows).dictionary_encode()
+    where = np.flatnonzero(rows)
+    # compact first: encoding a mostly-null array still visits every slot
+    encoded = cast.cells.take(pa.array(where, type=pa.int64())).dictionary_encode()
     texts = encoded.dictionary.to_pylist()
     per_value = np.array(
         [not safe(check, spec.value_reader(t)) for t in texts], dtype=bool
     )
-    idx = encoded.indices.to_numpy(zero_copy_only=False)
-    where = np.flatnonzero(rows)
-    fails[where] = per_value[idx[where].astype(np.int64)]
+    fails[where] = per_value[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
     return fails
 
 
@@ -230,7 +231,7 @@ def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
         return to_bool_numpy(pc.is_in(cast.keys, value_set=pa.array(subset, type=key_type)))
 
     try:
-        member([k for k, _ in keyed])
+        every = member([k for k, _ in keyed])
     except Exception:
         return _python_over(check, spec, cast, cast.fast)
 
@@ -239,7 +240,7 @@ def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
         naive_keys = [k for k, a in keyed if not a]
         inside = np.where(cast.aware, member(aware_keys), member(naive_keys))
     else:
-        inside = member([k for k, _ in keyed])
+        inside = every
     fails = ~inside
     if spec.inexact_keys and inside.any():
         exact = _python_over(check, spec, cast, inside & cast.fast)
@@ -306,11 +307,13 @@ def ascii_translation(pattern: str):
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=512)
 def re2_pattern(pattern: str, ascii_text: bool = False):
     """An RE2 regex with the boolean semantics of ``re.match("^{p}$")``, or None.
 
     ``ascii_text``: every cell it will run on is ASCII, so shorthand classes may
-    be translated (see :func:`ascii_translation`).
+    be translated (see :func:`ascii_translation`). Cached: each batch of a
+    column asks again, and trying RE2 on the candidate has a cost.
     """
     unsafe = _UNSAFE_FOR_RE2
     if ascii_text:
