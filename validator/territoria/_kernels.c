@@ -199,36 +199,26 @@ decimal(PyObject *self, PyObject *args)
             value[i] = 0.0;
             if (len < 1 || len > 63)
                 continue;
-            int negative = 0;
-            if (*p == '-') {
-                negative = 1;
-                p++;
-            }
+            int negative = *p == '-';
+            p += negative;
+            /* digits before and after the point, accumulated as one integer */
             uint64_t mantissa = 0;
-            int digits = 0, integer_digits = 0, decimals = 0, big = 0, good = 1;
-            for (; p < end && is_digit(*p); p++, integer_digits++) {
-                if (mantissa > 0 || *p != '0') {
-                    if (++digits > 19) { big = 1; continue; }
-                    mantissa = mantissa * 10 + (uint64_t)(*p - '0');
-                }
-            }
-            if (integer_digits == 0)
-                continue;
-            if (p < end) {
-                if (!fraction || *p != '.')
+            const uint8_t *q = p;
+            while (q < end && is_digit(*q))
+                mantissa = mantissa * 10 + (uint64_t)(*q++ - '0');
+            int integer_digits = (int)(q - p), decimals = 0;
+            if (q < end && fraction && *q == '.') {
+                const uint8_t *f = ++q;
+                while (q < end && is_digit(*q))
+                    mantissa = mantissa * 10 + (uint64_t)(*q++ - '0');
+                decimals = (int)(q - f);
+                if (decimals == 0)
                     continue;
-                p++;
-                for (; p < end && is_digit(*p); p++) {
-                    decimals++;
-                    if (mantissa > 0 || *p != '0') {
-                        if (++digits > 19) { big = 1; continue; }
-                    }
-                    mantissa = mantissa * 10 + (uint64_t)(*p - '0');
-                }
-                if (decimals == 0 || p < end)
-                    good = 0;
             }
-            if (!good || big || mantissa > ((uint64_t)1 << 53) || decimals > 22)
+            /* at most 19 digits cannot overflow; longer texts (leading zeros
+               included) are rare and left to the slow path */
+            if (q != end || integer_digits == 0 || integer_digits + decimals > 19
+                || mantissa > ((uint64_t)1 << 53) || decimals > 22)
                 continue;
             double v = (double)mantissa;
             if (decimals)
