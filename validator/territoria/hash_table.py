@@ -111,6 +111,20 @@ class UInt64Table:
             slots = (slots[going_on] + 1) & self._slot_mask
         return replaced
 
+    def swap_in_order(self, keys: np.ndarray, values: np.ndarray):
+        """Like :meth:`swap`, but keys may repeat: they are stored one after the
+        other, so a repeated key gets the value of its previous occurrence.
+        Only with the compiled kernels (one sequential C loop); None without."""
+        if not kernels.available():
+            return None
+        keys = self._prepare(keys)
+        values = np.ascontiguousarray(values, dtype=np.int64)
+        if (self.size + len(keys)) * 10 > len(self._keys) * 7:
+            self._grow(self.size + len(keys))
+        replaced, added = kernels.table_swap(self._keys, self._values, self.size, keys, values)
+        self.size += added
+        return replaced
+
     def put(self, keys: np.ndarray, values: np.ndarray) -> None:
         """Store ``values`` under ``keys``; a key given twice keeps its last value."""
         keys = np.ascontiguousarray(keys, dtype=np.uint64)

@@ -160,6 +160,10 @@ class SeenKeys:
             return np.zeros(0, dtype=np.int64)
         keys = np.ascontiguousarray(hashes, dtype=np.uint64)
         rows = np.ascontiguousarray(rows, dtype=np.int64)
+        previous = self._table.swap_in_order(keys, rows)  # compiled: repeats handled in order
+        if previous is not None:
+            previous[previous < 0] = 0
+            return previous
         ordered = np.sort(keys)
         repeats = ordered[1:][ordered[1:] == ordered[:-1]]
         if not len(repeats):  # the usual case: one probe per key reads and writes
