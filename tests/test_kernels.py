@@ -234,3 +234,18 @@ def test_a_validation_reports_the_same_with_and_without_kernels(tmp_path):
     without = numpy_only(run)
     assert with_kernels["stats"]["errors"] > 25_000
     assert with_kernels == without
+
+
+@given(st.lists(st.integers(0, 40), max_size=200), st.integers(1, 4))
+@settings(max_examples=60, deadline=None)
+def test_previous_rows_agree_with_and_without_kernels(values, batches):
+    """Repeated keys inside a batch: the kernel's ordered pass and the numpy
+    sort-based path give every row the last earlier row of its key."""
+    from territoria.keys import SeenKeys
+
+    compiled, fallback = SeenKeys(), SeenKeys()
+    hashes = np.array(values, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for chunk in np.array_split(np.arange(len(values)), batches):
+        rows = chunk.astype(np.int64) + 2
+        expected = numpy_only(fallback.previous_rows, hashes[chunk], rows)
+        assert np.array_equal(compiled.previous_rows(hashes[chunk], rows), expected)
