@@ -249,3 +249,15 @@ def test_previous_rows_agree_with_and_without_kernels(values, batches):
         rows = chunk.astype(np.int64) + 2
         expected = numpy_only(fallback.previous_rows, hashes[chunk], rows)
         assert np.array_equal(compiled.previous_rows(hashes[chunk], rows), expected)
+
+
+@given(st.lists(text_from("abLEDé01", 4), max_size=50), st.lists(st.text(alphabet="abLEDé01", max_size=4), max_size=20))
+@settings(max_examples=60, deadline=None)
+def test_index_in_finds_the_first_position_of_each_text(texts, value_set):
+    index = kernels.index_in(_sliced(texts), value_set)
+    if len(value_set) > kernels.SMALL_SET:
+        assert index is None
+        return
+    for i, text in enumerate(texts):
+        expected = value_set.index(text) if text is not None and text in value_set else -1
+        assert index[i] == expected, (text, value_set)

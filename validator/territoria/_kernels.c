@@ -549,6 +549,55 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------- small sets */
+
+PyDoc_STRVAR(index_in_doc,
+"index_in(offsets, data, set_offsets, set_data, out_index)\n\n"
+"out_index[i] = position of cell i's text in a small set of texts (given as\n"
+"the offsets and data of a StringArray), -1 when it is not there. For the\n"
+"few values of a boolean field or an enum: a length test, then memcmp.");
+
+static PyObject *
+index_in(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, set_offsets, set_data, out_index;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &offsets, &data, &set_offsets, &set_data, &out_index))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n, k;
+    if (get_layout(&offsets, &data, &n) < 0 || get_layout(&set_offsets, &set_data, &k) < 0
+        || check_out(&out_index, n, 4, "out_index") < 0)
+        goto done;
+    {
+        const int32_t *off = (const int32_t *)offsets.buf, *set_off = (const int32_t *)set_offsets.buf;
+        const uint8_t *bytes = (const uint8_t *)data.buf, *set_bytes = (const uint8_t *)set_data.buf;
+        int32_t *index = (int32_t *)out_index.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int32_t len = off[i + 1] - off[i];
+            int32_t found = -1;
+            for (Py_ssize_t j = 0; j < k; j++) {
+                if (set_off[j + 1] - set_off[j] == len
+                    && memcmp(bytes + off[i], set_bytes + set_off[j], (size_t)len) == 0) {
+                    found = (int32_t)j;
+                    break;
+                }
+            }
+            index[i] = found;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&set_offsets);
+    PyBuffer_Release(&set_data);
+    PyBuffer_Release(&out_index);
+    return result;
+}
+
 /* ------------------------------------------------------------- hash table */
 
 static int
@@ -678,6 +727,7 @@ static PyMethodDef methods[] = {
     {"layout", layout, METH_VARARGS, layout_doc},
     {"iso", iso, METH_VARARGS, iso_doc},
     {"string_hash", string_hash, METH_VARARGS, string_hash_doc},
+    {"index_in", index_in, METH_VARARGS, index_in_doc},
     {"table_swap", table_swap, METH_VARARGS, table_swap_doc},
     {"table_get", table_get, METH_VARARGS, table_get_doc},
     {NULL, NULL, 0, NULL},

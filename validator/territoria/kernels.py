@@ -118,6 +118,26 @@ def temporal_iso(cells: pa.Array, time_start: int):
     return handled, valid, days, seconds, offset, aware
 
 
+#: Beyond this many texts, a hash lookup (pyarrow's index_in) beats comparing each.
+SMALL_SET = 16
+
+
+def index_in(cells: pa.Array, texts: list) -> Optional[np.ndarray]:
+    """Position of each cell's text in ``texts`` (a few distinct strings), -1 when
+    absent or null; None without the kernels or for more than SMALL_SET texts."""
+    layout = _buffers(cells)
+    if layout is None or len(texts) > SMALL_SET:
+        return None
+    set_layout = _buffers(pa.array(texts, type=pa.string()))
+    index = np.empty(len(cells), dtype=np.int32)
+    _c.index_in(*layout, *set_layout, index)
+    if cells.null_count:
+        from .fields._core import validity
+
+        index[~validity(cells)] = -1
+    return index
+
+
 def string_hash(cells: pa.Array, long_limit: int) -> Optional[np.ndarray]:
     """The per-string hash of ``territoria.keys`` for strings up to
     ``long_limit`` bytes (0 for longer ones: the caller hashes them)."""

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import kernels
 from . import FieldSpec
 from ._core import TypeSpec, make_checker, validity
 
@@ -39,6 +40,10 @@ def boolean_spec(field: FieldSpec) -> TypeSpec:
     truth = np.array([mapping[k] for k in texts] + [False], dtype=bool)
 
     def fast_cast(cells):
+        compiled = kernels.index_in(cells, texts)
+        if compiled is not None:
+            found = compiled >= 0
+            return pa.array(truth[np.where(found, compiled, len(texts))], type=pa.bool_(), mask=~found)
         # one hash lookup: position in the (deduplicated) value list, null if absent
         index = pc.index_in(cells, value_set=value_set)
         found = validity(index)

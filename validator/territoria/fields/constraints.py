@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import kernels
 from . import FieldSpec
 from ._core import Cast, TypeSpec, ascii_only, keep_where, string_layout, to_bool_numpy
 
@@ -228,6 +229,10 @@ def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
     def member(subset):
         if not subset:
             return np.zeros(n, dtype=bool)
+        if pa.types.is_string(key_type) and all(isinstance(k, str) for k in subset):
+            compiled = kernels.index_in(cast.keys, subset)
+            if compiled is not None:
+                return compiled >= 0
         return to_bool_numpy(pc.is_in(cast.keys, value_set=pa.array(subset, type=key_type)))
 
     try:
