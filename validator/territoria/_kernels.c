@@ -501,7 +501,7 @@ PyDoc_STRVAR(string_hash_doc,
 "string_hash(offsets, data, long_limit, out_hash)\n\n"
 "The hash of territoria.keys for strings of at most long_limit bytes:\n"
 "h = mix(len * FNV prime ^ word 0), then h = mix(h ^ word k) for each further\n"
-"8-byte little-endian word holding some of the string's bytes (zero-padded).\n"
+"8-byte word (native byte order) holding some of the string's bytes (zero-padded).\n"
 "Longer strings get 0 (the caller hashes them another way).");
 
 static PyObject *
@@ -532,7 +532,7 @@ string_hash(PyObject *self, PyObject *args)
             do {
                 uint64_t word = 0;
                 int32_t take = len - done_bytes < 8 ? len - done_bytes : 8;
-                memcpy(&word, p + done_bytes, (size_t)take); /* little-endian hosts only */
+                memcpy(&word, p + done_bytes, (size_t)take); /* native byte order, like numpy's .view(uint64) */
                 h = mix(h ^ word);
                 done_bytes += 8;
             } while (done_bytes < len);
