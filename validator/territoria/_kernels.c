@@ -600,6 +600,17 @@ done:
 
 /* ------------------------------------------------------------- hash table */
 
+/* Keys are probed in file order, and their slots are random: the table of a
+   big file does not fit in the caches, so each key's home slot is fetched
+   PREFETCH_AHEAD keys before it is needed (several memory reads in flight
+   instead of one at a time). */
+#define PREFETCH_AHEAD 16
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch((address), 1, 0)
+#else
+#define PREFETCH(address) ((void)0)
+#endif
+
 static int
 table_args(Py_buffer *table_keys, Py_buffer *table_values, Py_buffer *keys, Py_ssize_t *capacity)
 {
@@ -645,6 +656,11 @@ table_swap(PyObject *self, PyObject *args)
         }
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < n; i++) {
+            if (i + PREFETCH_AHEAD < n) {
+                uint64_t ahead = k[i + PREFETCH_AHEAD] & mask;
+                PREFETCH(slots + ahead);
+                PREFETCH(slot_values + ahead);
+            }
             uint64_t slot = k[i] & mask;
             Py_ssize_t probes = 0;
             while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
@@ -700,6 +716,11 @@ table_get(PyObject *self, PyObject *args)
         uint64_t mask = (uint64_t)capacity - 1;
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < n; i++) {
+            if (i + PREFETCH_AHEAD < n) {
+                uint64_t ahead = k[i + PREFETCH_AHEAD] & mask;
+                PREFETCH(slots + ahead);
+                PREFETCH(slot_values + ahead);
+            }
             uint64_t slot = k[i] & mask;
             Py_ssize_t probes = 0;
             while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
