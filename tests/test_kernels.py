@@ -244,7 +244,7 @@ def test_previous_rows_agree_with_and_without_kernels(values, batches):
     from territoria.keys import SeenKeys
 
     compiled, fallback = SeenKeys(), SeenKeys()
-    hashes = np.array(values, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    hashes = (np.array(values, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x2545F4914F6CDD1D)  # no 0
     for chunk in np.array_split(np.arange(len(values)), batches):
         rows = chunk.astype(np.int64) + 2
         expected = numpy_only(fallback.previous_rows, hashes[chunk], rows)
