@@ -615,9 +615,9 @@ static int
 table_args(Py_buffer *table_keys, Py_buffer *table_values, Py_buffer *keys, Py_ssize_t *capacity)
 {
     *capacity = table_keys->len / 8;
-    if (table_keys->len % 8 || table_values->len != table_keys->len || keys->len % 8
-        || *capacity == 0 || (*capacity & (*capacity - 1))) {
-        PyErr_SetString(PyExc_ValueError, "table: equal power-of-two uint64/int64 arrays expected");
+    if (table_keys->len % 8 || (table_values->len != table_keys->len && table_values->len * 2 != table_keys->len)
+        || keys->len % 8 || *capacity == 0 || (*capacity & (*capacity - 1))) {
+        PyErr_SetString(PyExc_ValueError, "table: power-of-two uint64 keys and int32/int64 values expected");
         return -1;
     }
     return 0;
@@ -626,7 +626,8 @@ table_args(Py_buffer *table_keys, Py_buffer *table_values, Py_buffer *keys, Py_s
 PyDoc_STRVAR(table_swap_doc,
 "table_swap(table_keys, table_values, size, keys, values, out_replaced) -> added\n\n"
 "Linear-probing insert into territoria.hash_table's arrays (slot = key's low\n"
-"bits, key 0 = empty; the caller keeps the load below 70 %): each key takes\n"
+"bits, key 0 = empty; values int32 or int64, int64 in and out, the caller\n"
+"checks the range; the caller keeps the load below 70 %): each key takes\n"
 "its value, out_replaced gets the value it had (-1 for a new key). size is\n"
 "the number of keys the table holds. Returns the number of keys added.");
 
@@ -645,7 +646,9 @@ table_swap(PyObject *self, PyObject *args)
         goto done;
     {
         uint64_t *slots = (uint64_t *)table_keys.buf;
-        int64_t *slot_values = (int64_t *)table_values.buf;
+        int wide = table_values.len == table_keys.len;
+        int64_t *values64 = (int64_t *)table_values.buf;
+        int32_t *values32 = (int32_t *)table_values.buf;
         const uint64_t *k = (const uint64_t *)keys.buf;
         const int64_t *v = (const int64_t *)values.buf;
         int64_t *replaced = (int64_t *)out_replaced.buf;
@@ -659,7 +662,10 @@ table_swap(PyObject *self, PyObject *args)
             if (i + PREFETCH_AHEAD < n) {
                 uint64_t ahead = k[i + PREFETCH_AHEAD] & mask;
                 PREFETCH(slots + ahead);
-                PREFETCH(slot_values + ahead);
+                if (wide)
+                    PREFETCH(values64 + ahead);
+                else
+                    PREFETCH(values32 + ahead);
             }
             uint64_t slot = k[i] & mask;
             Py_ssize_t probes = 0;
@@ -674,9 +680,12 @@ table_swap(PyObject *self, PyObject *args)
                 replaced[i] = -1;
                 added++;
             } else {
-                replaced[i] = slot_values[slot];
+                replaced[i] = wide ? values64[slot] : values32[slot];
             }
-            slot_values[slot] = v[i];
+            if (wide)
+                values64[slot] = v[i];
+            else
+                values32[slot] = (int32_t)v[i];
         }
         Py_END_ALLOW_THREADS
     }
@@ -710,7 +719,9 @@ table_get(PyObject *self, PyObject *args)
         goto done;
     {
         const uint64_t *slots = (const uint64_t *)table_keys.buf;
-        const int64_t *slot_values = (const int64_t *)table_values.buf;
+        int wide = table_values.len == table_keys.len;
+        const int64_t *values64 = (const int64_t *)table_values.buf;
+        const int32_t *values32 = (const int32_t *)table_values.buf;
         const uint64_t *k = (const uint64_t *)keys.buf;
         int64_t *found = (int64_t *)out_found.buf;
         uint64_t mask = (uint64_t)capacity - 1;
@@ -719,13 +730,16 @@ table_get(PyObject *self, PyObject *args)
             if (i + PREFETCH_AHEAD < n) {
                 uint64_t ahead = k[i + PREFETCH_AHEAD] & mask;
                 PREFETCH(slots + ahead);
-                PREFETCH(slot_values + ahead);
+                if (wide)
+                    PREFETCH(values64 + ahead);
+                else
+                    PREFETCH(values32 + ahead);
             }
             uint64_t slot = k[i] & mask;
             Py_ssize_t probes = 0;
             while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
                 slot = (slot + 1) & mask;
-            found[i] = slots[slot] == k[i] ? slot_values[slot] : -1;
+            found[i] = slots[slot] != k[i] ? -1 : wide ? values64[slot] : values32[slot];
         }
         Py_END_ALLOW_THREADS
     }

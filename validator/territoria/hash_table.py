@@ -1,11 +1,13 @@
-"""An open-addressing hash table of 64-bit keys to 64-bit values, in numpy.
+"""An open-addressing hash table of 64-bit keys to integer values, in numpy.
 
 Why not pandas' C hash table: it holds the GIL for its whole loop, so while it
 runs, the threads checking the other columns of a batch stand still (10M-row
 benchmark: 16.4 s with this table, 17.7-19.9 s with pandas'; equal at 1M rows). Here a
 batch of keys is probed together: each round gathers the slots of every key
-still looking, with numpy kernels that release the GIL. Memory is 16 bytes per
-slot (about 23 per key at the 70 % load kept). With the compiled kernels
+still looking, with numpy kernels that release the GIL. Memory is 12 bytes per
+slot, about 17 per key at the 70 % load kept: values (row numbers) are stored
+as int32 until one does not fit, when the values array is widened to int64
+(16 bytes per slot). With the compiled kernels
 (``territoria.kernels``) a batch is probed in one C loop, without the GIL
 either; the numpy rounds below are the fallback, on the same arrays.
 
@@ -37,9 +39,9 @@ class UInt64Table:
     def __init__(self, expected: int = 0) -> None:
         self._allocate(_capacity_for(expected))
 
-    def _allocate(self, capacity: int) -> None:
+    def _allocate(self, capacity: int, value_type=np.int32) -> None:
         self._keys = np.zeros(capacity, dtype=np.uint64)
-        self._values = np.zeros(capacity, dtype=np.int64)
+        self._values = np.zeros(capacity, dtype=value_type)
         self._mask = np.uint64(capacity - 1)
         self._slot_mask = np.int64(capacity - 1)
         self.size = 0
@@ -52,6 +54,16 @@ class UInt64Table:
         keys = np.ascontiguousarray(keys, dtype=np.uint64)
         zero = keys == 0
         return np.where(zero, _ZERO_STAND_IN, keys) if zero.any() else keys
+
+    def _fit(self, values: np.ndarray) -> np.ndarray:
+        """``values`` as int64, the stored values widened to int64 first if
+        some value does not fit in their int32 (a file beyond 2**31 rows)."""
+        values = np.ascontiguousarray(values, dtype=np.int64)
+        if self._values.dtype != np.int64 and len(values):
+            low, high = np.iinfo(self._values.dtype).min, np.iinfo(self._values.dtype).max
+            if int(values.min()) < low or int(values.max()) > high:
+                self._values = self._values.astype(np.int64)
+        return values
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         """Home slot of each key: its low bits, as int64 indexes (numpy would
@@ -81,7 +93,7 @@ class UInt64Table:
         """Store ``values`` under ``keys`` (which must be distinct) and return the
         values they replace (-1 for new keys): one probe sequence per key for both."""
         keys = self._prepare(keys)
-        values = np.ascontiguousarray(values, dtype=np.int64)
+        values = self._fit(values)
         if (self.size + len(keys)) * 10 > len(self._keys) * 7:
             self._grow(self.size + len(keys))
         compiled = kernels.table_swap(self._keys, self._values, self.size, keys, values)
@@ -118,7 +130,7 @@ class UInt64Table:
         if not kernels.available():
             return None
         keys = self._prepare(keys)
-        values = np.ascontiguousarray(values, dtype=np.int64)
+        values = self._fit(values)
         if (self.size + len(keys)) * 10 > len(self._keys) * 7:
             self._grow(self.size + len(keys))
         replaced, added = kernels.table_swap(self._keys, self._values, self.size, keys, values)
@@ -143,5 +155,5 @@ class UInt64Table:
     def _grow(self, needed: int) -> None:
         used = self._keys != 0
         keys, values = self._keys[used], self._values[used]
-        self._allocate(_capacity_for(needed))
+        self._allocate(_capacity_for(needed), self._values.dtype)
         self.swap(keys, values)
