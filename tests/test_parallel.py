@@ -40,7 +40,7 @@ def lighting(tmp_path_factory):
     generate = _bench_module("generate")
     folder = tmp_path_factory.mktemp("lighting")
     path = str(folder / "lighting.csv")
-    generate.generate(100_000, path, seed=3, error_rate=0.01, quiet=True)  # 2 parallel batches, then a serial one
+    generate.generate(100_000, path, seed=3, error_rate=0.01, quiet=True)  # a parallel batch (8 MB), then a serial one
     return path, generate.write_schema(str(folder / "lighting.schema.json"))
 
 

@@ -23,10 +23,12 @@ from .paced import PacedFile
 from .detect import SAMPLE_BYTES, TextDialect, detect_dialect, detect_encoding
 
 # Bytes of CSV per batch. Every check allocates a few arrays per row of a batch,
-# so peak memory grows with it (10M-row benchmark, paced reading: 8 MB blocks
-# 688 MB peak RSS, 6 MB 632 MB, 4 MB 585 MB; 556 MB with one batch parsed ahead), while smaller batches cost more
-# Python overhead per row (2 MB: +40 % time). 4 MB keeps 10M rows under 600 MB.
-BLOCK_SIZE = 4 << 20
+# so peak memory grows with it, while smaller batches cost more Python overhead
+# per row, and the GIL it holds is what the column threads then wait for
+# (2 MB: +40 % time). 10M-row benchmark, with the compiled kernels and the
+# int32 key index: 8 MB blocks 506 MB peak RSS, 6 MB 480 MB, 4 MB 470 MB; at
+# 1M rows 8 MB batches are about 10 % faster than 4 MB ones.
+BLOCK_SIZE = 8 << 20
 SLOW_BATCH_ROWS = 50_000
 csv.field_size_limit(1 << 30)
 

@@ -2,7 +2,7 @@
 
 Why: pyarrow's streaming CSV reader reads its input in a background thread up
 to 32 blocks ahead of the batches it has produced (the readahead is not an
-option, see ARROW-12090). With 4 MB blocks that is up to 128 MB of raw bytes
+option, see ARROW-12090). With 8 MB blocks that is up to 256 MB of raw bytes
 held for nothing: the checks consume batches slower than the disk gives them.
 Reading through this file, the reader's thread waits in ``read`` while it is
 ``ahead`` blocks beyond the batches handed out. A wait never lasts more than
