@@ -156,10 +156,11 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
                 if target not in ("", resource_name):
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
+        describer = _ErrorDescriber(schema)
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
                                         resource_name=resource_name, on_batch=progress,
-                                        related=related)
-        _fill(task, outcome, schema)
+                                        related=related, on_errors=describer.catch_up)
+        _fill(task, outcome, describer)
         _dialect_warnings(task, table)
     except SourceProblem as problem:
         task.errors = [enrich({"type": problem.code, "note": problem.note})]
@@ -201,15 +202,31 @@ def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
     return lookup
 
 
-def _fill(task: Task, outcome: engine.TableOutcome, schema: TableSchema) -> None:
+class _ErrorDescriber:
+    """Adds messages and hints to listed errors as they come: the engine calls
+    ``catch_up`` after each batch, while the next one is being checked, so the
+    1,000 errors of a broken file are not all described at the end of the run."""
+
+    def __init__(self, schema: TableSchema) -> None:
+        self.by_name = {f.name: f.descriptor for f in schema.fields}
+        self.errors: Optional[list] = None
+        self.done = 0
+
+    def catch_up(self, errors: list) -> None:
+        if errors is not self.errors:  # a restart on the exact reader lists errors anew
+            self.errors, self.done = errors, 0
+        for error in errors[self.done:]:
+            if error.get("type") == "type-error":
+                hint = specific_hint(error, self.by_name.get(error.get("fieldName"), {}))
+                if hint:
+                    error["hint_fr"], error["hint_en"] = hint
+            enrich(error)
+        self.done = len(errors)
+
+
+def _fill(task: Task, outcome: engine.TableOutcome, describer: _ErrorDescriber) -> None:
     findings = outcome.findings
-    by_name = {f.name: f.descriptor for f in schema.fields}
-    for error in findings.errors:
-        if error.get("type") == "type-error":
-            hint = specific_hint(error, by_name.get(error.get("fieldName"), {}))
-            if hint:
-                error["hint_fr"], error["hint_en"] = hint
-        enrich(error)
+    describer.catch_up(findings.errors)
     task.errors = findings.errors
     task.error_count = findings.total
     for warning in findings.warnings:

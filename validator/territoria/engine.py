@@ -127,21 +127,26 @@ def _label_error(kind: str, label: str, field_name: str, number: int, note: str 
 def validate_table(table: Table, schema: TableSchema, *, limit_errors: int = 1000,
                    lookup: Optional[Lookup] = None, resource_name: str = "",
                    on_batch: Optional[Callable[[int], None]] = None,
-                   related: Optional[dict] = None) -> TableOutcome:
+                   related: Optional[dict] = None,
+                   on_errors: Optional[Callable[[list], None]] = None) -> TableOutcome:
     """Check every row of ``table``; restart on the exact reader if the fast one gives up.
 
     ``related``: columns of the package's other tables for cross-file checks
     (``checks.cross_file``); None when the table is validated alone.
+    ``on_errors``: called with the list of listed errors after each batch (it
+    only grows; a restart on the exact reader starts a new list), so that the
+    caller can describe them while the next batch is checked.
     """
     try:
         return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=False,
-                         related=related)
+                         related=related, on_errors=on_errors)
     except NeedsExactRead:
         return _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact=True,
-                         related=related)
+                         related=related, on_errors=on_errors)
 
 
-def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact, related=None) -> TableOutcome:
+def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exact, related=None,
+              on_errors=None) -> TableOutcome:
     findings = Findings(limit=limit_errors)
     # frictionless (like Python's csv module) reads an empty line as a row with no
     # cells, which pyarrow reads as empty cells: the same thing unless "" is not a
@@ -160,6 +165,8 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
             rows += len(pending.batch)
             if on_batch:
                 on_batch(len(pending.batch))
+            if on_errors:
+                on_errors(findings.errors)
         pending = started
     if pending is not None:
         checker.complete(pending)
