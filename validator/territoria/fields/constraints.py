@@ -44,6 +44,24 @@ _ARROW_BOUND_OPS = {
     "exclusiveMinimum": pc.greater,
     "exclusiveMaximum": pc.less,
 }
+_NUMPY_BOUND_OPS = {
+    "minimum": np.greater_equal,
+    "maximum": np.less_equal,
+    "exclusiveMinimum": np.greater,
+    "exclusiveMaximum": np.less,
+}
+
+
+def _numeric_values(keys: pa.Array):
+    """The values buffer of an int64/float64 array as numpy, without a copy (null
+    slots hold arbitrary values: callers only read the fast cells), or None."""
+    if not (pa.types.is_int64(keys.type) or pa.types.is_float64(keys.type)) or len(keys) == 0:
+        return None
+    buffer = keys.buffers()[1]
+    if buffer is None:
+        return None
+    dtype = np.int64 if pa.types.is_int64(keys.type) else np.float64
+    return np.frombuffer(buffer, dtype=dtype, count=len(keys), offset=keys.offset * 8)
 
 
 # ----------------------------------------------------------- frictionless scalar checks
@@ -199,14 +217,22 @@ def _fast_bound(name, bound, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
         scalar = pa.scalar(bound_key, type=cast.keys.type)
     except Exception:
         return _python_over(check, spec, cast, cast.fast)
-    passed = to_bool_numpy(_ARROW_BOUND_OPS[name](cast.keys, scalar))
+    values = _numeric_values(cast.keys)
+    if values is not None:  # one numpy pass: no Arrow result bitmap to unpack
+        bound_value = values.dtype.type(scalar.as_py())
+        passed = _NUMPY_BOUND_OPS[name](values, bound_value)
+    else:
+        passed = to_bool_numpy(_ARROW_BOUND_OPS[name](cast.keys, scalar))
     fails = ~passed
     bound_aware = _awareness(spec, bound)
     if cast.aware is not None and bound_aware is not None:
         mismatch = cast.aware != bound_aware
         fails |= mismatch
     if spec.inexact_keys:
-        ties = to_bool_numpy(pc.equal(cast.keys, scalar)) & cast.fast
+        if values is not None:
+            ties = (values == bound_value) & cast.fast
+        else:
+            ties = to_bool_numpy(pc.equal(cast.keys, scalar)) & cast.fast
         if ties.any():
             exact = _python_over(check, spec, cast, ties)
             fails = np.where(ties, exact, fails)
