@@ -80,7 +80,7 @@ class Cast:
     fast: np.ndarray  # cast by the vectorised path
     ok: np.ndarray  # cast succeeded (fast or residue)
     keys: pa.Array
-    res_indices: np.ndarray  # int64: index into res_texts/res_values of each residue cell (0 elsewhere)
+    res_indices: np.ndarray  # int64: index into res_texts/res_values of each residue cell (0 elsewhere; empty without residue)
     res_texts: list  # distinct residue texts
     res_values: list  # their python values (None: type error)
     aware: Optional[np.ndarray] = None  # fast datetime/time cells with an offset
@@ -281,6 +281,9 @@ def ascii_only(cells: pa.Array, rows: Optional[np.ndarray] = None) -> bool:
     return pc.all(pc.string_is_ascii(subset)).as_py() is not False
 
 
+_NO_RESIDUE = np.zeros(0, dtype=np.int64)
+
+
 def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
     n = len(cells)
     present = validity(cells)
@@ -339,10 +342,11 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
     residue = present & ~fast
     res_texts: list = []
     res_values: list = []
-    res_indices = np.zeros(n, dtype=np.int64)
+    res_indices = _NO_RESIDUE  # read only where there is a residue
     res_keys = None
     ok = fast.copy()
     if residue.any():
+        res_indices = np.zeros(n, dtype=np.int64)
         # the residue is a few cells: compact them before encoding (encoding a
         # mostly-null array still visits every slot)
         where = np.flatnonzero(residue)
