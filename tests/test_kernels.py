@@ -147,6 +147,9 @@ def _same_parts(compiled, fallback, texts):
     assert np.array_equal(handled, fallback[0]), texts
     assert np.array_equal(compiled[1], fallback[1]), texts
     for got, expected in zip(compiled[2:], fallback[2:]):
+        if got is None or expected is None:  # no zone in a layout: both say so
+            assert got is None and expected is None
+            continue
         assert np.array_equal(np.asarray(got)[handled], np.asarray(expected)[handled]), texts
 
 

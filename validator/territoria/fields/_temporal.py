@@ -265,17 +265,17 @@ def direct_parts(cells: pa.Array, iso_start=None, fmt=None):
     bytes: ISO (``iso_start`` 11 for date-times, 0 for times, see
     :func:`iso_direct`) or the fixed-width strptime layout ``fmt`` (see
     :func:`layout_direct`). Returns (handled, valid, days, seconds, offset,
-    aware) as numpy arrays -- days since 1970-01-01, seconds of the day, UTC
-    offset in seconds, all int64 -- or None when no cell can take this path.
-    Uses the compiled kernel when there is one, else numpy (same results)."""
+    aware) as numpy arrays -- days since 1970-01-01 and seconds of the day
+    (int32 or int64: callers widen before multiplying), UTC offset in seconds
+    and awareness (None for a layout, which has no zone) -- or None when no
+    cell can take this path. Uses the compiled kernel when there is one, else
+    numpy (same results)."""
     from .. import kernels
 
-    n = len(cells)
     if iso_start is not None:
         fast = kernels.temporal_iso(cells, iso_start)
         if fast is not None:
-            handled, valid, days, seconds, offset, aware = fast
-            return handled, valid, days.astype(np.int64), seconds.astype(np.int64), offset.astype(np.int64), aware
+            return fast
         handled, c = iso_direct(cells, iso_start)
     else:
         plan = fixed_plan(fmt)
@@ -285,14 +285,14 @@ def direct_parts(cells: pa.Array, iso_start=None, fmt=None):
         positions = [layout.get(d, (-1,))[0] for d in ("Y", "m", "d", "H", "M", "S")]
         fast = kernels.temporal_layout(cells, width, positions, literals, (1900, 1, 1))
         if fast is not None:
-            handled, valid, days, seconds = fast
-            zeros = np.zeros(n, dtype=np.int64)
-            return handled, valid, days.astype(np.int64), seconds.astype(np.int64), zeros, np.zeros(n, dtype=bool)
+            return fast + (None, None)
         handled, c = layout_direct(cells, fmt)
     if handled is None or c is None:
         return None
     days = days_from_civil(c["Y"], c["m"], c["d"])
     seconds = (c["H"] * 60 + c["M"]) * 60 + c["S"]
+    if iso_start is None:
+        return handled, c["valid"], days, seconds, None, None
     return handled, c["valid"], days, seconds, c["offset"], c["aware"]
 
 

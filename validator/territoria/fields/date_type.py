@@ -67,7 +67,7 @@ def date_spec(field: FieldSpec) -> TypeSpec:
         if parts is None:
             return np.zeros(len(cells), dtype=bool), pa.nulls(len(cells), pa.date32()), None
         handled, valid, days = parts[:3]
-        return handled, pa.array(days.astype(np.int32), type=pa.date32(), mask=~valid), None
+        return handled, pa.array(days.astype(np.int32, copy=False), type=pa.date32(), mask=~valid), None
 
     return TypeSpec(
         name="date",

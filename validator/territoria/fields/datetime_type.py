@@ -72,7 +72,8 @@ def datetime_spec(field: FieldSpec) -> TypeSpec:
             n = len(cells)
             return np.zeros(n, dtype=bool), pa.nulls(n, pa.timestamp("us")), None
         handled, valid, days, seconds, offset, aware = parts
-        micros = days * 86_400_000_000 + (seconds - offset) * 1_000_000
+        seconds = seconds.astype(np.int64) if offset is None else seconds.astype(np.int64) - offset
+        micros = days.astype(np.int64) * 86_400_000_000 + seconds * 1_000_000
         return handled, pa.array(micros, type=pa.timestamp("us"), mask=~valid), aware
 
     return TypeSpec(

@@ -70,7 +70,8 @@ def time_spec(field: FieldSpec) -> TypeSpec:
             n = len(cells)
             return np.zeros(n, dtype=bool), pa.nulls(n, pa.duration("us")), None
         handled, valid, _days, seconds, offset, aware = parts
-        keys = pa.array((seconds - offset) * 1_000_000, type=pa.duration("us"), mask=~valid)
+        seconds = seconds.astype(np.int64) if offset is None else seconds.astype(np.int64) - offset
+        keys = pa.array(seconds * 1_000_000, type=pa.duration("us"), mask=~valid)
         return handled, keys, aware
 
     return TypeSpec(
