@@ -342,30 +342,53 @@ layout(PyObject *self, PyObject *args)
         const uint8_t *bytes = (const uint8_t *)data.buf;
         uint8_t *handled = (uint8_t *)out_handled.buf, *valid = (uint8_t *)out_valid.buf;
         int32_t *days = (int32_t *)out_days.buf, *seconds = (int32_t *)out_seconds.buf;
-        static const int low[6] = {0, 1, 1, 0, 0, 0}, high[6] = {9999, 12, 31, 23, 59, 59};
+        /* local copies: the outputs are byte arrays, which C lets alias anything,
+           so without them every read of the plan would be repeated per cell */
+        int32_t where[6], literal_at[16], literal_byte[16];
+        Py_ssize_t count = nlit < 16 ? nlit : 16;
+        for (int j = 0; j < 6; j++)
+            where[j] = pos[j];
+        for (Py_ssize_t j = 0; j < count; j++) {
+            literal_at[j] = lit[2 * j];
+            literal_byte[j] = lit[2 * j + 1];
+        }
+        int32_t year0 = def[0], month0 = def[1], day0 = def[2];
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < n; i++) {
             const uint8_t *p = bytes + off[i];
-            int good = off[i + 1] - off[i] == width;
-            for (Py_ssize_t j = 0; j < nlit && good; j++)
-                good = p[lit[2 * j]] == (uint8_t)lit[2 * j + 1];
-            int v[6] = {def[0], def[1], def[2], 0, 0, 0};
-            for (int j = 0; j < 6 && good; j++) {
-                if (pos[j] < 0)
+            handled[i] = valid[i] = 0;
+            days[i] = seconds[i] = 0;
+            if (off[i + 1] - off[i] != width)
+                continue;
+            unsigned bad = 0;
+            for (Py_ssize_t j = 0; j < count; j++)
+                bad |= (unsigned)(p[literal_at[j]] ^ (uint8_t)literal_byte[j]);
+            for (Py_ssize_t j = count; j < nlit; j++)  /* more than 16 literals: rare */
+                bad |= (unsigned)(p[lit[2 * j]] ^ (uint8_t)lit[2 * j + 1]);
+            /* digits are checked all at once: d > 9 for any non-digit byte */
+            int v[6] = {year0, month0, day0, 0, 0, 0};
+            for (int j = 0; j < 6; j++) {
+                if (where[j] < 0)
                     continue;
-                const uint8_t *q = p + pos[j];
-                int size = j == 0 ? 4 : 2;
-                for (int k = 0; k < size; k++)
-                    good = good && is_digit(q[k]);
-                if (!good)
-                    break;
-                v[j] = size == 4 ? two(q) * 100 + two(q + 2) : two(q);
-                good = v[j] >= low[j] && v[j] <= high[j];
+                const uint8_t *q = p + where[j];
+                unsigned d0 = (unsigned)q[0] - '0', d1 = (unsigned)q[1] - '0';
+                bad |= (d0 > 9) | (d1 > 9);
+                int x = (int)(d0 * 10 + d1);
+                if (j == 0) {
+                    unsigned d2 = (unsigned)q[2] - '0', d3 = (unsigned)q[3] - '0';
+                    bad |= (d2 > 9) | (d3 > 9);
+                    x = x * 100 + (int)(d2 * 10 + d3);
+                }
+                v[j] = x;
             }
-            handled[i] = (uint8_t)good;
-            valid[i] = (uint8_t)(good && valid_ymd(v[0], v[1], v[2]));
-            days[i] = good ? (int32_t)days_from_civil(v[0], v[1], v[2]) : 0;
-            seconds[i] = good ? v[3] * 3600 + v[4] * 60 + v[5] : 0;
+            /* absent directives hold in-range defaults, so every range is tested */
+            bad |= (v[1] < 1) | (v[1] > 12) | (v[2] < 1) | (v[2] > 31) | (v[3] > 23) | (v[4] > 59) | (v[5] > 59);
+            if (bad)
+                continue;
+            handled[i] = 1;
+            valid[i] = (uint8_t)valid_ymd(v[0], v[1], v[2]);
+            days[i] = (int32_t)days_from_civil(v[0], v[1], v[2]);
+            seconds[i] = v[3] * 3600 + v[4] * 60 + v[5];
         }
         Py_END_ALLOW_THREADS
     }
@@ -423,50 +446,51 @@ iso(PyObject *self, PyObject *args)
         for (Py_ssize_t i = 0; i < n; i++) {
             const uint8_t *p = bytes + off[i];
             int32_t len = off[i + 1] - off[i];
-            int good = len == t + 8 || len == t + 9 || len == t + 14;
-            int y = 1900, mo = 1, d = 1, hh = 0, mi = 0, ss = 0, zone = 0, is_aware = 0;
-            if (good && t) {
-                static const int date_digits[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-                for (int k = 0; k < 8 && good; k++)
-                    good = is_digit(p[date_digits[k]]);
-                good = good && p[4] == '-' && p[7] == '-' && (p[10] == 'T' || p[10] == ' ');
-                if (good) {
-                    y = two(p) * 100 + two(p + 2);
-                    mo = two(p + 5);
-                    d = two(p + 8);
-                }
+            handled[i] = valid[i] = aware[i] = 0;
+            days[i] = seconds[i] = offset[i] = 0;
+            if (len != t + 8 && len != t + 9 && len != t + 14)
+                continue;
+            /* every test at once: a byte minus '0' is above 9 unless a digit */
+            unsigned bad = 0;
+            int y = 1900, mo = 1, d = 1;
+            if (t) {
+                unsigned y0 = (unsigned)p[0] - '0', y1 = (unsigned)p[1] - '0', y2 = (unsigned)p[2] - '0',
+                         y3 = (unsigned)p[3] - '0', m0 = (unsigned)p[5] - '0', m1 = (unsigned)p[6] - '0',
+                         d0 = (unsigned)p[8] - '0', d1 = (unsigned)p[9] - '0';
+                bad |= (y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9);
+                bad |= (p[4] != '-') | (p[7] != '-') | ((p[10] != 'T') & (p[10] != ' '));
+                y = (int)(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
+                mo = (int)(m0 * 10 + m1);
+                d = (int)(d0 * 10 + d1);
             }
-            if (good) {
-                const uint8_t *q = p + t;
-                good = is_digit(q[0]) && is_digit(q[1]) && q[2] == ':' && is_digit(q[3]) && is_digit(q[4])
-                       && q[5] == ':' && is_digit(q[6]) && is_digit(q[7]);
-                if (good) {
-                    hh = two(q);
-                    mi = two(q + 3);
-                    ss = two(q + 6);
-                    good = hh <= 23 && mi <= 59 && ss <= 59;
-                }
-            }
-            if (good && len == t + 9) {
-                good = p[t + 8] == 'Z';
+            const uint8_t *q = p + t;
+            unsigned h0 = (unsigned)q[0] - '0', h1 = (unsigned)q[1] - '0', n0 = (unsigned)q[3] - '0',
+                     n1 = (unsigned)q[4] - '0', s0 = (unsigned)q[6] - '0', s1 = (unsigned)q[7] - '0';
+            bad |= (h0 > 9) | (h1 > 9) | (n0 > 9) | (n1 > 9) | (s0 > 9) | (s1 > 9) | (q[2] != ':') | (q[5] != ':');
+            int hh = (int)(h0 * 10 + h1), mi = (int)(n0 * 10 + n1), ss = (int)(s0 * 10 + s1);
+            bad |= (hh > 23) | (mi > 59) | (ss > 59);
+            int zone = 0, is_aware = 0;
+            if (len == t + 9) {
+                bad |= p[t + 8] != 'Z';
                 is_aware = 1;
-            } else if (good && len == t + 14) {
+            } else if (len == t + 14) {
                 const uint8_t *z = p + t + 8;
-                good = (z[0] == '+' || z[0] == '-') && is_digit(z[1]) && is_digit(z[2]) && z[3] == ':'
-                       && is_digit(z[4]) && is_digit(z[5]);
-                if (good) {
-                    int zh = two(z + 1), zm = two(z + 4);
-                    good = zh <= 23 && zm <= 59;
-                    zone = (z[0] == '-' ? -1 : 1) * (zh * 3600 + zm * 60);
-                }
+                unsigned a0 = (unsigned)z[1] - '0', a1 = (unsigned)z[2] - '0', b0 = (unsigned)z[4] - '0',
+                         b1 = (unsigned)z[5] - '0';
+                bad |= ((z[0] != '+') & (z[0] != '-')) | (a0 > 9) | (a1 > 9) | (z[3] != ':') | (b0 > 9) | (b1 > 9);
+                int zh = (int)(a0 * 10 + a1), zm = (int)(b0 * 10 + b1);
+                bad |= (zh > 23) | (zm > 59);
+                zone = (z[0] == '-' ? -1 : 1) * (zh * 3600 + zm * 60);
                 is_aware = 1;
             }
-            handled[i] = (uint8_t)good;
-            valid[i] = (uint8_t)(good && valid_ymd(y, mo, d));
-            days[i] = good ? (int32_t)days_from_civil(y, mo, d) : 0;
-            seconds[i] = good ? hh * 3600 + mi * 60 + ss : 0;
-            offset[i] = good ? zone : 0;
-            aware[i] = (uint8_t)(good && is_aware);
+            if (bad)
+                continue;
+            handled[i] = 1;
+            valid[i] = (uint8_t)valid_ymd(y, mo, d);
+            days[i] = (int32_t)days_from_civil(y, mo, d);
+            seconds[i] = hh * 3600 + mi * 60 + ss;
+            offset[i] = zone;
+            aware[i] = (uint8_t)is_aware;
         }
         Py_END_ALLOW_THREADS
     }
