@@ -43,19 +43,19 @@ def _string_hash(array: pa.Array) -> np.ndarray:
     vectorised step each (an identifier of 12 bytes costs two steps over the
     batch, not twelve); longer ones, rare in keys, are hashed by pandas.
     """
+    from . import kernels
     from .fields._core import byte_matrix, string_layout
 
     if pa.types.is_large_string(array.type):
         array = array.cast(pa.string())  # a batch holds far less than 2 GB of text
-    from . import kernels
-
+    hashes = kernels.string_hash(array, _LONG_STRING)
+    if hashes is not None:
+        offsets = kernels.offsets(array)
+        return _hash_long(array, np.diff(offsets) > _LONG_STRING, hashes)
     layout = string_layout(array)
     starts, lengths, data = layout
     n = len(starts)
     long = lengths > _LONG_STRING
-    hashes = kernels.string_hash(array, _LONG_STRING)
-    if hashes is not None:
-        return _hash_long(array, long, hashes)
     short_lengths = lengths[~long]
     width = max(8, -(-int(short_lengths.max() if len(short_lengths) else 0) // 8) * 8)
     matrix = byte_matrix(array, width, layout)
@@ -94,7 +94,10 @@ def _column_hash(array) -> np.ndarray:
     valid = None
     if array.null_count:
         valid = array.is_valid().to_numpy(zero_copy_only=False)
-        array = array.fill_null(_fill_value(kind))
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            array = array.fill_null(_fill_value(kind))
+        # strings are hashed as their buffers lie (a null slot hashes as whatever
+        # bytes it spans) and the null hash put over them below: no copy of the text
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         hashes = _string_hash(array)
     elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
