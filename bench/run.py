@@ -150,9 +150,8 @@ def run_worker(kind: str, path: str, schema: str = "", extra: str = "") -> dict:
     return result
 
 
-def best_of(kind: str, path: str, schema: str, repeat: int) -> dict:
-    """Run ``repeat`` times; keep the fastest run (its RSS is the max over runs)."""
-    runs = [run_worker(kind, path, schema) for _ in range(max(repeat, 1))]
+def fastest(runs: list) -> dict:
+    """The fastest of several runs of one worker (its RSS: the max over runs)."""
     good = [r for r in runs if not r.get("problem")]
     if not good:
         return runs[0]
@@ -248,10 +247,10 @@ def main(argv=None) -> int:
                                             error_rate=0.0, quiet=True)
     size_mb = os.path.getsize(main_csv) / 1e6
 
-    log("territoria on the main file")
+    log("territoria on the main file, its runs interleaved with pyarrow's bare parses")
     deadline = time.time() + 60 * args.retry_unsupported
     while True:
-        terr = best_of("territoria", main_csv, schema_path, args.repeat)
+        terr = run_worker("territoria", main_csv, schema_path)
         problem = terr.get("problem") or ""
         if "unsupported field type" in problem and time.time() < deadline:
             log(f"territoria: {problem.strip()[:200]} -- retrying in 60 s")
@@ -263,6 +262,18 @@ def main(argv=None) -> int:
         if "unsupported field type" in terr["problem"]:
             log("a field type is not implemented yet: retry later, or run with --strings-only")
 
+    # Territoria and the bare parses it is compared with take turns (T S I T S I ...),
+    # so that a machine growing busier or quieter weighs on both sides of the ratio
+    runs = {"territoria": [terr], "arrow-strings": [], "arrow-infer": []}
+    wanted = {"territoria": 0 if terr.get("problem") else max(args.repeat, 1),
+              "arrow-strings": max(args.parse_repeat, 1), "arrow-infer": max(args.parse_repeat, 1)}
+    while any(len(runs[kind]) < wanted[kind] for kind in runs):
+        for kind in runs:
+            if len(runs[kind]) < wanted[kind]:
+                runs[kind].append(run_worker(kind, main_csv, schema_path if kind == "territoria" else ""))
+    terr = fastest(runs["territoria"])
+    arrow_strings, arrow_infer = fastest(runs["arrow-strings"]), fastest(runs["arrow-infer"])
+
     log("territoria on the prefix file")
     terr_prefix = run_worker("territoria", prefix_csv, schema_path)
     if args.skip_frictionless:
@@ -270,11 +281,6 @@ def main(argv=None) -> int:
     else:
         log(f"frictionless on the {prefix_rows:,}-row prefix")
         fric = run_worker("frictionless", prefix_csv, schema_path)
-
-    log("pyarrow bare parse (strings)")
-    arrow_strings = best_of("arrow-strings", main_csv, "", args.parse_repeat)
-    log("pyarrow bare parse (inference)")
-    arrow_infer = best_of("arrow-infer", main_csv, "", args.parse_repeat)
 
     log("cold start (median of 5)")
     _compile_bytecode()
