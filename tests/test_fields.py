@@ -87,6 +87,11 @@ NUMBER_CELLS = [
     "00012", "1e", "e5", ".", "-", "+", " ", "1.5.2", "3", "10", "10.0", "2", "4.9999999999999999999",
     "5", "5.0000000000000000001", "-5", "-5.0", "1.5 ",
 ]
+TIE_CELLS = [
+    "0", "-0", "0.0", "-0.0", "00.000", "0e5", "1e-400", "-1e-400", "0.00000000000000000001",
+    "-0.000000000000000000001", "0.000000000000001", "1", "1.0", "1.000000000000000", "1.0000000000000001",
+    "0.99999999999999999", "1.00000000000000000000001", "0000000000000001", "1e0", "10e-1", "-1",
+]
 INTEGER_CELLS = [
     "1", "-1", "0", "-0", "+5", " 12 ", "1.0", "1.5", "1e3", "1_000", "١٢٣", "00012",
     "9223372036854775807", "9223372036854775808", "-9223372036854775809", "123456789012345678901234",
@@ -197,6 +202,10 @@ CASES = [
     ({"type": "number", "constraints": {"minimum": 2, "maximum": "5", "required": True}}, NUMBER_CELLS + number_random(2)),
     ({"type": "number", "constraints": {"exclusiveMinimum": 1, "exclusiveMaximum": 10.5}}, NUMBER_CELLS + number_random(3)),
     ({"type": "number", "constraints": {"minimum": "4.9999999999999999999", "maximum": 5.0}}, NUMBER_CELLS),
+    # ties with whole bounds: only short plain texts are exactly their double
+    ({"type": "number", "constraints": {"minimum": 0, "maximum": 1}}, NUMBER_CELLS + TIE_CELLS),
+    ({"type": "number", "constraints": {"exclusiveMinimum": 0, "exclusiveMaximum": 1.0}}, NUMBER_CELLS + TIE_CELLS),
+    ({"type": "number", "constraints": {"minimum": "1.0000000000000001", "maximum": "0.0"}}, TIE_CELLS),
     ({"type": "number", "constraints": {"enum": [1, "2", 3.0, "0.1", "5.0000000000000000001", "x"]}}, NUMBER_CELLS + number_random(4)),
     ({"type": "number", "floatNumber": True, "constraints": {"minimum": 2, "enum": [5, "10", 0.1]}}, NUMBER_CELLS + number_random(5)),
     ({"type": "number", "decimalChar": ",", "groupChar": "."}, NUMBER_CELLS + number_random(6)),

@@ -84,6 +84,7 @@ class Cast:
     res_texts: list  # distinct residue texts
     res_values: list  # their python values (None: type error)
     aware: Optional[np.ndarray] = None  # fast datetime/time cells with an offset
+    direct: Optional[np.ndarray] = None  # cells the type's direct path recognised (plain forms)
 
 
 def to_bool_numpy(array) -> np.ndarray:
@@ -290,6 +291,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
     fast = np.zeros(n, dtype=bool)
     fast_keys = None
     aware = None
+    direct_rows = None
     has_present = n > 0 and (cells.null_count < n)
     if spec.fast_all and spec.fast_cast is not None and has_present:
         # every text is valid and is its own key (string default): nothing to do
@@ -306,6 +308,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
                 # the common forms, recognised and converted straight from the bytes
                 handled, direct_keys, direct_aware = spec.fast_direct(cells)
                 handled = handled & present
+                direct_rows = handled
                 if handled.any():
                     parts.append((handled, direct_keys, direct_aware))
             elif spec.fast_precheck is not None:
@@ -389,7 +392,9 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
         if res_keys.type != fast_keys.type:
             res_keys = res_keys.cast(fast_keys.type, safe=False)
         keys = pc.coalesce(fast_keys, res_keys)
-    return Cast(cells, present, fast, ok, keys, res_indices, res_texts, res_values, aware)
+    if direct_rows is not None:
+        direct_rows = direct_rows & fast  # a key is kept only where the direct cast succeeded
+    return Cast(cells, present, fast, ok, keys, res_indices, res_texts, res_values, aware, direct_rows)
 
 
 def _fallback(key, key_type):

@@ -231,12 +231,37 @@ def _fast_bound(name, bound, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
     if spec.inexact_keys:
         if values is not None:
             ties = (values == bound_value) & cast.fast
+            if ties.any() and cast.direct is not None and _whole_bound(bound, bound_value):
+                ties &= ~(cast.direct & (_text_lengths(cast.cells) <= _EXACT_TEXT_LENGTH))
         else:
             ties = to_bool_numpy(pc.equal(cast.keys, scalar)) & cast.fast
         if ties.any():
             exact = _python_over(check, spec, cast, ties)
             fails = np.where(ties, exact, fails)
     return fails
+
+
+#: A plain decimal text (``-?[0-9]+(\.[0-9]+)?``, no exponent: the cells a
+#: type's direct path recognised) of at most this many bytes has fewer than 16
+#: digits: if its double equals a whole bound below 2**53, its exact value
+#: equals it too (a decimal m / 10**k with m < 10**15 that is not whole is at
+#: least 10**-k away from any whole number, more than half a unit in the last
+#: place of a double below 2**53), so such a tie needs no exact re-check.
+_EXACT_TEXT_LENGTH = 15
+
+
+def _whole_bound(bound, bound_value) -> bool:
+    """The bound is exactly its double, a whole number below 2**53 in magnitude."""
+    try:
+        value = float(bound_value)
+        return value.is_integer() and abs(value) < 2.0 ** 53 and bound == value
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _text_lengths(cells: pa.Array) -> np.ndarray:
+    _, lengths, _ = string_layout(cells)
+    return lengths
 
 
 def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
