@@ -260,6 +260,9 @@ def _whole_bound(bound, bound_value) -> bool:
 
 
 def _text_lengths(cells: pa.Array) -> np.ndarray:
+    """Bytes of each cell (any value in null slots)."""
+    if pa.types.is_string(cells.type):
+        return np.diff(kernels.offsets(cells))
     _, lengths, _ = string_layout(cells)
     return lengths
 
