@@ -2,9 +2,9 @@
 
 Why hashes: remembering every key of a 10-million-row file as Python objects
 would take gigabytes. Each key (one value or a tuple of values) becomes a
-64-bit hash computed with numpy straight from the Arrow buffers, and seen keys
+64-bit hash computed straight from the Arrow buffers (in C, or numpy), and seen keys
 live in a numpy open-addressing table (``hash_table``), each with the last row
-where it was seen: about 23 bytes per distinct key, vectorised lookups that
+where it was seen: about 17 bytes per distinct key, vectorised lookups that
 release the GIL, no Python object per row.
 """
 from __future__ import annotations
@@ -145,7 +145,7 @@ class SeenKeys:
 
     Backed by ``hash_table.UInt64Table`` (key hashes to their last row):
     vectorised lookups and updates that release the GIL, so the key check of
-    a batch runs beside the other columns' checks; about 23 bytes per key.
+    a batch runs beside the other columns' checks; about 17 bytes per key.
     """
 
     def __init__(self) -> None:
