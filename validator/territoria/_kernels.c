@@ -408,27 +408,26 @@ done:
 }
 
 PyDoc_STRVAR(iso_doc,
-"iso(offsets, data, time_start, out_handled, out_valid, out_days, out_seconds,\n"
-"    out_offset, out_aware)\n\n"
+"iso(offsets, data, time_start, out_handled, out_valid, out_micros, out_aware)\n\n"
 "\"YYYY-MM-DD[T ]hh:mm:ss\" (time_start 11) or \"hh:mm:ss\" (time_start 0),\n"
 "then nothing, \"Z\" or \"+hh:mm\"/\"-hh:mm\" (hours 0-23, minutes 0-59); no\n"
 "fraction. handled: that form with hh 0-23, mm and ss 0-59; valid: handled\n"
-"and a real date (1900-01-01 without a date part); days since 1970-01-01,\n"
-"seconds of the day, UTC offset in seconds (int32), aware (uint8).");
+"and a real date; micros (int64): the key of the cell, microseconds since\n"
+"1970-01-01 in UTC for a date-time (its wall time when naive), microseconds\n"
+"of the day minus the UTC offset for a time; aware (uint8): it had a zone.");
 
 static PyObject *
 iso(PyObject *self, PyObject *args)
 {
-    Py_buffer offsets, data, out_handled, out_valid, out_days, out_seconds, out_offset, out_aware;
+    Py_buffer offsets, data, out_handled, out_valid, out_micros, out_aware;
     int t;
-    if (!PyArg_ParseTuple(args, "y*y*iw*w*w*w*w*w*", &offsets, &data, &t, &out_handled, &out_valid,
-                          &out_days, &out_seconds, &out_offset, &out_aware))
+    if (!PyArg_ParseTuple(args, "y*y*iw*w*w*w*", &offsets, &data, &t, &out_handled, &out_valid,
+                          &out_micros, &out_aware))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t n;
     if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_handled, n, 1, "out_handled") < 0
-        || check_out(&out_valid, n, 1, "out_valid") < 0 || check_out(&out_days, n, 4, "out_days") < 0
-        || check_out(&out_seconds, n, 4, "out_seconds") < 0 || check_out(&out_offset, n, 4, "out_offset") < 0
+        || check_out(&out_valid, n, 1, "out_valid") < 0 || check_out(&out_micros, n, 8, "out_micros") < 0
         || check_out(&out_aware, n, 1, "out_aware") < 0)
         goto done;
     if (t != 0 && t != 11) {
@@ -440,14 +439,13 @@ iso(PyObject *self, PyObject *args)
         const uint8_t *bytes = (const uint8_t *)data.buf;
         uint8_t *handled = (uint8_t *)out_handled.buf, *valid = (uint8_t *)out_valid.buf;
         uint8_t *aware = (uint8_t *)out_aware.buf;
-        int32_t *days = (int32_t *)out_days.buf, *seconds = (int32_t *)out_seconds.buf;
-        int32_t *offset = (int32_t *)out_offset.buf;
+        int64_t *micros = (int64_t *)out_micros.buf;
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < n; i++) {
             const uint8_t *p = bytes + off[i];
             int32_t len = off[i + 1] - off[i];
             handled[i] = valid[i] = aware[i] = 0;
-            days[i] = seconds[i] = offset[i] = 0;
+            micros[i] = 0;
             if (len != t + 8 && len != t + 9 && len != t + 14)
                 continue;
             /* every test at once: a byte minus '0' is above 9 unless a digit */
@@ -487,9 +485,8 @@ iso(PyObject *self, PyObject *args)
                 continue;
             handled[i] = 1;
             valid[i] = (uint8_t)valid_ymd(y, mo, d);
-            days[i] = (int32_t)days_from_civil(y, mo, d);
-            seconds[i] = hh * 3600 + mi * 60 + ss;
-            offset[i] = zone;
+            int64_t day_micros = t ? days_from_civil(y, mo, d) * (int64_t)86400000000 : 0;
+            micros[i] = day_micros + (int64_t)(hh * 3600 + mi * 60 + ss - zone) * 1000000;
             aware[i] = (uint8_t)is_aware;
         }
         Py_END_ALLOW_THREADS
@@ -501,9 +498,7 @@ done:
     PyBuffer_Release(&data);
     PyBuffer_Release(&out_handled);
     PyBuffer_Release(&out_valid);
-    PyBuffer_Release(&out_days);
-    PyBuffer_Release(&out_seconds);
-    PyBuffer_Release(&out_offset);
+    PyBuffer_Release(&out_micros);
     PyBuffer_Release(&out_aware);
     return result;
 }

@@ -107,16 +107,17 @@ def temporal_layout(cells: pa.Array, width: int, positions, literals, defaults):
 
 
 def temporal_iso(cells: pa.Array, time_start: int):
-    """(handled, valid, days, seconds, offset, aware) of ISO date-times
-    (time_start 11) or times (time_start 0) without a fraction."""
+    """(handled, valid, micros, aware) of ISO date-times (time_start 11: micros
+    since 1970-01-01 in UTC, or wall time when naive) or times (time_start 0:
+    micros of the day minus the UTC offset), without a fraction."""
     layout = _buffers(cells)
     if layout is None:
         return None
     n = len(cells)
     handled, valid, aware = (np.empty(n, dtype=bool) for _ in range(3))
-    days, seconds, offset = (np.empty(n, dtype=np.int32) for _ in range(3))
-    _c.iso(*layout, int(time_start), handled, valid, days, seconds, offset, aware)
-    return handled, valid, days, seconds, offset, aware
+    micros = np.empty(n, dtype=np.int64)
+    _c.iso(*layout, int(time_start), handled, valid, micros, aware)
+    return handled, valid, micros, aware
 
 
 #: Beyond this many texts, a hash lookup (pyarrow's index_in) beats comparing each.

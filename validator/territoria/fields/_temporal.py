@@ -260,40 +260,45 @@ def layout_direct(cells: pa.Array, fmt: str, defaults=(1900, 1, 1)):
     return ok, c
 
 
-def direct_parts(cells: pa.Array, iso_start=None, fmt=None):
-    """The common forms of a temporal column, recognised and converted from the
-    bytes: ISO (``iso_start`` 11 for date-times, 0 for times, see
-    :func:`iso_direct`) or the fixed-width strptime layout ``fmt`` (see
-    :func:`layout_direct`). Returns (handled, valid, days, seconds, offset,
-    aware) as numpy arrays -- days since 1970-01-01 and seconds of the day
-    (int32 or int64: callers widen before multiplying), UTC offset in seconds
-    and awareness (None for a layout, which has no zone) -- or None when no
-    cell can take this path. Uses the compiled kernel when there is one, else
-    numpy (same results)."""
+def direct_parts(cells: pa.Array, fmt: str):
+    """The cells of a fixed-width strptime layout ``fmt`` (see
+    :func:`layout_direct`), recognised and converted from the bytes: (handled,
+    valid, days since 1970-01-01, seconds of the day) as numpy arrays (int32
+    or int64: callers widen before multiplying), or None when no cell can take
+    this path. Uses the compiled kernel when there is one, else numpy (same
+    results)."""
     from .. import kernels
 
-    if iso_start is not None:
-        fast = kernels.temporal_iso(cells, iso_start)
-        if fast is not None:
-            return fast
-        handled, c = iso_direct(cells, iso_start)
-    else:
-        plan = fixed_plan(fmt)
-        if plan is None:
-            return None
-        width, layout, literals = plan
-        positions = [layout.get(d, (-1,))[0] for d in ("Y", "m", "d", "H", "M", "S")]
-        fast = kernels.temporal_layout(cells, width, positions, literals, (1900, 1, 1))
-        if fast is not None:
-            return fast + (None, None)
-        handled, c = layout_direct(cells, fmt)
+    plan = fixed_plan(fmt)
+    if plan is None:
+        return None
+    width, layout, literals = plan
+    positions = [layout.get(d, (-1,))[0] for d in ("Y", "m", "d", "H", "M", "S")]
+    fast = kernels.temporal_layout(cells, width, positions, literals, (1900, 1, 1))
+    if fast is not None:
+        return fast
+    handled, c = layout_direct(cells, fmt)
     if handled is None or c is None:
         return None
-    days = days_from_civil(c["Y"], c["m"], c["d"])
-    seconds = (c["H"] * 60 + c["M"]) * 60 + c["S"]
-    if iso_start is None:
-        return handled, c["valid"], days, seconds, None, None
-    return handled, c["valid"], days, seconds, c["offset"], c["aware"]
+    return handled, c["valid"], days_from_civil(c["Y"], c["m"], c["d"]), (c["H"] * 60 + c["M"]) * 60 + c["S"]
+
+
+def iso_keys(cells: pa.Array, time_start: int):
+    """The ISO cells without a fraction (see :func:`iso_direct`), recognised and
+    converted from the bytes: (handled, valid, micros, aware), micros being the
+    key -- microseconds since 1970-01-01 in UTC (wall time when naive) for
+    date-times (time_start 11), microseconds of the day minus the UTC offset
+    for times (time_start 0) -- or None when no cell can take this path."""
+    from .. import kernels
+
+    fast = kernels.temporal_iso(cells, time_start)
+    if fast is not None:
+        return fast
+    handled, c = iso_direct(cells, time_start)
+    if handled is None or c is None:
+        return None
+    micros = timestamp_micros(c) if time_start else micros_of_day(c) - c["offset"] * 1_000_000
+    return handled, c["valid"], micros, c["aware"]
 
 
 def fixed_plan(fmt: str):

@@ -63,7 +63,7 @@ def date_spec(field: FieldSpec) -> TypeSpec:
     layout_fmt = "%Y-%m-%d" if fmt == "default" else fmt
 
     def direct(cells):
-        parts = direct_parts(cells, fmt=layout_fmt)
+        parts = direct_parts(cells, layout_fmt)
         if parts is None:
             return np.zeros(len(cells), dtype=bool), pa.nulls(len(cells), pa.date32()), None
         handled, valid, days = parts[:3]
