@@ -18,10 +18,23 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
 /* ------------------------------------------------------------- helpers */
+
+/* Release the first ``count`` buffers given (every function parses its
+   arguments into Py_buffers, and releases them all on every way out). */
+static void
+release(int count, ...)
+{
+    va_list buffers;
+    va_start(buffers, count);
+    for (int k = 0; k < count; k++)
+        PyBuffer_Release(va_arg(buffers, Py_buffer *));
+    va_end(buffers);
+}
 
 static int
 get_layout(Py_buffer *offsets, Py_buffer *data, Py_ssize_t *n)
@@ -150,11 +163,7 @@ match_fixed(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&widths);
-    PyBuffer_Release(&tables);
-    PyBuffer_Release(&out);
+    release(5, &offsets, &data, &widths, &tables, &out);
     return result;
 }
 
@@ -233,10 +242,7 @@ decimal(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&out_ok);
-    PyBuffer_Release(&out_value);
+    release(4, &offsets, &data, &out_ok, &out_value);
     return result;
 }
 
@@ -283,10 +289,7 @@ integer(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&out_ok);
-    PyBuffer_Release(&out_value);
+    release(4, &offsets, &data, &out_ok, &out_value);
     return result;
 }
 
@@ -395,15 +398,7 @@ layout(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&positions);
-    PyBuffer_Release(&literals);
-    PyBuffer_Release(&defaults);
-    PyBuffer_Release(&out_handled);
-    PyBuffer_Release(&out_valid);
-    PyBuffer_Release(&out_days);
-    PyBuffer_Release(&out_seconds);
+    release(9, &offsets, &data, &positions, &literals, &defaults, &out_handled, &out_valid, &out_days, &out_seconds);
     return result;
 }
 
@@ -494,12 +489,7 @@ iso(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&out_handled);
-    PyBuffer_Release(&out_valid);
-    PyBuffer_Release(&out_micros);
-    PyBuffer_Release(&out_aware);
+    release(6, &offsets, &data, &out_handled, &out_valid, &out_micros, &out_aware);
     return result;
 }
 
@@ -562,9 +552,7 @@ string_hash(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&out_hash);
+    release(3, &offsets, &data, &out_hash);
     return result;
 }
 
@@ -609,11 +597,7 @@ index_in(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&offsets);
-    PyBuffer_Release(&data);
-    PyBuffer_Release(&set_offsets);
-    PyBuffer_Release(&set_data);
-    PyBuffer_Release(&out_index);
+    release(5, &offsets, &data, &set_offsets, &set_data, &out_index);
     return result;
 }
 
@@ -629,6 +613,17 @@ done:
 #else
 #define PREFETCH(address) ((void)0)
 #endif
+
+/* Fetch the key and value of ``slot`` (values int64 when ``wide``, else int32). */
+static inline void
+prefetch_slot(const uint64_t *slots, const void *values, int wide, uint64_t slot)
+{
+    PREFETCH(slots + slot);
+    if (wide)
+        PREFETCH((const int64_t *)values + slot);
+    else
+        PREFETCH((const int32_t *)values + slot);
+}
 
 static int
 table_args(Py_buffer *table_keys, Py_buffer *table_values, Py_buffer *keys, Py_ssize_t *capacity)
@@ -678,14 +673,8 @@ table_swap(PyObject *self, PyObject *args)
         }
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < n; i++) {
-            if (i + PREFETCH_AHEAD < n) {
-                uint64_t ahead = k[i + PREFETCH_AHEAD] & mask;
-                PREFETCH(slots + ahead);
-                if (wide)
-                    PREFETCH(values64 + ahead);
-                else
-                    PREFETCH(values32 + ahead);
-            }
+            if (i + PREFETCH_AHEAD < n)
+                prefetch_slot(slots, table_values.buf, wide, k[i + PREFETCH_AHEAD] & mask);
             uint64_t slot = k[i] & mask;
             Py_ssize_t probes = 0;
             while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
@@ -713,11 +702,7 @@ table_swap(PyObject *self, PyObject *args)
     else
         result = PyLong_FromSsize_t(added);
 done:
-    PyBuffer_Release(&table_keys);
-    PyBuffer_Release(&table_values);
-    PyBuffer_Release(&keys);
-    PyBuffer_Release(&values);
-    PyBuffer_Release(&out_replaced);
+    release(5, &table_keys, &table_values, &keys, &values, &out_replaced);
     return result;
 }
 
@@ -746,14 +731,8 @@ table_get(PyObject *self, PyObject *args)
         uint64_t mask = (uint64_t)capacity - 1;
         Py_BEGIN_ALLOW_THREADS
         for (Py_ssize_t i = 0; i < n; i++) {
-            if (i + PREFETCH_AHEAD < n) {
-                uint64_t ahead = k[i + PREFETCH_AHEAD] & mask;
-                PREFETCH(slots + ahead);
-                if (wide)
-                    PREFETCH(values64 + ahead);
-                else
-                    PREFETCH(values32 + ahead);
-            }
+            if (i + PREFETCH_AHEAD < n)
+                prefetch_slot(slots, table_values.buf, wide, k[i + PREFETCH_AHEAD] & mask);
             uint64_t slot = k[i] & mask;
             Py_ssize_t probes = 0;
             while (slots[slot] != 0 && slots[slot] != k[i] && ++probes < capacity)
@@ -765,10 +744,7 @@ table_get(PyObject *self, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    PyBuffer_Release(&table_keys);
-    PyBuffer_Release(&table_values);
-    PyBuffer_Release(&keys);
-    PyBuffer_Release(&out_found);
+    release(4, &table_keys, &table_values, &keys, &out_found);
     return result;
 }
 

@@ -238,9 +238,6 @@ class _BatchChecker:
                 self.findings.warning_counts[warning["type"]] += 1
                 self.findings.warnings.append(warning)
 
-    def _missing_values(self, spec) -> list:
-        return _field_missing_values(spec, self.schema)
-
     def _check_column(self, batch: Batch, index: int, before=None):
         """Cast and check one column; hash it when it is a one-field key.
 
@@ -248,12 +245,8 @@ class _BatchChecker:
         (no two tasks share a spec), and numpy/pyarrow release the GIL in their
         kernels, so the columns of a batch are checked on every core.
         """
-        n = len(batch)
         spec = self.fields[index]
-        raw = batch.columns[index] if index < len(batch.columns) else pa.nulls(n, pa.string())
-        if isinstance(raw, pa.ChunkedArray):
-            raw = raw.combine_chunks()
-        cells = null_missing_values(raw, self._missing_values(spec))
+        cells = field_cells(batch, index, spec, self.schema)
         result = check_cells(spec, cells, batch, index)
         present = validity(cells)
         repeats = None
@@ -579,6 +572,15 @@ def _value(column: pa.Array, row: int):
     return value
 
 
+def field_cells(batch: Batch, index: int, spec, schema: TableSchema) -> pa.Array:
+    """Column ``index`` of ``batch`` as one array of text cells, its missing values
+    null (a column the row does not reach: all null)."""
+    raw = batch.columns[index] if index < len(batch.columns) else pa.nulls(len(batch), pa.string())
+    if isinstance(raw, pa.ChunkedArray):
+        raw = raw.combine_chunks()
+    return null_missing_values(raw, _field_missing_values(spec, schema))
+
+
 def null_missing_values(raw: pa.Array, missing: list) -> pa.Array:
     """The column with its missing values (``missingValues``) turned into nulls.
 
@@ -632,11 +634,7 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
             for name in key_fields:
                 i = index[name]
                 spec = schema.fields[i]
-                raw = batch.columns[i] if i < len(batch.columns) else pa.nulls(n, pa.string())
-                if isinstance(raw, pa.ChunkedArray):
-                    raw = raw.combine_chunks()
-                raw = null_missing_values(raw, _field_missing_values(spec, schema))
-                columns.append(check_cells(spec, raw, batch, i).keys)
+                columns.append(check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys)
             empty = np.ones(n, dtype=bool)
             for column in columns:
                 empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
@@ -662,15 +660,10 @@ def collect_columns(table: Table, schema: TableSchema, names: list) -> dict:
     def run(exact: bool) -> dict:
         parts: dict = {name: [] for name in wanted}
         for batch in table.batches(exact=exact):
-            n = len(batch)
             for name in wanted:
                 i = index[name]
                 spec = schema.fields[i]
-                raw = batch.columns[i] if i < len(batch.columns) else pa.nulls(n, pa.string())
-                if isinstance(raw, pa.ChunkedArray):
-                    raw = raw.combine_chunks()
-                raw = null_missing_values(raw, _field_missing_values(spec, schema))
-                values = check_cells(spec, raw, batch, i).keys
+                values = check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys
                 if isinstance(values, pa.ChunkedArray):
                     values = values.combine_chunks()
                 parts[name].append(values)

@@ -65,6 +65,15 @@ class UInt64Table:
                 self._values = self._values.astype(np.int64)
         return values
 
+    def _make_room(self, keys: np.ndarray, values: np.ndarray) -> tuple:
+        """(keys, values) ready to store: keys with 0 stood in for, values as int64
+        (the stored ones widened if need be), the table grown to keep its load."""
+        keys = self._prepare(keys)
+        values = self._fit(values)
+        if (self.size + len(keys)) * 10 > len(self._keys) * 7:
+            self._grow(self.size + len(keys))
+        return keys, values
+
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         """Home slot of each key: its low bits, as int64 indexes (numpy would
         convert uint64 indexes at every use)."""
@@ -92,10 +101,7 @@ class UInt64Table:
     def swap(self, keys: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Store ``values`` under ``keys`` (which must be distinct) and return the
         values they replace (-1 for new keys): one probe sequence per key for both."""
-        keys = self._prepare(keys)
-        values = self._fit(values)
-        if (self.size + len(keys)) * 10 > len(self._keys) * 7:
-            self._grow(self.size + len(keys))
+        keys, values = self._make_room(keys, values)
         compiled = kernels.table_swap(self._keys, self._values, self.size, keys, values)
         if compiled is not None:
             replaced, added = compiled
@@ -129,10 +135,7 @@ class UInt64Table:
         Only with the compiled kernels (one sequential C loop); None without."""
         if not kernels.available():
             return None
-        keys = self._prepare(keys)
-        values = self._fit(values)
-        if (self.size + len(keys)) * 10 > len(self._keys) * 7:
-            self._grow(self.size + len(keys))
+        keys, values = self._make_room(keys, values)
         replaced, added = kernels.table_swap(self._keys, self._values, self.size, keys, values)
         self.size += added
         return replaced

@@ -63,29 +63,27 @@ def match_fixed(cells: pa.Array, program) -> Optional[np.ndarray]:
     return out
 
 
-def decimal(cells: pa.Array, fraction: bool):
-    """(ok, float64 values) for cells ``-?[0-9]+(\\.[0-9]+)?`` (without the
-    fraction when ``fraction`` is False) whose double is exact; -0 becomes 0."""
+def _parsed(kernel, cells: pa.Array, dtype, *options):
+    """(ok, values) of a kernel that parses each cell into one number."""
     layout = _buffers(cells)
     if layout is None:
         return None
-    n = len(cells)
-    ok = np.empty(n, dtype=bool)
-    values = np.empty(n, dtype=np.float64)
-    _c.decimal(*layout, bool(fraction), ok, values)
+    ok = np.empty(len(cells), dtype=bool)
+    values = np.empty(len(cells), dtype=dtype)
+    kernel(*layout, *options, ok, values)
     return ok, values
+
+
+def decimal(cells: pa.Array, fraction: bool):
+    """(ok, float64 values) for cells ``-?[0-9]+(\\.[0-9]+)?`` (without the
+    fraction when ``fraction`` is False) whose double is correctly rounded by
+    one division (see the C docstring); -0 becomes 0."""
+    return _parsed(_c.decimal if _c else None, cells, np.float64, bool(fraction))
 
 
 def integer(cells: pa.Array):
     """(ok, int64 values) for cells ``-?[0-9]{1,18}``."""
-    layout = _buffers(cells)
-    if layout is None:
-        return None
-    n = len(cells)
-    ok = np.empty(n, dtype=bool)
-    values = np.empty(n, dtype=np.int64)
-    _c.integer(*layout, ok, values)
-    return ok, values
+    return _parsed(_c.integer if _c else None, cells, np.int64)
 
 
 def temporal_layout(cells: pa.Array, width: int, positions, literals, defaults):

@@ -301,6 +301,28 @@ def iso_keys(cells: pa.Array, time_start: int):
     return handled, c["valid"], micros, c["aware"]
 
 
+def direct_keys(cells: pa.Array, key_type: pa.DataType, iso_start=None, fmt=None):
+    """(handled, keys, aware) of the direct path of a datetime (``key_type``
+    timestamp[us]) or time (duration[us]) column: ISO cells when ``iso_start``
+    is given (11 or 0), else the fixed-width layout ``fmt``."""
+    n = len(cells)
+    nothing = np.zeros(n, dtype=bool), pa.nulls(n, key_type), None
+    if iso_start is not None:
+        parts = iso_keys(cells, iso_start)
+        if parts is None:
+            return nothing
+        handled, valid, micros, aware = parts
+        return handled, pa.array(micros, type=key_type, mask=~valid), aware
+    parts = direct_parts(cells, fmt)
+    if parts is None:
+        return nothing
+    handled, valid, days, seconds = parts
+    micros = seconds.astype(np.int64) * 1_000_000
+    if pa.types.is_timestamp(key_type):
+        micros += days.astype(np.int64) * 86_400_000_000
+    return handled, pa.array(micros, type=key_type, mask=~valid), None
+
+
 def fixed_plan(fmt: str):
     """(width, layout, [(position, literal byte)]) of a fixed-width ASCII format."""
     if not isinstance(fmt, str) or any(ord(ch) > 127 for ch in fmt):

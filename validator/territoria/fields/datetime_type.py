@@ -16,12 +16,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import direct_parts, iso_keys, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
+from ._temporal import direct_keys, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -64,19 +63,7 @@ def datetime_spec(field: FieldSpec) -> TypeSpec:
         return keys, c["aware"]
 
     def direct(cells):
-        n = len(cells)
-        if regex == ISO_DATETIME_RE:
-            parts = iso_keys(cells, 11)
-            if parts is None:
-                return np.zeros(n, dtype=bool), pa.nulls(n, pa.timestamp("us")), None
-            handled, valid, micros, aware = parts
-            return handled, pa.array(micros, type=pa.timestamp("us"), mask=~valid), aware
-        parts = direct_parts(cells, fmt)
-        if parts is None:
-            return np.zeros(n, dtype=bool), pa.nulls(n, pa.timestamp("us")), None
-        handled, valid, days, seconds = parts
-        micros = days.astype(np.int64) * 86_400_000_000 + seconds.astype(np.int64) * 1_000_000
-        return handled, pa.array(micros, type=pa.timestamp("us"), mask=~valid), None
+        return direct_keys(cells, pa.timestamp("us"), iso_start=11 if regex == ISO_DATETIME_RE else None, fmt=fmt)
 
     return TypeSpec(
         name="datetime",

@@ -14,12 +14,11 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from . import FieldSpec
 from ._core import TypeSpec, make_checker
-from ._temporal import direct_parts, iso_keys, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
+from ._temporal import direct_keys, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
 from .string_type import field_format
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -62,19 +61,7 @@ def time_spec(field: FieldSpec) -> TypeSpec:
         return pa.array(micros, type=pa.duration("us"), mask=~c["valid"]), c["aware"]
 
     def direct(cells):
-        n = len(cells)
-        if regex == ISO_TIME_RE:
-            parts = iso_keys(cells, 0)
-            if parts is None:
-                return np.zeros(n, dtype=bool), pa.nulls(n, pa.duration("us")), None
-            handled, valid, micros, aware = parts
-            return handled, pa.array(micros, type=pa.duration("us"), mask=~valid), aware
-        parts = direct_parts(cells, fmt)
-        if parts is None:
-            return np.zeros(n, dtype=bool), pa.nulls(n, pa.duration("us")), None
-        handled, valid, _days, seconds = parts
-        keys = pa.array(seconds.astype(np.int64) * 1_000_000, type=pa.duration("us"), mask=~valid)
-        return handled, keys, None
+        return direct_keys(cells, pa.duration("us"), iso_start=0 if regex == ISO_TIME_RE else None, fmt=fmt)
 
     return TypeSpec(
         name="time",
