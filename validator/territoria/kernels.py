@@ -38,15 +38,10 @@ def _buffers(cells: pa.Array):
     """(offsets, data) of a StringArray as the kernels take them, or None."""
     if _c is None or not isinstance(cells, pa.Array) or cells.type != pa.string():
         return None
+    from .fields._core import string_offsets
+
     data = cells.buffers()[2]
-    return offsets(cells), data if data is not None else b""
-
-
-def offsets(cells: pa.Array) -> np.ndarray:
-    """The n + 1 int32 offsets of a StringArray, as numpy (no copy)."""
-    if len(cells) == 0 or cells.buffers()[1] is None:
-        return np.zeros(len(cells) + 1, dtype=np.int32)
-    return np.frombuffer(cells.buffers()[1], dtype=np.int32, count=len(cells) + 1, offset=cells.offset * 4)
+    return string_offsets(cells), data if data is not None else b""
 
 
 def match_fixed(cells: pa.Array, program) -> Optional[np.ndarray]:

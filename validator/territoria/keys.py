@@ -44,14 +44,13 @@ def _string_hash(array: pa.Array) -> np.ndarray:
     batch, not twelve); longer ones, rare in keys, are hashed by pandas.
     """
     from . import kernels
-    from .fields._core import byte_matrix, string_layout
+    from .fields._core import byte_matrix, string_layout, string_lengths
 
     if pa.types.is_large_string(array.type):
         array = array.cast(pa.string())  # a batch holds far less than 2 GB of text
     hashes = kernels.string_hash(array, _LONG_STRING)
     if hashes is not None:
-        offsets = kernels.offsets(array)
-        return _hash_long(array, np.diff(offsets) > _LONG_STRING, hashes)
+        return _hash_long(array, string_lengths(array) > _LONG_STRING, hashes)
     layout = string_layout(array)
     starts, lengths, data = layout
     n = len(starts)
@@ -119,8 +118,7 @@ def _column_hash(array) -> np.ndarray:
 
 
 def _fill_value(kind):
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return ""
+    """A stand-in for the null slots of a non-string column (their hash is replaced)."""
     if pa.types.is_boolean(kind):
         return False
     if pa.types.is_temporal(kind):

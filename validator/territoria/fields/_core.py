@@ -182,12 +182,26 @@ def keep_where(cells: pa.Array, mask: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(cells.type, n, [bitmap] + buffers[1:], offset=offset)
 
 
+def string_offsets(cells: pa.Array) -> np.ndarray:
+    """The n + 1 int32 offsets of a StringArray, as a numpy view (no copy)."""
+    n = len(cells)
+    buffer = cells.buffers()[1]
+    if n == 0 or buffer is None:
+        return np.zeros(n + 1, dtype=np.int32)
+    return np.frombuffer(buffer, dtype=np.int32, count=n + 1, offset=cells.offset * 4)
+
+
+def string_lengths(cells: pa.Array) -> np.ndarray:
+    """Bytes of each string of a StringArray (null slots: their raw lengths), int32."""
+    return np.diff(string_offsets(cells))
+
+
 def string_layout(cells: pa.Array):
     """(starts, lengths, data) of a StringArray: int64 starts and lengths into ``data``
     (a uint8 numpy view of the value buffer). Null slots have their raw lengths."""
     n = len(cells)
     buffers = cells.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=np.int32, count=n + 1, offset=cells.offset * 4)
+    offsets = string_offsets(cells)
     if buffers[2] is not None and buffers[2].size:
         data = np.frombuffer(buffers[2], dtype=np.uint8, count=int(offsets[-1]) if n else 0)
     else:

@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from .. import kernels
 from . import FieldSpec
-from ._core import Cast, TypeSpec, ascii_only, keep_where, string_layout, to_bool_numpy
+from ._core import Cast, TypeSpec, ascii_only, string_layout, string_lengths, to_bool_numpy
 
 BOUND_OPS = {
     "minimum": operator.ge,
@@ -232,7 +232,7 @@ def _fast_bound(name, bound, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
         if values is not None:
             ties = (values == bound_value) & cast.fast
             if ties.any() and cast.direct is not None and _whole_bound(bound, bound_value):
-                ties &= ~(cast.direct & (_text_lengths(cast.cells) <= _EXACT_TEXT_LENGTH))
+                ties &= ~(cast.direct & (string_lengths(cast.cells) <= _EXACT_TEXT_LENGTH))
         else:
             ties = to_bool_numpy(pc.equal(cast.keys, scalar)) & cast.fast
         if ties.any():
@@ -257,14 +257,6 @@ def _whole_bound(bound, bound_value) -> bool:
         return value.is_integer() and abs(value) < 2.0 ** 53 and bound == value
     except (TypeError, ValueError, OverflowError):
         return False
-
-
-def _text_lengths(cells: pa.Array) -> np.ndarray:
-    """Bytes of each cell (any value in null slots)."""
-    if pa.types.is_string(cells.type):
-        return np.diff(kernels.offsets(cells))
-    _, lengths, _ = string_layout(cells)
-    return lengths
 
 
 def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
@@ -568,7 +560,6 @@ def fixed_width_program(pattern: str):
 
 def run_fixed_width(program, cells: pa.Array) -> np.ndarray:
     """The verdicts of a :func:`fixed_width_program` over the cells (by bytes)."""
-    from .. import kernels
     from ._core import byte_matrix
 
     n = len(cells)

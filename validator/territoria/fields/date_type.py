@@ -66,7 +66,7 @@ def date_spec(field: FieldSpec) -> TypeSpec:
         parts = direct_parts(cells, layout_fmt)
         if parts is None:
             return np.zeros(len(cells), dtype=bool), pa.nulls(len(cells), pa.date32()), None
-        handled, valid, days = parts[:3]
+        handled, valid, days, _seconds = parts
         return handled, pa.array(days.astype(np.int32, copy=False), type=pa.date32(), mask=~valid), None
 
     return TypeSpec(

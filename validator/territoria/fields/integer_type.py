@@ -59,8 +59,9 @@ def fast_cast(cells):
 
 
 def direct(cells):
-    """Cells of FAST_RE's form without RE2: ASCII digits only (the common
-    case), at most 18 of them, cast; the rest (e.g. negative numbers) get the regex."""
+    """Cells of FAST_RE's form without RE2, cast: with the compiled kernels all
+    of them (``-?[0-9]{1,18}``); with numpy, ASCII digits only (the common case),
+    at most 18 of them, the rest (e.g. negative numbers) getting the regex."""
     from .. import kernels
     from ._core import keep_where, string_layout, to_bool_numpy
 

@@ -7,8 +7,10 @@ removed, a "." with a non-"." decimalChar is a type error, decimalChar becomes
 ".". Then ``Decimal(cell)`` (``float(cell)`` with floatNumber): so "1e5", "NaN",
 "-Infinity", "1_000", "+5", ".5", "5." and Unicode digits are numbers.
 
-Fast path: plain decimal/exponent texts (or digits with the declared group and
-decimal characters) cast by pyarrow to float64 (correctly rounded, like
+Fast path: plain decimals converted by the compiled kernel when their double
+is one correctly rounded division (``kernels.decimal``), then plain
+decimal/exponent texts (or digits with the declared group and decimal
+characters) cast by pyarrow to float64 (correctly rounded, like
 ``float(Decimal)``). Keys are float64 (-0 normalised to 0); where a fast key
 equals a bound or an enum entry, the exact Decimal comparison is redone.
 """
