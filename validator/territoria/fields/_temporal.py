@@ -327,12 +327,17 @@ def fixed_plan(fmt: str):
     """(width, layout, [(position, literal byte)]) of a fixed-width ASCII format."""
     if not isinstance(fmt, str) or any(ord(ch) > 127 for ch in fmt):
         return None
-    layout = strptime_layout(fmt)
-    if layout is None:
+    if strptime_regex(fmt) is None:
         return None
-    literals = []
-    pos = 0
-    i = 0
+    return _walk_fixed(fmt)
+
+
+def _walk_fixed(fmt: str):
+    """(width, {directive: (start, stop)}, [(position, literal byte)]) of a
+    format accepted by :func:`strptime_regex`, or None when a directive has no
+    fixed width (%f, %z)."""
+    layout, literals = {}, []
+    pos = i = 0
     while i < len(fmt):
         if fmt[i] == "%":
             directive = fmt[i + 1]
@@ -340,8 +345,12 @@ def fixed_plan(fmt: str):
             if directive == "%":
                 literals.append((pos, ord("%")))
                 pos += 1
-            else:
-                pos += 4 if directive == "Y" else 2
+                continue
+            if directive in ("f", "z"):
+                return None
+            width = 4 if directive == "Y" else 2
+            layout[directive] = (pos, pos + width)
+            pos += width
             continue
         literals.append((pos, ord(fmt[i])))
         pos += 1
@@ -393,25 +402,8 @@ def strptime_layout(fmt: str):
     """{directive: (start, stop)} when ``strptime_regex(fmt)`` only matches one fixed width."""
     if strptime_regex(fmt) is None:
         return None
-    layout = {}
-    pos = 0
-    i = 0
-    while i < len(fmt):
-        if fmt[i] == "%":
-            directive = fmt[i + 1]
-            i += 2
-            if directive == "%":
-                pos += 1
-                continue
-            if directive in ("f", "z"):
-                return None
-            width = 4 if directive == "Y" else 2
-            layout[directive] = (pos, pos + width)
-            pos += width
-            continue
-        pos += 1
-        i += 1
-    return layout
+    walked = _walk_fixed(fmt)
+    return None if walked is None else walked[1]
 
 
 def fixed_components(cells: pa.Array, layout: dict, defaults=(1900, 1, 1)) -> dict:
