@@ -25,8 +25,8 @@ class BuildWithCatalogue(build_py):
 # Byte-level fast paths (territoria.kernels). Optional: without a C compiler the
 # build goes on and the validator uses its numpy fallbacks, same results, slower.
 KERNELS = Extension(
-    "territoria._kernels",
-    sources=["validator/territoria/_kernels.c"],
+    "territoria.columnar._kernels",
+    sources=["validator/territoria/columnar/_kernels.c"],
     extra_compile_args=["-O3"] if os.name != "nt" else [],
     optional=True,
 )

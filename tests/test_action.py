@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from territoria import action_main
+from territoria import action as action_main
 
 yaml = pytest.importorskip("yaml")
 
@@ -147,7 +147,7 @@ def test_action_yml_is_consistent():
                                                                   "report-path"}
     for name, spec in ACTION["outputs"].items():
         assert spec["value"] == "${{ steps.validate.outputs.%s }}" % name
-    assert "territoria.action_main" in STEPS["validate"]["run"]
+    assert "territoria.action" in STEPS["validate"]["run"]
     assert STEPS["validate"]["env"]["TERRITORIA_PY"] == "${{ steps.install.outputs.python }}"
     install = json.dumps(STEPS["install"])
     assert "github.action_path" in install and "pip install" in install

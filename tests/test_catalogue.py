@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import territoria
-from territoria import catalogue, lockfile
+from territoria.schema import catalogue
+from territoria.authoring import lock as lockfile
 from territoria.schema import TableSchema
 
 ROOT = Path(catalogue.catalogue_root())

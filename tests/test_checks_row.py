@@ -117,7 +117,7 @@ def test_phone_number(write_csv):
 
 def test_error_types_are_documented():
     from territoria import checks
-    from territoria.errors import ERROR_TYPES
+    from territoria.rules import ERROR_TYPES
 
     checks._load_check_modules()
     codes = ["compare-columns-value", "cohesive-columns-value", "sum-columns-value", "one-of-required",

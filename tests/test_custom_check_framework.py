@@ -7,7 +7,7 @@ import pytest
 
 import territoria
 from territoria import checks
-from territoria.errors import ERROR_TYPES, _declare
+from territoria.rules import ERROR_TYPES, _declare
 
 
 @pytest.fixture(autouse=True)

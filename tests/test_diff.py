@@ -7,7 +7,7 @@ import json
 import pytest
 
 from territoria import cli
-from territoria.schema_diff import (
+from territoria.authoring.diff import (
     MAJOR, MINOR, PATCH, actual_bump, bump_problem, catalogue_bump_problems, diff, load, render, required_bump,
 )
 
@@ -180,7 +180,7 @@ def test_each_class_of_change(tmp_path, label, change, level, text):
 
 
 def test_type_narrowing_lattice():
-    from territoria.schema_diff import diff_fields
+    from territoria.authoring.diff import diff_fields
 
     def level(old_type, new_type):
         return [c.level for c in diff_fields({"name": "x", "type": old_type}, {"name": "x", "type": new_type}, "t/x")]
@@ -255,7 +255,7 @@ def test_actual_bump(old, new, expected):
 
 
 def test_bump_problem_verdicts():
-    from territoria.schema_diff import Change
+    from territoria.authoring.diff import Change
 
     major = [Change(MAJOR, "t/x", "field removed")]
     minor = [Change(MINOR, "t/y", "new optional field")]

@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import territoria
-from territoria import kernels
+from territoria.columnar import kernels
 from territoria.fields import _core, _temporal
 from territoria.fields.constraints import fixed_width_program, run_fixed_width
-from territoria.hash_table import UInt64Table
-from territoria.keys import _string_hash
+from territoria.columnar.hash_table import UInt64Table
+from territoria.columnar.keys import _string_hash
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TERRITORIA_NO_KERNELS") or (
@@ -241,7 +241,7 @@ def test_a_validation_reports_the_same_with_and_without_kernels(tmp_path):
 def test_previous_rows_agree_with_and_without_kernels(values, batches):
     """Repeated keys inside a batch: the kernel's ordered pass and the numpy
     sort-based path give every row the last earlier row of its key."""
-    from territoria.keys import SeenKeys
+    from territoria.columnar.keys import SeenKeys
 
     compiled, fallback = SeenKeys(), SeenKeys()
     hashes = (np.array(values, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x2545F4914F6CDD1D)  # no 0

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings, strategies as st
 
-from territoria.keys import SeenKeys, hash_keys
+from territoria.columnar.keys import SeenKeys, hash_keys
 
 
 def _naive_previous(values, rows):
@@ -86,7 +86,7 @@ def test_reserve_keeps_results_identical():
 def test_uint64_table_behaves_like_a_dict(pairs, expected):
     """Few distinct keys sharing their low bits (one long probe chain), repeats,
     key 0, growth from any starting size: the table answers as a dict would."""
-    from territoria.hash_table import UInt64Table
+    from territoria.columnar.hash_table import UInt64Table
 
     table, reference = UInt64Table(expected), {}
     for start in range(0, len(pairs), 37):
@@ -101,7 +101,7 @@ def test_uint64_table_behaves_like_a_dict(pairs, expected):
 
 
 def test_swap_returns_the_values_it_replaces():
-    from territoria.hash_table import UInt64Table
+    from territoria.columnar.hash_table import UInt64Table
 
     table = UInt64Table()
     assert table.swap(np.array([5, 0, 9], dtype=np.uint64), np.array([1, 2, 3])).tolist() == [-1, -1, -1]

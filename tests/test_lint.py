@@ -7,7 +7,7 @@ import json
 import pytest
 
 from territoria import cli
-from territoria.lint import expected_unit, lint
+from territoria.authoring.lint import expected_unit, lint
 
 TEXT = {"title": "Titre", "title_en": "Title", "description": "Description.", "description_en": "Description."}
 

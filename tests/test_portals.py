@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from territoria import portals
-from territoria.action_main import collect_targets, run_targets
+from territoria.action import collect_targets, run_targets
 from territoria.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent

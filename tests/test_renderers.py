@@ -7,7 +7,7 @@ import re
 import pytest
 
 import territoria
-from territoria import render_github, render_html, render_markdown
+from territoria.render import github as render_github, html as render_html, markdown as render_markdown
 from territoria.cli import main as cli_main
 from territoria.report import Report, Task, enrich
 

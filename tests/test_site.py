@@ -218,7 +218,7 @@ def test_nothing_is_fetched_from_the_network_but_diagrams(site):
 
 def test_error_catalogue_lists_every_error_type_and_check(site):
     from territoria import checks as checks_module
-    from territoria.errors import ERROR_TYPES
+    from territoria.rules import ERROR_TYPES
 
     getattr(checks_module, "_load_check_modules", lambda: None)()
     assert ERROR_TYPES
@@ -239,7 +239,7 @@ def test_error_catalogue_lists_every_error_type_and_check(site):
 
 
 def test_error_urls_point_at_the_catalogue():
-    from territoria.cli_docs import error_url
+    from territoria.cli.docs import error_url
 
     assert error_url("type-error") == SITE_URL + "errors/#type-error"
     assert error_url("type-error", "en") == SITE_URL + "en/errors/#type-error"
@@ -330,7 +330,8 @@ def test_schemas_json_follows_the_national_catalogue_format(site):
 # --- command ------------------------------------------------------------------------------------
 
 def test_docs_command_is_wired():
-    from territoria import cli, cli_docs
+    from territoria import cli
+    from territoria.cli import docs as cli_docs
 
     args = cli.build_parser().parse_args(["docs", "build", "-d", "out"])
     assert args.command == "docs" and args.docs_command == "build" and args.site_dir == "out"

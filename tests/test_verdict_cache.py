@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from territoria import schema as schema_module
-from territoria import verdict_cache
+from territoria.schema import verdict_cache
 
 VALID = {"fields": [{"name": "id", "type": "integer"}]}
 INVALID = {"fields": [{"name": "id", "type": "integer", "constraints": {"pattern": "^1$"}}]}

@@ -40,7 +40,7 @@ SAMPLE_NOTES = {
 
 
 def _registries():
-    from territoria import errors
+    from territoria import rules as errors
 
     checks = {}
     try:

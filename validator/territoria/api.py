@@ -10,12 +10,12 @@ import time
 from typing import Any, Callable, Optional
 
 from . import engine
-from .hints import specific_hint
-from .keys import SeenKeys
+from .rules.hints import specific_hint
+from .columnar.keys import SeenKeys
 from .readers import SourceProblem, Table
 from .report import Report, Task, enrich
 from .schema import SchemaProblem, TableSchema, load_table_schema, read_json, table_schema_from_descriptor
-from .sources import detect_format, is_url, localise, open_table
+from .readers.open import detect_format, is_url, localise, open_table
 
 DEFAULT_LIMIT_ERRORS = 1000
 
@@ -107,7 +107,7 @@ def resolve_schema(schema: Any):
             if isinstance(descriptor, dict) and "resources" in descriptor and "fields" not in descriptor:
                 return {"__package__": True, "descriptor": descriptor, "base": os.path.dirname(text)}
         return load_table_schema(text)
-    from . import catalogue
+    from .schema import catalogue
 
     return catalogue.resolve(text)
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from .readers import SourceProblem
-from .sources import TABULAR_EXTENSIONS, is_url
+from .readers.open import TABULAR_EXTENSIONS, is_url
 
 DATAGOUV_DEFAULT = "https://www.data.gouv.fr"
 API_MAX_BYTES = 20 << 20  # a portal's JSON answer, never the data itself
@@ -109,7 +109,7 @@ def parse_reference(reference: str) -> tuple:
 
 
 def _get_json(url: str, reference: str) -> Any:
-    from .remote import fetch_bytes
+    from .readers.remote import fetch_bytes
 
     try:
         data = fetch_bytes(url, max_bytes=API_MAX_BYTES)
@@ -177,7 +177,7 @@ def _normal(text: str) -> str:
 
 def pick_table(entry_reference: str, hints: list) -> Optional[str]:
     """For a catalogue entry with several tables, the table whose name the file's name shows."""
-    from . import catalogue
+    from .schema import catalogue
     from .schema import SchemaProblem
 
     name, _, version = entry_reference.partition("@")
@@ -209,7 +209,7 @@ def schema_for_file(schema: Any, hints: list) -> Any:
         return schema
     if any(_is_package_path(h) for h in hints):
         return schema
-    from . import catalogue
+    from .schema import catalogue
     from .schema import SchemaProblem
 
     try:
@@ -227,7 +227,7 @@ def _is_package_path(text: str) -> bool:
 
 def declared_schema(declared: dict, hints: list) -> tuple:
     """``(catalogue reference or None, warning dict or None)`` for a schema a portal declares."""
-    from . import catalogue
+    from .schema import catalogue
     from .schema import SchemaProblem
 
     name = str(declared.get("name") or "").strip()

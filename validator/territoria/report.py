@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import errors as registry
+from . import rules as registry
 
 _TAGS = {
     "header": ["#table", "#header", "#label"],

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CheckFinding, CheckParamsError, CustomCheck
-from .. import errors
+from .. import rules as errors
 
 _NUMERIC = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
 _TEMPORAL = (pa.types.is_date, pa.types.is_timestamp)

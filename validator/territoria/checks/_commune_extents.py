@@ -37,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..sources import is_url
+from ..readers.open import is_url
 from . import CheckParamsError
 
 PARAM = "commune_extents"
@@ -116,7 +116,7 @@ def _problem(where: str, what: str) -> CheckParamsError:
 def _bytes(where: str) -> bytes:
     if is_url(where):
         from ..readers import SourceProblem
-        from ..remote import fetch_bytes
+        from ..readers.remote import fetch_bytes
 
         try:
             return fetch_bytes(where)

@@ -38,8 +38,8 @@ import pyarrow.compute as pc
 from . import CheckParamsError, build_checks, register
 from ._common import (Check, LazyNotes, declare, filled, finding, is_numeric_type, is_temporal_type,
                       np_bool, parse_numbers, show, text, typed)
-from .. import errors
-from ..keys import hash_keys
+from .. import rules as errors
+from ..columnar.keys import hash_keys
 
 _SKIPPED = "cross-file-check-skipped"
 if _SKIPPED not in errors.ERROR_TYPES:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from . import CheckFinding, CheckParamsError, register
 from ._common import (Check, LazyNotes, declare, duration_seconds, finding, is_numeric_type,
                       is_temporal_type, np_bool, parse_numbers, show, text, typed)
-from ..keys import hash_keys
+from ..columnar.keys import hash_keys
 from .cross_file import _name_param, _names_param, as_float, events_between, key_columns, kind_of
 
 class KeyedState:
@@ -145,7 +145,7 @@ class UniqueCombination(Check):
     def __init__(self, params, fields):
         super().__init__(params, fields)
         self.columns = self.fields_param("columns", allow_single=False)
-        from ..keys import SeenKeys
+        from ..columnar.keys import SeenKeys
 
         self.seen = SeenKeys()
 

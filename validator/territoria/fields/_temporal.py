@@ -267,7 +267,7 @@ def direct_parts(cells: pa.Array, fmt: str):
     or int64: callers widen before multiplying), or None when no cell can take
     this path. Uses the compiled kernel when there is one, else numpy (same
     results)."""
-    from .. import kernels
+    from ..columnar import kernels
 
     plan = fixed_plan(fmt)
     if plan is None:
@@ -289,7 +289,7 @@ def iso_keys(cells: pa.Array, time_start: int):
     key -- microseconds since 1970-01-01 in UTC (wall time when naive) for
     date-times (time_start 11), microseconds of the day minus the UTC offset
     for times (time_start 0) -- or None when no cell can take this path."""
-    from .. import kernels
+    from ..columnar import kernels
 
     fast = kernels.temporal_iso(cells, time_start)
     if fast is not None:

@@ -10,7 +10,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import kernels
+from ..columnar import kernels
 from . import FieldSpec
 from ._core import TypeSpec, make_checker, validity
 

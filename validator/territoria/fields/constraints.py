@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import kernels
+from ..columnar import kernels
 from . import FieldSpec
 from ._core import Cast, TypeSpec, ascii_only, string_layout, string_lengths, to_bool_numpy
 

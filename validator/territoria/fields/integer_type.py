@@ -62,7 +62,7 @@ def direct(cells):
     """Cells of FAST_RE's form without RE2, cast: with the compiled kernels all
     of them (``-?[0-9]{1,18}``); with numpy, ASCII digits only (the common case),
     at most 18 of them, the rest (e.g. negative numbers) getting the regex."""
-    from .. import kernels
+    from ..columnar import kernels
     from ._core import keep_where, string_layout, to_bool_numpy
 
     compiled = kernels.integer(cells)  # -?[0-9]{1,18}, negative numbers included

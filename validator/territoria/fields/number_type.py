@@ -23,7 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import kernels
+from ..columnar import kernels
 from . import FieldSpec
 from ._core import TypeSpec, keep_where, make_checker, plain_decimal_mask
 

@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .schema import SchemaProblem, load_table_schema
+from . import SchemaProblem, load_table_schema
 
 _REFERENCE = re.compile(r"^(?P<entry>[a-z0-9][a-z0-9-]*)(?:/(?P<resource>[a-z0-9_-]+))?(?:@(?P<version>[0-9][0-9A-Za-z.+-]*))?$")
 
 
 def catalogue_root() -> Optional[str]:
     """Where the catalogue lives: inside the installed package, else the source tree."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package folder
     for candidate in (os.path.join(here, "_schemas"), os.path.join(here, "..", "..", "schemas")):
         if os.path.isdir(candidate):
             return os.path.normpath(candidate)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 from html import escape as _escape
 
-from . import __version__
-from . import errors as registry
-from .report import Report, Task
+from .. import __version__
+from .. import rules as registry
+from ..report import Report, Task
 
 MAX_ROWS_PER_FILE = 1000
 

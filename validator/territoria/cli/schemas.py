@@ -5,7 +5,7 @@ import sys
 
 
 def list_entries(lang: str) -> int:
-    from . import catalogue
+    from ..schema import catalogue
 
     entries = catalogue.entries()
     if not entries:
@@ -21,8 +21,8 @@ def list_entries(lang: str) -> int:
 
 
 def show(reference: str, lang: str) -> int:
-    from . import catalogue
-    from .schema import SchemaProblem, TableSchema
+    from ..schema import catalogue
+    from ..schema import SchemaProblem, TableSchema
 
     try:
         resolved = catalogue.resolve(reference)
@@ -37,7 +37,7 @@ def show(reference: str, lang: str) -> int:
     description = package.get("description" if lang == "fr" else "description_en") or package.get("description", "")
     if description:
         print(description)
-    from .schema import load_table_schema
+    from ..schema import load_table_schema
 
     for resource in package.get("resources", []):
         schema = load_table_schema(resource["schema"], base=resolved["base"])

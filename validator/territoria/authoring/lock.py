@@ -45,7 +45,7 @@ class LockError(Exception):
 def _root(root: Optional[str]) -> str:
     if root is not None:
         return root
-    from .catalogue import catalogue_root
+    from ..schema.catalogue import catalogue_root
 
     found = catalogue_root()
     if found is None:

@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.request
 
-from .readers import SourceProblem
+from . import SourceProblem
 
 
 def _env_number(name: str, default, kind=int):

@@ -33,7 +33,7 @@ def find_config(start: Optional[str] = None) -> Optional[str]:
         if parent == here:
             break
         here = parent
-    package_tree = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "catalogue_docs", "mkdocs.yml")
+    package_tree = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "catalogue_docs", "mkdocs.yml")
     return os.path.normpath(package_tree) if os.path.isfile(package_tree) else None
 
 

@@ -16,9 +16,9 @@ import csv
 import os
 from typing import Optional
 
-from . import errors as registry
-from .report import Report, Task
-from .sources import is_url
+from .. import rules as registry
+from ..report import Report, Task
+from ..readers.open import is_url
 
 ERROR_ANNOTATIONS = 10
 WARNING_ANNOTATIONS = 10
@@ -59,7 +59,7 @@ def locate(path: str, encoding: Optional[str], wanted: set, *, max_bytes: int = 
     ``record`` is the error's rowNumber (header = 1). Cells beyond the byte
     budget, or past the end of the file, are simply absent from the answer.
     """
-    from .readers.detect import SAMPLE_BYTES, detect_dialect
+    from ..readers.detect import SAMPLE_BYTES, detect_dialect
 
     records = {row for row, _ in wanted if row}
     if not records:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from . import errors as registry
-from .report import Report, Task
+from .. import rules as registry
+from ..report import Report, Task
 
 SHOWN_ERRORS = 10  # per file
 MAX_CHARS = 900_000

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .fields import FieldSpec
+from ..fields import FieldSpec
 
 
 class SchemaProblem(Exception):
@@ -55,7 +55,7 @@ def as_list(value: Any) -> list:
 def read_json(location: str, what: str) -> Any:
     """Read a JSON descriptor from a path or URL, with a one-line error."""
     if re.match(r"^https?://", location):
-        from .remote import fetch_bytes
+        from ..readers.remote import fetch_bytes
 
         data = fetch_bytes(location)
     else:
@@ -196,7 +196,7 @@ def _example_reads(descriptor: dict, field_type: str, example: Any) -> bool:
     """Whether the field's type (and format, true/false values) can read the example."""
     import pyarrow as pa
 
-    from .fields import FieldSpec, check_field
+    from ..fields import FieldSpec, check_field
 
     kept = {"name": descriptor.get("name", ""), "type": field_type, "format": descriptor.get("format", "default")}
     if field_type == "boolean":

@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .readers import SourceProblem, Table
+from . import SourceProblem, Table
 
 TABULAR_EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
@@ -106,19 +106,19 @@ def open_table(path: str, format: str, *, dialect: Optional[dict] = None,
     if os.path.getsize(path) == 0:
         raise SourceProblem("source-error", "the source is empty")
     if format in ("csv", "tsv"):
-        from .readers.csv_reader import open_csv_table
+        from .csv_reader import open_csv_table
 
         return open_csv_table(path, delimiter=dialect.get("delimiter"), encoding=encoding, format=format)
     if format in ("xlsx", "ods", "xls"):
-        from .readers.spreadsheet import open_spreadsheet_table
+        from .spreadsheet import open_spreadsheet_table
 
         return open_spreadsheet_table(path, format, sheet=sheet)
     if format in ("json", "ndjson"):
-        from .readers.json_reader import open_json_table
+        from .json_reader import open_json_table
 
         return open_json_table(path, format)
     if format == "parquet":
-        from .readers.parquet_reader import open_parquet_table
+        from .parquet_reader import open_parquet_table
 
         return open_parquet_table(path)
     raise SourceProblem("format-error", f"format {format!r} is not supported")

@@ -122,7 +122,7 @@ def data_package_problems(descriptor: object) -> list:
     if _package_validator is None:
         import jsonschema
 
-        path = os.path.join(os.path.dirname(__file__), "profiles", "data-package.json")
+        path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema", "profiles", "data-package.json")
         with open(path, encoding="utf-8") as handle:
             _package_validator = jsonschema.Draft7Validator(json.load(handle))
     problems = []
@@ -169,7 +169,7 @@ def example_problem(field: dict) -> Optional[str]:
     try:
         import pyarrow as pa
 
-        from .fields import FieldSpec, check_field
+        from ..fields import FieldSpec, check_field
 
         spec = FieldSpec.from_descriptor(field)
         result = check_field(spec, pa.array([_example_text(field["example"])], type=pa.string()))
@@ -197,7 +197,7 @@ def _text_rule(place: str, what: str, descriptor: dict) -> Iterator[Finding]:
 def lint_table_schema(path: str, descriptor: object, *, version: Optional[str] = None,
                       follows: Optional[str] = None) -> Iterator[Finding]:
     """The findings for one table schema descriptor read from ``path``."""
-    from .schema import metaschema_problems
+    from ..schema import metaschema_problems
 
     place = _display(path)
     for problem in metaschema_problems(descriptor):
@@ -377,7 +377,7 @@ def lint(path: Optional[str] = None) -> tuple:
     the linter knows.
     """
     if path is None:
-        from .catalogue import catalogue_root
+        from ..schema.catalogue import catalogue_root
 
         path = catalogue_root()
         if path is None:

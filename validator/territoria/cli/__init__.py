@@ -27,7 +27,7 @@ def default_lang() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .. import __version__
 
     parser = argparse.ArgumentParser(
         prog="territoria",
@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     lock = commands.add_parser("lock", help="record hashes of new released versions in schemas/versions.lock")
     lock.add_argument("--check", action="store_true", help="only verify the lock, write nothing")
     lock.add_argument("--catalogue", default=None, metavar="DIR", help="catalogue folder (default: the installed one)")
-    from . import cli_docs
+    from . import docs as cli_docs
 
     cli_docs.add_parser(commands)
     return parser
@@ -94,26 +94,26 @@ def main(argv=None) -> int:
         if args.command == "validate":
             return _validate(args)
         if args.command == "schemas":
-            from . import cli_schemas
+            from . import schemas as cli_schemas
 
             lang = args.lang or default_lang()
             if args.schemas_command == "show":
                 return cli_schemas.show(args.reference, lang)
             return cli_schemas.list_entries(lang)
         if args.command == "docs":
-            from . import cli_docs
+            from . import docs as cli_docs
 
             return cli_docs.main(args)
         if args.command == "lint":
-            from . import lint
+            from ..authoring import lint
 
             return lint.main(args.path)
         if args.command == "diff":
-            from . import schema_diff
+            from ..authoring import diff as schema_diff
 
             return schema_diff.main(args.old, args.new)
         if args.command == "lock":
-            from . import lockfile
+            from ..authoring import lock as lockfile
 
             return lockfile.main(check_only=args.check, root=args.catalogue)
     except KeyboardInterrupt:
@@ -132,8 +132,8 @@ def _validate(args) -> int:
 
     lang = args.lang or default_lang()
     sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
-    from .action_main import cli_targets
-    from .portals import validate_target
+    from ..action import cli_targets
+    from ..portals import validate_target
 
     targets, skipped = cli_targets(args.paths, args.url, args.dataset, args.schema)
     for item in skipped:
@@ -150,7 +150,7 @@ def _validate(args) -> int:
                                      delimiter=args.delimiter, encoding=args.encoding, sheet=sheet,
                                      progress=bar.advance)
         reports.append((target.source, report))
-    from .report import Report
+    from ..report import Report
 
     combined = Report(tasks=[t for _, r in reports for t in r.tasks],
                       errors=[e for _, r in reports for e in r.errors],
@@ -163,10 +163,10 @@ def _validate(args) -> int:
         elif args.output in ("github", "markdown", "html"):
             from importlib import import_module
 
-            renderer = import_module(f".render_{args.output}", __package__)
+            renderer = import_module(f"..render.{args.output}", __package__)
             stream.write(renderer.render(combined, lang, **({} if args.output == "github" else {"skipped": skipped})))
         else:
-            from .render_text import render
+            from ..render.text import render
 
             stream.write(render(combined, lang))
     finally:

@@ -17,11 +17,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .fields import check_field
-from .fields._core import keep_where, string_layout, to_bool_numpy, validity
-from .keys import SeenKeys, hash_keys
-from .readers import Batch, NeedsExactRead, Table
-from .schema import TableSchema
+from ..fields import check_field
+from ..fields._core import keep_where, string_layout, to_bool_numpy, validity
+from ..columnar.keys import SeenKeys, hash_keys
+from ..readers import Batch, NeedsExactRead, Table
+from ..schema import TableSchema
 
 # Rank of each kind of error within a row (frictionless's order).
 _CELL, _EXTRA, _MISSING, _UNIQUE, _PRIMARY, _FOREIGN, _CUSTOM = 0, 1, 2, 3, 4, 5, 6
@@ -103,7 +103,7 @@ def expected_fields(labels: list, schema: TableSchema) -> list:
     blank and missing cells but are never type-checked); schema fields beyond
     the labels are dropped (their absence is already a missing-label error).
     """
-    from .fields import FieldSpec
+    from ..fields import FieldSpec
 
     matched = list(schema.fields[: len(labels)])
     names = [f.name for f in matched] + [str(label) for label in labels[len(matched):]]
@@ -222,15 +222,15 @@ class _BatchChecker:
             keys = lookup.get((target, tuple(reference["fields"])))
             if keys is not None:
                 self.foreign.append((fk, keys))
-        from .checks import CheckParamsError, build_checks
-        from .schema import SchemaProblem
+        from ..checks import CheckParamsError, build_checks
+        from ..schema import SchemaProblem
 
         try:
             self.custom = build_checks(schema.descriptor, self.fields, base=schema.base)
         except CheckParamsError as error:
             raise SchemaProblem("custom_checks", [str(error)])
         if self.custom:
-            from .checks.cross_file import connect
+            from ..checks.cross_file import connect
 
             # checks needing another table get its columns, or are skipped with a warning
             self.custom, skipped = connect(self.custom, related)
@@ -390,7 +390,7 @@ class _BatchChecker:
         self._emit(batch, records, keys)
 
     def _custom_records(self, batch: Batch, keys: list, blank: np.ndarray) -> list:
-        from .checks import BatchView
+        from ..checks import BatchView
 
         view = BatchView(
             fields=self.fields,
@@ -610,7 +610,7 @@ def check_cells(spec, cells: pa.Array, batch: Batch, index: int):
     kinds = getattr(batch, "kinds", None)
     forced = None
     if kinds is not None and index < len(kinds) and kinds[index] is not None:
-        from .readers.spreadsheet import native_cells
+        from ..readers.spreadsheet import native_cells
 
         cells, forced = native_cells(spec, cells, kinds[index])
     result = check_field(spec, cells)

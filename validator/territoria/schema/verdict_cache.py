@@ -35,7 +35,7 @@ def _folder() -> Optional[str]:
 
 def verdict_key(descriptor: Any) -> Optional[str]:
     """The cache key of a descriptor, or None when it is not plain JSON."""
-    from . import __version__
+    from .. import __version__
 
     try:
         text = json.dumps(descriptor, sort_keys=True, ensure_ascii=False, allow_nan=False)

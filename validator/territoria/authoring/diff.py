@@ -32,7 +32,7 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
-from .schema import as_list
+from ..schema import as_list
 
 MAJOR, MINOR, PATCH = "major", "minor", "patch"
 _RANK = {PATCH: 1, MINOR: 2, MAJOR: 3}
@@ -78,8 +78,8 @@ def load(reference: str) -> dict:
     """``{"package": dict-or-None, "tables": {resource name: table schema descriptor}}``."""
     if os.path.exists(reference):
         return _load_path(reference)
-    from . import catalogue
-    from .schema import SchemaProblem, TableSchema
+    from ..schema import catalogue
+    from ..schema import SchemaProblem, TableSchema
 
     try:
         resolved = catalogue.resolve(reference)
@@ -442,7 +442,7 @@ def catalogue_bump_problems(root: Optional[str] = None) -> list:
     ``root`` defaults to the installed catalogue. Pre-release folders
     (``1.1.0-draft``) are skipped: only released versions make promises.
     """
-    from .catalogue import _version_key, catalogue_root
+    from ..schema.catalogue import _version_key, catalogue_root
 
     root = root or catalogue_root()
     problems = []
@@ -465,7 +465,7 @@ def catalogue_bump_problems(root: Optional[str] = None) -> list:
 
 def _only_warns(check: dict) -> bool:
     """The declared check exists and never reports an error, only warnings."""
-    from .checks import CHECKS, _load_check_modules
+    from ..checks import CHECKS, _load_check_modules
 
     _load_check_modules()
     cls = CHECKS.get(check.get("name")) if isinstance(check, dict) else None

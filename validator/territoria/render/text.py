@@ -6,8 +6,8 @@ then a few concrete examples with the hint that says how to fix them.
 """
 from __future__ import annotations
 
-from . import errors as registry
-from .report import Report, Task
+from .. import rules as registry
+from ..report import Report, Task
 
 SHOWN_ERRORS = 20
 

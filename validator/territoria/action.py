@@ -1,0 +1,215 @@
+"""The GitHub Action's entry point: ``python -m territoria.action_main``.
+
+Why in Python: the composite action (``action.yml``) only installs Territoria
+from the action's own checkout and runs this module, so the logic is tested
+offline like the rest of the library. Inputs arrive as environment variables
+(``INPUT_PATHS``, ``INPUT_SCHEMA``, ``INPUT_URLS``, ``INPUT_DATASETS``,
+``INPUT_FAIL_ON``, ``INPUT_LANG``, ``INPUT_REPORT``); the run
+
+1. prints the text report in a collapsed log group, then annotations
+   (``::error file=…,line=…,col=…``) on the data files;
+2. appends a Markdown summary to ``$GITHUB_STEP_SUMMARY``;
+3. writes ``report.json`` and ``report.html`` to the ``report`` folder;
+4. sets the outputs ``valid``, ``error-count``, ``warning-count``, ``report-path``
+   in ``$GITHUB_OUTPUT``;
+5. exits 0, 1 (invalid, per ``fail-on``) or 2 (something could not be checked).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from typing import Optional
+
+from .portals import Target, dataset_targets, path_targets, schema_for_file, validate_target
+from .report import Report
+from .readers.open import is_url
+
+FAIL_ON = ("error", "warning", "never")
+DEFAULT_REPORT = "territoria-report"
+OUTPUTS = ("valid", "error-count", "warning-count", "report-path")
+
+
+class InputProblem(Exception):
+    pass
+
+
+def _input(env, name: str) -> str:
+    for key in (f"INPUT_{name.upper().replace('-', '_')}", f"INPUT_{name.upper()}"):
+        if env.get(key) is not None:
+            return env[key].strip()
+    return ""
+
+
+def _lines(text: str) -> list:
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+
+
+def read_inputs(env) -> dict:
+    fail_on = (_input(env, "fail-on") or "error").lower()
+    if fail_on not in FAIL_ON:
+        raise InputProblem(f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    lang = (_input(env, "lang") or "fr").lower()
+    return {
+        "paths": _lines(_input(env, "paths")),
+        "schema": _input(env, "schema") or None,
+        "urls": _lines(_input(env, "urls")),
+        "datasets": _lines(_input(env, "datasets")),
+        "fail_on": fail_on,
+        "lang": "fr" if lang.startswith("fr") else "en",
+        "report": _input(env, "report") or DEFAULT_REPORT,
+    }
+
+
+def _resolve_schema(schema: Optional[str], root: str) -> Optional[str]:
+    """A schema path is relative to the repository; names and URLs are left alone."""
+    if not schema or is_url(schema) or os.path.isabs(schema):
+        return schema
+    candidate = os.path.join(root, schema)
+    return candidate if os.path.exists(candidate) else schema
+
+
+def collect_targets(paths: list, urls: list, datasets: list, schema, root: str) -> tuple:
+    """``(targets, skipped)`` in input order: paths, then URLs, then portal datasets."""
+    targets = path_targets(paths, schema, root) if paths else []
+    for url in urls:
+        if is_url(url):
+            targets.append(Target(source=url, schema=schema_for_file(schema, [url])))
+        else:
+            targets.append(Target(source=url, name=url,
+                                  problem=("scheme-error", f"{url}: not an http(s) URL")))
+    skipped = []
+    for reference in datasets:
+        found, left = dataset_targets(reference, schema)
+        targets += found
+        skipped += left
+    return targets, skipped
+
+
+def cli_targets(paths: list, urls: list, datasets: list, schema) -> tuple:
+    """The command line's targets: paths as given (the shell expands globs), then URLs, then datasets."""
+    targets = [Target(source=path, schema=schema_for_file(schema, [path])) for path in paths]
+    more, skipped = collect_targets([], urls, datasets, schema, ".")
+    return targets + more, skipped
+
+
+def run_targets(targets: list, *, limit_errors: int = 1000, **options) -> Report:
+    reports = [validate_target(t, limit_errors=limit_errors, **options) for t in targets]
+    return Report(tasks=[t for r in reports for t in r.tasks],
+                  errors=[e for r in reports for e in r.errors],
+                  seconds=sum(r.seconds for r in reports))
+
+
+def relativise(report: Report, root: str) -> None:
+    """Show repository files as repository-relative paths (what annotations need)."""
+    for task in report.tasks:
+        place = task.place or ""
+        if os.path.isabs(place):
+            relative = os.path.relpath(place, root)
+            if not relative.startswith(".."):
+                task.place = relative.replace(os.sep, "/")
+
+
+def exit_status(report: Report, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    if report.could_not_run:
+        return 2
+    if not report.valid:
+        return 1
+    if fail_on == "warning" and report.warning_count:
+        return 1
+    return 0
+
+
+def write_outputs(path: Optional[str], values: dict) -> None:
+    if not path:
+        return
+    with open(path, "a", encoding="utf-8") as handle:
+        for name, value in values.items():
+            value = str(value)
+            if "\n" in value:
+                delimiter = f"territoria_{uuid.uuid4().hex}"
+                handle.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+            else:
+                handle.write(f"{name}={value}\n")
+
+
+def write_reports(report: Report, folder: str, lang: str, skipped: list) -> str:
+    from .render import html as render_html
+
+    os.makedirs(folder, exist_ok=True)
+    data = report.to_dict()
+    data["territoria"] = {"skipped": [vars(s) for s in skipped]}
+    with open(os.path.join(folder, "report.json"), "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2, default=str)
+        handle.write("\n")
+    with open(os.path.join(folder, "report.html"), "w", encoding="utf-8") as handle:
+        handle.write(render_html.render(report, lang, skipped=skipped))
+    return folder
+
+
+def main(argv=None, env=None, out=None) -> int:
+    env = os.environ if env is None else env
+    out = out or sys.stdout
+    from .render.github import command
+
+    if argv and argv[0] in ("-h", "--help"):
+        out.write(__doc__ + "\n")
+        return 0
+    try:
+        inputs = read_inputs(env)
+    except InputProblem as problem:
+        out.write(command("error", str(problem), title="Territoria") + "\n")
+        return 2
+    root = os.path.abspath(env.get("GITHUB_WORKSPACE") or os.getcwd())
+    schema = _resolve_schema(inputs["schema"], root)
+    targets, skipped = collect_targets(inputs["paths"], inputs["urls"], inputs["datasets"], schema, root)
+    if not targets and not skipped:
+        out.write(command("error", "Nothing to validate: set the paths, urls or datasets input.",
+                          title="Territoria") + "\n")
+        write_outputs(env.get("GITHUB_OUTPUT"), {"valid": "false", "error-count": 0,
+                                                 "warning-count": 0, "report-path": ""})
+        return 2
+    report = run_targets(targets)
+    relativise(report, root)
+    lang = inputs["lang"]
+
+    from .render import github as render_github, markdown as render_markdown, text as render_text
+
+    token = uuid.uuid4().hex  # data shown in the log can never be read as a workflow command
+    out.write("::group::Territoria\n")
+    out.write(f"::stop-commands::{token}\n")
+    out.write(render_text.render(report, lang))
+    for item in skipped:
+        out.write(f"- {item.dataset}: {item.title} ({item.format or '?'}) not checked: {item.url}\n")
+    out.write(f"::{token}::\n")
+    out.write("::endgroup::\n")
+    out.write(render_github.render(report, lang, root))
+
+    summary = env.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(render_markdown.render(report, lang, skipped=skipped) + "\n")
+
+    folder = inputs["report"]
+    folder = folder if os.path.isabs(folder) else os.path.join(root, folder)
+    try:
+        write_reports(report, folder, lang, skipped)
+    except OSError as error:
+        out.write(command("warning", f"The report could not be written to {folder}: {error}",
+                          title="Territoria") + "\n")
+        folder = ""
+    write_outputs(env.get("GITHUB_OUTPUT"), {
+        "valid": "true" if report.valid else "false",
+        "error-count": report.error_count,
+        "warning-count": report.warning_count,
+        "report-path": folder,
+    })
+    out.flush()
+    return exit_status(report, inputs["fail_on"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main(sys.argv[1:]))

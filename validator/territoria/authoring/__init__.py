@@ -1,0 +1,1 @@
+"""Tools for schema authors: ``lint`` (house rules), ``diff`` (semver of a change), ``lock`` (released versions)."""
