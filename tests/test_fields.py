@@ -399,7 +399,8 @@ def test_chunked_and_empty_input():
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_fast_path_agrees_with_scalar_reader(case):
     """Every cell the vectorised path accepts gets the key of the exact scalar reader."""
-    from territoria.fields._core import SPEC_FACTORIES, cast_column, normalise_cells
+    from territoria.fields._core import SPEC_FACTORIES, cast_column
+    from territoria.columnar.arrow import normalise_cells
     from territoria.fields import _load_type_modules
 
     _load_type_modules()
@@ -514,7 +515,7 @@ def test_byte_level_paths_on_sliced_and_uniform_arrays(case):
 def test_fixed_width_pattern_program_matches_python_re():
     import re
 
-    from territoria.fields.constraints import fixed_width_program, run_fixed_width
+    from territoria.fields.pattern import fixed_width_program, run_fixed_width
 
     patterns = [r"LP-\d{9}", r"([013-9]\d|2[AB1-9])\d{3}", r"[^a-c.]\w\s\D(?:x|yz){2}.", r"\d{2,4}",
                 r"x(a|b$)", r"a$|b", r"a^b", r"(?:^a)b", r"[A-Z]{2}-?\d", r"\W\S.", r"a{0}b", r"[^\d]",

@@ -19,7 +19,7 @@ from hypothesis import given, settings, strategies as st
 import territoria
 from territoria.columnar import kernels
 from territoria.fields import _core, _temporal
-from territoria.fields.constraints import fixed_width_program, run_fixed_width
+from territoria.fields.pattern import fixed_width_program, run_fixed_width
 from territoria.columnar.hash_table import UInt64Table
 from territoria.columnar.keys import _string_hash
 

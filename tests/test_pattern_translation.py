@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from territoria.fields.constraints import ascii_translation, re2_pattern
+from territoria.fields.pattern import ascii_translation, re2_pattern
 
 PATTERNS = [
     r"([013-9]\d|2[AB1-9])\d{3}", r"\d{5}", r"[\d-]+", r"\w+@\S+", r"\s*\w+\s*", r"\bab\b.*",

@@ -24,9 +24,9 @@ import pytest
 import territoria
 from territoria.fields import FIELD_TYPES, _load_type_modules
 from territoria.readers import SourceProblem
-from territoria.readers.spreadsheet import (KIND_BOOL, KIND_DATETIME, KIND_FLOAT, KIND_INT, KIND_TEXT,
-                                            NativeBatch, cell_text, detect_header_row, native_cells,
-                                            open_spreadsheet_table)
+from territoria.readers.spreadsheet import detect_header_row, open_spreadsheet_table
+from territoria.fields.native import native_cells
+from territoria.readers.native import KIND_BOOL, KIND_DATETIME, KIND_FLOAT, KIND_INT, KIND_TEXT, NativeBatch, cell_text
 
 warnings.filterwarnings("ignore", module="openpyxl")
 _load_type_modules()

@@ -38,7 +38,7 @@ def _buffers(cells: pa.Array):
     """(offsets, data) of a StringArray as the kernels take them, or None."""
     if _c is None or not isinstance(cells, pa.Array) or cells.type != pa.string():
         return None
-    from ..fields._core import string_offsets
+    from .arrow import string_offsets
 
     data = cells.buffers()[2]
     return string_offsets(cells), data if data is not None else b""
@@ -127,7 +127,7 @@ def index_in(cells: pa.Array, texts: list) -> Optional[np.ndarray]:
     index = np.empty(len(cells), dtype=np.int32)
     _c.index_in(*layout, *set_layout, index)
     if cells.null_count:
-        from ..fields._core import validity
+        from .arrow import validity
 
         index[~validity(cells)] = -1
     return index

@@ -44,7 +44,7 @@ def _string_hash(array: pa.Array) -> np.ndarray:
     batch, not twelve); longer ones, rare in keys, are hashed by pandas.
     """
     from . import kernels
-    from ..fields._core import byte_matrix, string_layout, string_lengths
+    from .arrow import byte_matrix, string_layout, string_lengths
 
     if pa.types.is_large_string(array.type):
         array = array.cast(pa.string())  # a batch holds far less than 2 GB of text

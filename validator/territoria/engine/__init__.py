@@ -17,8 +17,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..fields import check_field
-from ..fields._core import keep_where, string_layout, to_bool_numpy, validity
+from ..fields.native import check_cells
+from ..columnar.arrow import keep_where, string_layout, to_bool_numpy, validity
 from ..columnar.keys import SeenKeys, hash_keys
 from ..readers import Batch, NeedsExactRead, Table
 from ..schema import TableSchema
@@ -601,24 +601,6 @@ def null_missing_values(raw: pa.Array, missing: list) -> pa.Array:
         if not is_missing.any():
             return raw
     return keep_where(raw, ~is_missing)  # a new validity bitmap over the same text buffers
-
-
-def check_cells(spec, cells: pa.Array, batch: Batch, index: int):
-    """``check_field``, plus the spreadsheet rule: cells that were numbers, dates or
-    booleans in the source are read as frictionless reads those native values
-    (and are type errors where it rejects that Python type for the field)."""
-    kinds = getattr(batch, "kinds", None)
-    forced = None
-    if kinds is not None and index < len(kinds) and kinds[index] is not None:
-        from ..readers.spreadsheet import native_cells
-
-        cells, forced = native_cells(spec, cells, kinds[index])
-    result = check_field(spec, cells)
-    if forced is not None:
-        result.type_error = result.type_error | forced
-        result.constraints = {k: (m & ~forced if m is not None else None) for k, m in result.constraints.items()}
-        result.keys = pc.if_else(pa.array(forced), pa.scalar(None, result.keys.type), result.keys)
-    return result
 
 
 def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_seen: SeenKeys) -> None:

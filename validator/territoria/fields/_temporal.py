@@ -9,17 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ._core import (
-    byte_matrix,
-    days_from_civil,
-    extract_groups,
-    fraction_micros,
-    int_column,
-    offset_seconds,
-    string_layout,
-    to_bool_numpy,
-    valid_ymd,
-)
+from ._core import days_from_civil, extract_groups, fraction_micros, int_column, offset_seconds, valid_ymd
+from ..columnar.arrow import byte_matrix, string_layout, to_bool_numpy
 
 TIME_PART = (
     r"(?P<H>[01][0-9]|2[0-3]):(?P<M>[0-5][0-9]):(?P<S>[0-5][0-9])"

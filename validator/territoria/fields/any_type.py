@@ -5,7 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec
+from .checker import make_checker
 
 SUPPORTED = ("required", "enum")
 

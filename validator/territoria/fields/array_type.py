@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 
 from . import FieldResult, FieldSpec, register
-from ._core import SPEC_FACTORIES, TypeSpec, cast_column, normalise_cells  # noqa: F401
+from ._core import SPEC_FACTORIES, TypeSpec, cast_column# noqa: F401
+from ..columnar.arrow import normalise_cells
 from ._json import canonical
 from .constraints import check_constraints, compile_checks, safe
 

@@ -12,7 +12,9 @@ import pyarrow.compute as pc
 
 from ..columnar import kernels
 from . import FieldSpec
-from ._core import TypeSpec, make_checker, validity
+from ._core import TypeSpec
+from .checker import make_checker
+from ..columnar.arrow import validity
 
 SUPPORTED = ("required", "enum")
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]

@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec
+from .checker import make_checker
 from ._temporal import components, days_from_civil, direct_parts, strptime_regex
 from .string_type import field_format
 

@@ -19,7 +19,8 @@ from typing import Any
 import pyarrow as pa
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec
+from .checker import make_checker
 from ._temporal import direct_keys, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
 from .string_type import field_format
 

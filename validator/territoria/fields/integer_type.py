@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec
+from .checker import make_checker
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 FAST_RE = r"^-?[0-9]{1,18}$"
@@ -63,7 +64,7 @@ def direct(cells):
     of them (``-?[0-9]{1,18}``); with numpy, ASCII digits only (the common case),
     at most 18 of them, the rest (e.g. negative numbers) getting the regex."""
     from ..columnar import kernels
-    from ._core import keep_where, string_layout, to_bool_numpy
+    from ..columnar.arrow import keep_where, string_layout, to_bool_numpy
 
     compiled = kernels.integer(cells)  # -?[0-9]{1,18}, negative numbers included
     if compiled is not None:

@@ -13,7 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import SPEC_FACTORIES, TypeSpec, cast_column, make_checker, to_bool_numpy
+from ._core import SPEC_FACTORIES, TypeSpec, cast_column
+from .checker import make_checker
+from ..columnar.arrow import to_bool_numpy
 
 SUPPORTED = ("required", "minLength", "maxLength")
 

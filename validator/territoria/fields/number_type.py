@@ -25,7 +25,9 @@ import pyarrow.compute as pc
 
 from ..columnar import kernels
 from . import FieldSpec
-from ._core import TypeSpec, keep_where, make_checker, plain_decimal_mask
+from ._core import TypeSpec, plain_decimal_mask
+from .checker import make_checker
+from ..columnar.arrow import keep_where
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 

@@ -9,7 +9,8 @@ from typing import Any
 import pyarrow as pa
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec
+from .checker import make_checker
 from ._json import canonical
 
 SUPPORTED = ("required", "minLength", "maxLength", "enum")

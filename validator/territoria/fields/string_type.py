@@ -18,7 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker, string_layout
+from ._core import TypeSpec
+from .checker import make_checker
+from ..columnar.arrow import string_layout
 
 SUPPORTED = ("required", "minLength", "maxLength", "pattern", "enum")
 

@@ -17,7 +17,8 @@ from typing import Any
 import pyarrow as pa
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker
+from ._core import TypeSpec
+from .checker import make_checker
 from ._temporal import direct_keys, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
 from .string_type import field_format
 

@@ -12,7 +12,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
-from ._core import TypeSpec, make_checker, slice_int
+from ._core import TypeSpec, slice_int
+from .checker import make_checker
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 

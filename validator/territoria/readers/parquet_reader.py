@@ -27,9 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import Batch, SourceProblem, Table
-from .spreadsheet import (KIND_BOOL, KIND_DATE, KIND_DATETIME, KIND_DICT, KIND_DURATION, KIND_FLOAT,
-                          KIND_INT, KIND_LIST, KIND_OTHER, KIND_TEXT, KIND_TIME, NativeBatch, cell_text,
-                          _json_default)
+from .native import (KIND_BOOL, KIND_DATE, KIND_DATETIME, KIND_DICT, KIND_DURATION, KIND_FLOAT, KIND_INT,
+                     KIND_LIST, KIND_OTHER, KIND_TEXT, KIND_TIME, NativeBatch, _json_default, cell_text)
 
 BATCH_ROWS = 65_536
 

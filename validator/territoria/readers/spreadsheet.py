@@ -15,124 +15,27 @@ pads every row to the widest. We reproduce exactly that, streaming:
   with ezodf's expansion rules and cell-value rules re-implemented.
 * XLS: xlrd when installed (it reads the whole workbook; XLS files are small).
 
-Why native kinds: spreadsheet (and JSON) cells carry Python values, and
-frictionless's field readers accept or reject some of them by *Python type*
-(an int in a ``string`` field is a type error; a datetime at midnight is a
-valid ``date`` whatever the field's format). Text alone cannot carry that, so
-the batches here are :class:`NativeBatch`: the text columns, plus, per column,
-``native`` (True where the source cell was not text) and ``kinds`` (which
-Python type it was, one of the ``KIND_*`` codes below).
+Cells that were numbers, dates or booleans keep their kind
+(:mod:`territoria.readers.native`): the batches here are ``NativeBatch`` objects.
 """
 from __future__ import annotations
 
 import datetime as _dt
-import json
-import math
 import os
 import zipfile
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Iterable, Iterator, Optional
 
 import numpy as np
 import pyarrow as pa
 
 from . import Batch, SourceProblem, Table
+from .native import KIND_TEXT, NativeBatch, cell_text
 
 BATCH_ROWS = 20_000
 HEADER_SAMPLE_ROWS = 100  # frictionless's default sample size (header detection)
 
-# What a cell was in the source, before it became text (int8 codes).
-KIND_TEXT = 0      # a str, or no value (None): the ordinary text path applies
-KIND_INT = 1       # int (never bool)
-KIND_FLOAT = 2     # float or Decimal; a whole value is written "3", not "3.0"
-KIND_BOOL = 3      # bool, written "true" / "false"
-KIND_DATETIME = 4  # datetime.datetime, written ISO 8601 with "T"
-KIND_DATE = 5      # datetime.date, written YYYY-MM-DD
-KIND_TIME = 6      # datetime.time, written HH:MM:SS[.ffffff]
-KIND_DURATION = 7  # datetime.timedelta, written ISO 8601 "P...T...S"
-KIND_LIST = 8      # list/tuple (JSON array), written as JSON
-KIND_DICT = 9      # dict (JSON object), written as JSON
-KIND_OTHER = 10    # anything else, written with str()
-
-
-@dataclass
-class NativeBatch(Batch):
-    """A batch whose cells came from typed (non-text) values.
-
-    ``native[i]`` / ``kinds[i]``: numpy bool / int8 arrays for column ``i``, or
-    None when every cell of that column was text or empty in the source.
-    """
-
-    native: Optional[list] = None
-    kinds: Optional[list] = None
-
 
 # ---------------------------------------------------------------- cell values
-
-
-def _json_default(value: Any):
-    if isinstance(value, Decimal):
-        return float(value) if not value == value.to_integral_value() else int(value)
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-def _duration_text(value: _dt.timedelta) -> str:
-    total = value.total_seconds()
-    sign = "-" if total < 0 else ""
-    value = abs(value)
-    days, seconds, micro = value.days, value.seconds, value.microseconds
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{sign}P{days}D" if days else f"{sign}P"
-    time = ""
-    if hours:
-        time += f"{hours}H"
-    if minutes:
-        time += f"{minutes}M"
-    if secs or micro or not (days or hours or minutes):
-        time += f"{secs}.{micro:06d}".rstrip("0").rstrip(".") + "S" if micro else f"{secs}S"
-    return text + ("T" + time if time else "")
-
-
-def _number_text(value) -> str:
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            return str(int(value))
-        return repr(value)
-    # Decimal
-    if value.is_finite() and value == value.to_integral_value():
-        return str(int(value))
-    return str(value)
-
-
-def cell_text(value: Any) -> "tuple[Optional[str], int]":
-    """The text our field types parse to the value frictionless reads, and the kind."""
-    if value is None:
-        return None, KIND_TEXT
-    if isinstance(value, str):
-        return value, KIND_TEXT
-    if value is True or value is False:
-        return ("true" if value else "false"), KIND_BOOL
-    if isinstance(value, int):
-        return str(value), KIND_INT
-    if isinstance(value, (float, Decimal)):
-        return _number_text(value), KIND_FLOAT
-    if isinstance(value, _dt.datetime):
-        return value.isoformat(), KIND_DATETIME
-    if isinstance(value, _dt.date):
-        return value.isoformat(), KIND_DATE
-    if isinstance(value, _dt.time):
-        return value.isoformat(), KIND_TIME
-    if isinstance(value, _dt.timedelta):
-        return _duration_text(value), KIND_DURATION
-    if isinstance(value, (list, tuple)):
-        return json.dumps(list(value), ensure_ascii=False, default=_json_default), KIND_LIST
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=_json_default), KIND_DICT
-    return str(value), KIND_OTHER
 
 
 def label_text(value: Any) -> str:
@@ -565,174 +468,3 @@ def _plain(node) -> str:
     return "".join(parts)
 
 
-# ---------------------------------------------------------------- native cells in the engine
-
-_ALL_NATIVE = frozenset(range(1, 11))
-ACCEPTED_KINDS = {
-    # field type -> native kinds frictionless's value reader accepts (others: type error)
-    "any": _ALL_NATIVE,
-    "string": frozenset(),
-    "integer": frozenset({KIND_INT, KIND_FLOAT}),       # float: only whole (the text says)
-    "number": frozenset({KIND_INT, KIND_FLOAT}),
-    "boolean": frozenset({KIND_BOOL}),
-    "date": frozenset({KIND_DATE, KIND_DATETIME}),      # datetime: only at 00:00:00
-    "datetime": frozenset({KIND_DATETIME}),
-    "time": frozenset({KIND_TIME}),
-    "year": frozenset({KIND_INT, KIND_BOOL}),           # int: only 0..9999
-    "yearmonth": frozenset({KIND_LIST}),                # list: only [year, month]
-    "duration": frozenset({KIND_DURATION}),
-    "array": frozenset({KIND_LIST}),
-    "object": frozenset({KIND_DICT}),
-    "geojson": frozenset({KIND_DICT}),
-    "geopoint": frozenset({KIND_LIST}),
-    "list": frozenset({KIND_LIST}),
-}
-
-
-def native_cells(field, cells: pa.Array, kinds: Optional[np.ndarray]):
-    """Adapt one column of a :class:`NativeBatch` to a field, as frictionless reads natives.
-
-    ``field`` is a ``FieldSpec``; ``cells`` the column after missing values
-    were nulled; ``kinds`` the batch's ``kinds[i]`` (or None). Returns
-    ``(cells, forced)``: ``cells`` with native cells rewritten to the text the
-    field's own format parses to the value frictionless reads (nulls kept
-    where they were), and ``forced``, a bool array (or None) of cells that are
-    type errors because frictionless rejects that Python type for that field.
-    """
-    if kinds is None or field.type not in ACCEPTED_KINDS or field.type == "any":
-        return cells, None
-    if isinstance(cells, pa.ChunkedArray):
-        cells = cells.combine_chunks()
-    valid = pc_is_valid(cells)
-    where = np.flatnonzero((kinds != KIND_TEXT) & valid)
-    if not len(where):
-        return cells, None
-    accepted = ACCEPTED_KINDS[field.type]
-    forced = np.zeros(len(cells), dtype=bool)
-    texts = None
-    rewrite = _REWRITERS.get(field.type)
-    for i in where:
-        kind = int(kinds[i])
-        if kind not in accepted:
-            forced[i] = True
-            continue
-        if rewrite is None:
-            continue
-        if texts is None:
-            texts = cells.to_pylist()
-        new = rewrite(field, texts[i], kind)
-        if new is _REJECT:
-            forced[i] = True
-        else:
-            texts[i] = new
-    if texts is not None:
-        cells = pa.array(texts, type=pa.string())
-    return cells, (forced if forced.any() else None)
-
-
-def pc_is_valid(cells: pa.Array) -> np.ndarray:
-    import pyarrow.compute as pc
-
-    return pc.is_valid(cells).to_numpy(zero_copy_only=False)
-
-
-_REJECT = object()
-
-
-def _rewrite_number(field, text, kind):
-    # frictionless casts native numbers directly: decimalChar/groupChar/bareNumber do not apply
-    decimal_char = field.get("decimalChar", ".")
-    if decimal_char != "." and "." in text:
-        text = text.replace(".", decimal_char)
-    return text
-
-
-def _rewrite_boolean(field, text, kind):
-    values = field.get("trueValues" if text == "true" else "falseValues")
-    if values is None:
-        return text
-    return values[0] if values else text
-
-
-def _strftime(field, value, default: str):
-    fmt = field.format
-    if fmt in ("default", "any", None, ""):
-        return default
-    try:
-        return value.strftime(fmt)
-    except Exception:
-        return default
-
-
-def _rewrite_date(field, text, kind):
-    day = _dt.date.fromisoformat(text[:10])
-    if kind == KIND_DATETIME:
-        moment = _dt.datetime.fromisoformat(text)
-        if moment.hour or moment.minute or moment.second:
-            return _REJECT
-    return _strftime(field, day, day.isoformat())
-
-
-def _rewrite_datetime(field, text, kind):
-    return _strftime(field, _dt.datetime.fromisoformat(text), text)
-
-
-def _rewrite_time(field, text, kind):
-    return _strftime(field, _dt.time.fromisoformat(text), text)
-
-
-def _rewrite_year(field, text, kind):
-    number = 1 if text == "true" else 0 if text == "false" else int(text)
-    if number < 0 or number > 9999:
-        return _REJECT
-    return f"{number:04d}"
-
-
-def _rewrite_yearmonth(field, text, kind):
-    value = json.loads(text)
-    if len(value) != 2:
-        return _REJECT
-    try:
-        return f"{int(value[0]):04d}-{int(value[1]):02d}"
-    except (TypeError, ValueError):
-        return _REJECT
-
-
-def _rewrite_geopoint(field, text, kind):
-    value = json.loads(text)
-    try:
-        lon, lat = value
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            return _REJECT
-    except Exception:
-        return _REJECT
-    if field.format == "array":
-        return json.dumps([lon, lat])
-    if field.format == "object":
-        return json.dumps({"lon": lon, "lat": lat})
-    return f"{lon},{lat}"
-
-
-def _rewrite_list(field, text, kind):
-    items = json.loads(text)
-    delimiter = field.get("delimiter", ",")
-    parts = []
-    for item in items:
-        part, item_kind = cell_text(item)
-        if part is None or item_kind in (KIND_LIST, KIND_DICT):
-            return _REJECT
-        parts.append(part)
-    return delimiter.join(parts)
-
-
-_REWRITERS = {
-    "number": _rewrite_number,
-    "boolean": _rewrite_boolean,
-    "date": _rewrite_date,
-    "datetime": _rewrite_datetime,
-    "time": _rewrite_time,
-    "year": _rewrite_year,
-    "yearmonth": _rewrite_yearmonth,
-    "geopoint": _rewrite_geopoint,
-    "list": _rewrite_list,
-}
