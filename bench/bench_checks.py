@@ -119,7 +119,7 @@ def instrument() -> dict:
     """Wrap every registered check so that the time spent inside it is added up by name."""
     from territoria import checks
 
-    checks._load_check_modules()
+    checks.load_all()
     spent: dict = {}
 
     def wrap(cls, method):

@@ -50,9 +50,9 @@ def test_every_version_and_resource_resolves(entry, version):
     resolved = catalogue.resolve(f"{entry}@{version}")
     package = catalogue.get_entry(entry).package(version)
     if len(package["resources"]) > 1:
-        assert resolved["descriptor"]["name"] == entry
+        assert resolved.descriptor["name"] == entry
     for resource in package["resources"]:
-        schema = catalogue.resolve(f"{entry}/{resource['name']}@{version}")
+        schema = catalogue.resolve(f"{entry}/{resource['name']}@{version}").table()
         assert isinstance(schema, TableSchema) and schema.fields
 
 
@@ -123,8 +123,8 @@ def test_latest_version_is_the_default():
         assert entry.latest == newest
         package = catalogue.get_entry(entry.name).package(newest)
         for resource in package["resources"]:
-            assert (catalogue.resolve(f"{entry.name}/{resource['name']}").descriptor
-                    == catalogue.resolve(f"{entry.name}/{resource['name']}@{newest}").descriptor)
+            assert (catalogue.resolve(f"{entry.name}/{resource['name']}").table().descriptor
+                    == catalogue.resolve(f"{entry.name}/{resource['name']}@{newest}").table().descriptor)
 
 
 # --------------------------------------------------------------------------- immutability

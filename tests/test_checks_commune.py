@@ -7,7 +7,7 @@ import os
 import pytest
 
 import territoria
-from territoria.checks import CheckParamsError, build_checks
+from territoria.checks import CheckContext, CheckParamsError, build_checks
 from territoria.checks import _commune_extents
 from territoria.cli import main
 from territoria.fields import FieldSpec
@@ -132,7 +132,7 @@ def test_relative_path_is_read_from_the_schema_folder_given_to_build_checks(tmp_
     monkeypatch.chdir(elsewhere)
     fields = [FieldSpec.from_descriptor(f if isinstance(f, dict) else {"name": f}) for f in NUM]
     descriptor = {"fields": [], "custom_checks": check("commune_extents.csv")}
-    [built] = build_checks(descriptor, fields, base=str(tmp_path))
+    [built] = build_checks(descriptor, fields, CheckContext(base=str(tmp_path)))
     assert built.extents.location == str(extents)
     with pytest.raises(CheckParamsError, match="read from the current directory"):
         build_checks(descriptor, fields)

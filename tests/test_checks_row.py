@@ -117,9 +117,9 @@ def test_phone_number(write_csv):
 
 def test_error_types_are_documented():
     from territoria import checks
-    from territoria.rules import ERROR_TYPES
+    from territoria.rules import RULES as ERROR_TYPES
 
-    checks._load_check_modules()
+    checks.load_all()
     codes = ["compare-columns-value", "cohesive-columns-value", "sum-columns-value", "one-of-required",
              "year-interval-value", "opening-hours-value", "phone-number-value", "french-siren-value",
              "french-siret-value", "code-commune-insee", "code-departement", "code-region", "code-postal",

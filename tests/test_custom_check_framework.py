@@ -7,21 +7,23 @@ import pytest
 
 import territoria
 from territoria import checks
-from territoria.rules import ERROR_TYPES, _declare
+from territoria.rules import RULES, check_rule
 
 
 @pytest.fixture(autouse=True)
 def demo_check():
     if "test-demo-no-x" not in checks.CHECKS:
-        _declare("test-demo-no-x", "error", "cell", "No x", "Pas de x", "Row {rowNumber}: x found.",
-                 "Ligne {rowNumber} : x trouvé.", "Remove x.", "Enlevez x.")
-
         @checks.register
         class NoX(checks.CustomCheck):
-            name = "test-demo-no-x"
+            """A demo check: no cell may be "x"."""
 
-            def __init__(self, params, fields):
-                super().__init__(params, fields)
+            name = "test-demo-no-x"
+            rules = (check_rule("test-demo-no-x", "No x", "Pas de x", "Row {rowNumber}: x found.",
+                                "Ligne {rowNumber} : x trouvé.", "Remove x.", "Enlevez x.", scope="cell"),)
+            example = {"name": "test-demo-no-x", "params": {"column": "b"}}
+
+            def __init__(self, params, fields, context=None):
+                super().__init__(params, fields, context)
                 self.column = self.require_field("column")
                 self.count = 0
 
@@ -38,7 +40,7 @@ def demo_check():
     yield
     # the demo must not leak into the registries that documentation is generated from
     checks.CHECKS.pop("test-demo-no-x", None)
-    ERROR_TYPES.pop("test-demo-no-x", None)
+    RULES.pop("test-demo-no-x", None)
 
 
 def schema(params):

@@ -26,7 +26,7 @@ def _bench_module(name: str):
 
 def _both_paths(monkeypatch, *args, **kwargs):
     parallel = territoria.validate(*args, limit_errors=10**6, **kwargs).to_dict()
-    monkeypatch.setattr(engine, "PARALLEL_ROWS", 10**12)
+    monkeypatch.setattr(engine.batch, "PARALLEL_ROWS", 10**12)
     serial = territoria.validate(*args, limit_errors=10**6, **kwargs).to_dict()
     for report in (parallel, serial):
         report["stats"].pop("seconds", None)
@@ -70,7 +70,7 @@ def test_key_index_sees_batches_in_file_order_even_when_a_task_is_slow(lighting,
 
     path, schema = lighting
     expected = territoria.validate(path, schema=schema, limit_errors=10**6).to_dict()["tasks"][0]["errors"]
-    real_hash_keys, calls, lock = engine.hash_keys, [], threading.Lock()
+    real_hash_keys, calls, lock = engine.batch.hash_keys, [], threading.Lock()
 
     def slow_first_hash(columns):
         with lock:
@@ -80,7 +80,7 @@ def test_key_index_sees_batches_in_file_order_even_when_a_task_is_slow(lighting,
             time.sleep(0.5)
         return real_hash_keys(columns)
 
-    monkeypatch.setattr(engine, "hash_keys", slow_first_hash)
+    monkeypatch.setattr(engine.batch, "hash_keys", slow_first_hash)
     got = territoria.validate(path, schema=schema, limit_errors=10**6).to_dict()["tasks"][0]["errors"]
     assert [e for e in got if e["type"] == "unique-error"] == [e for e in expected if e["type"] == "unique-error"]
     assert got == expected

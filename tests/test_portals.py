@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from territoria import portals
-from territoria.action import collect_targets, run_targets
+from territoria.targets import collect, run as run_targets
 from territoria.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -159,6 +159,11 @@ def server(portal_server, monkeypatch):
     add_portal_routes(portal_server)
     small_bounds(monkeypatch, portal_server.base)
     return portal_server
+
+
+def collect_targets(paths, urls, datasets, schema, root):
+    plan = collect(paths, urls, datasets, schema, root=root)
+    return plan.targets, plan.skipped
 
 
 def _by_place(report):

@@ -9,7 +9,8 @@ import pytest
 import territoria
 from territoria.render import github as render_github, html as render_html, markdown as render_markdown
 from territoria.cli import main as cli_main
-from territoria.report import Report, Task, enrich
+from territoria.report import Report, Task
+from territoria.rules import describe as enrich
 
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "comment", "type": "string"},
                      {"name": "level", "type": "integer"}]}

@@ -1,14 +1,15 @@
 """The error catalogue page, generated from the validator's own registries.
 
-Every error type of ``territoria.errors.ERROR_TYPES`` gets a section whose
-anchor is its code (``errors/#type-error``), so a message can link to its
-explanation; every custom check of ``territoria.checks.CHECKS`` gets one whose
-anchor is ``check-<name>``. Nothing here is written by hand: a new error type
+Every rule of ``territoria.rules.RULES`` gets a section whose anchor is its
+code (``errors/#type-error``), so a message can link to its explanation; every
+custom check of ``territoria.checks.CHECKS`` gets one whose anchor is
+``check-<name>``. Nothing here is written by hand: a new error type
 or check appears on the site at the next build.
 """
 from __future__ import annotations
 
 import inspect
+import json
 
 SCOPES = {
     "fr": {"source": "Source (lecture du fichier)", "header": "En-tête", "row": "Ligne", "cell": "Cellule",
@@ -18,55 +19,16 @@ SCOPES = {
 }
 SCOPE_ORDER = ["source", "schema", "header", "row", "cell", "table"]
 
-#: Plausible values used to show an example message when the registry gives none.
-SAMPLE = {
-    "rowNumber": 4, "fieldNumber": 3, "fieldName": "latitude", "label": "lat", "cell": "45,18879",
-    "previousRow": 2, "fieldNames": ["container_id", "measured_at"],
-}
-SAMPLE_NOTES = {
-    "source-error": "file is empty",
-    "scheme-error": "No such file or directory: mesures.csv",
-    "format-error": "not a zip file",
-    "encoding-error": "invalid start byte at position 1234",
-    "schema-error": "fields/2: 'type' must be one of string, number, integer…",
-    "duplicate-label": "at columns 2 and 5",
-    "type-error": 'type is "number/default"',
-    "constraint-error": 'constraint "maximum" is "90"',
-    "foreign-key": 'for "control_cabinet_id": values "AC-12" not found in the lookup table "control_cabinets"',
-    "dialect-warning": "the cp1252 encoding and the semicolon ; delimiter",
-    "error-limit-warning": "1000",
-    "internal-error": "ValueError: …",
-}
-
-
 def _registries():
-    from territoria import rules as errors
+    """The rules and the custom checks, every check module loaded (each declares its rules)."""
+    from territoria import checks, rules
 
-    checks = {}
-    try:
-        from territoria import checks as checks_module
-
-        loader = getattr(checks_module, "_load_check_modules", None)
-        if loader:
-            loader()
-        checks = dict(getattr(checks_module, "CHECKS", {}))
-    except ImportError:
-        pass
-    return errors, checks
-
-
-def example_error(code: str) -> dict:
-    error = dict(SAMPLE)
-    error["type"] = code
-    error["note"] = SAMPLE_NOTES.get(code, "…")
-    if code == "extra-label":
-        error["label"] = "commentaire"
-    return error
+    checks.load_all()
+    return rules, dict(checks.CHECKS)
 
 
 def error_types():
-    errors, _checks = _registries()
-    return errors.ERROR_TYPES
+    return _registries()[0].RULES
 
 
 def _escape_md(value: str) -> str:
@@ -75,19 +37,19 @@ def _escape_md(value: str) -> str:
 
 def errors_page(lang: str, used_checks: dict | None = None) -> str:
     """``used_checks``: check name → where the catalogue's schemas declare it."""
-    errors, checks = _registries()
+    rules, checks = _registries()
     used_checks = used_checks or {}
     fr = lang == "fr"
-    types = list(errors.ERROR_TYPES.values())
+    types = list(rules.RULES.values())
     out = ["# " + ("Catalogue des erreurs" if fr else "Error catalogue"), ""]
     if fr:
         out += ["Chaque erreur ou avertissement que le validateur peut signaler, généré depuis son registre "
-                "(`territoria.errors.ERROR_TYPES`) : ce qu'il signifie, un exemple de message et comment le corriger. "
+                "(`territoria.rules.RULES`) : ce qu'il signifie, un exemple de message et comment le corriger. "
                 "Les codes sont ceux de frictionless-py v5 ; l'adresse de chaque section est "
                 "`errors/#<code>`.", ""]
     else:
         out += ["Every error or warning the validator can report, generated from its registry "
-                "(`territoria.errors.ERROR_TYPES`): what it means, an example message and how to fix it. "
+                "(`territoria.rules.RULES`): what it means, an example message and how to fix it. "
                 "Codes are frictionless-py v5's; each section's address is `errors/#<code>`.", ""]
     head = "| Code | " + ("Gravité | Portée | Titre |" if fr else "Severity | Scope | Title |")
     out += [head, "|---|---|---|---|"]
@@ -111,10 +73,7 @@ def errors_page(lang: str, used_checks: dict | None = None) -> str:
         template = kind.message_fr if fr else kind.message_en
         out += [("**Ce que cela signifie** — modèle du message :" if fr else "**What it means** — message template:"),
                 "", "```text", template, "```", ""]
-        if kind.example:
-            example = kind.example
-        else:
-            example = errors.message(example_error(kind.code), lang)
+        example = kind.example_message(lang)
         out += [("**Exemple**" if fr else "**Example**"), "", "```text", example, "```", ""]
         hint = kind.hint_fr if fr else kind.hint_en
         out += [("**Comment corriger**" if fr else "**How to fix it**"), "", f"> {hint}", ""]
@@ -144,29 +103,14 @@ def errors_page(lang: str, used_checks: dict | None = None) -> str:
                               "A file validated against a schema that declares it gets a "
                               "[`schema-error`](#schema-error)."), ""]
             continue
-        for attribute in (f"title_{lang}", "title", f"description_{lang}", "description"):
-            value = getattr(cls, attribute, None)
-            if isinstance(value, str) and value:
-                out += [value, ""]
-                break
         doc = inspect.getdoc(cls) or ""
         if doc:
             out += [doc.split("\n\n")[0].replace("\n", " "), ""]
-        codes = []
-        for attribute in ("code", "error_type", "codes", "error_types"):
-            value = getattr(cls, attribute, None)
-            if isinstance(value, str) and value:
-                codes.append(value)
-            elif isinstance(value, (list, tuple, set)):
-                codes.extend(v for v in value if isinstance(v, str))
-        codes = [c for c in dict.fromkeys(codes)]
+        codes = cls.codes()
         if codes:
-            links = ", ".join(f"[`{c}`](#{c})" if c in errors.ERROR_TYPES else f"`{c}`" for c in codes)
+            links = ", ".join(f"[`{c}`](#{c})" if c in rules.RULES else f"`{c}`" for c in codes)
             out += [("Erreurs signalées : " if fr else "Reports: ") + links, ""]
-        example = getattr(cls, "example", None)
-        if isinstance(example, (str, dict)) and example:
-            import json
-
-            shown = example if isinstance(example, str) else json.dumps(example, ensure_ascii=False)
+        if cls.example:
+            shown = json.dumps(dict(cls.example, name=name), ensure_ascii=False)
             out += ["```json", shown, "```", ""]
     return "\n".join(out) + "\n"

@@ -16,17 +16,16 @@ offline like the rest of the library. Inputs arrive as environment variables
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import uuid
 from typing import Optional
 
-from .portals import Target, dataset_targets, path_targets, schema_for_file, validate_target
-from .report import Report
+from . import targets
 from .readers.open import is_url
+from .render import render
+from .report import FAIL_ON, Report, exit_status
 
-FAIL_ON = ("error", "warning", "never")
 DEFAULT_REPORT = "territoria-report"
 OUTPUTS = ("valid", "error-count", "warning-count", "report-path")
 
@@ -70,37 +69,6 @@ def _resolve_schema(schema: Optional[str], root: str) -> Optional[str]:
     return candidate if os.path.exists(candidate) else schema
 
 
-def collect_targets(paths: list, urls: list, datasets: list, schema, root: str) -> tuple:
-    """``(targets, skipped)`` in input order: paths, then URLs, then portal datasets."""
-    targets = path_targets(paths, schema, root) if paths else []
-    for url in urls:
-        if is_url(url):
-            targets.append(Target(source=url, schema=schema_for_file(schema, [url])))
-        else:
-            targets.append(Target(source=url, name=url,
-                                  problem=("scheme-error", f"{url}: not an http(s) URL")))
-    skipped = []
-    for reference in datasets:
-        found, left = dataset_targets(reference, schema)
-        targets += found
-        skipped += left
-    return targets, skipped
-
-
-def cli_targets(paths: list, urls: list, datasets: list, schema) -> tuple:
-    """The command line's targets: paths as given (the shell expands globs), then URLs, then datasets."""
-    targets = [Target(source=path, schema=schema_for_file(schema, [path])) for path in paths]
-    more, skipped = collect_targets([], urls, datasets, schema, ".")
-    return targets + more, skipped
-
-
-def run_targets(targets: list, *, limit_errors: int = 1000, **options) -> Report:
-    reports = [validate_target(t, limit_errors=limit_errors, **options) for t in targets]
-    return Report(tasks=[t for r in reports for t in r.tasks],
-                  errors=[e for r in reports for e in r.errors],
-                  seconds=sum(r.seconds for r in reports))
-
-
 def relativise(report: Report, root: str) -> None:
     """Show repository files as repository-relative paths (what annotations need)."""
     for task in report.tasks:
@@ -109,18 +77,6 @@ def relativise(report: Report, root: str) -> None:
             relative = os.path.relpath(place, root)
             if not relative.startswith(".."):
                 task.place = relative.replace(os.sep, "/")
-
-
-def exit_status(report: Report, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    if report.could_not_run:
-        return 2
-    if not report.valid:
-        return 1
-    if fail_on == "warning" and report.warning_count:
-        return 1
-    return 0
 
 
 def write_outputs(path: Optional[str], values: dict) -> None:
@@ -137,16 +93,10 @@ def write_outputs(path: Optional[str], values: dict) -> None:
 
 
 def write_reports(report: Report, folder: str, lang: str, skipped: list) -> str:
-    from .render import html as render_html
-
     os.makedirs(folder, exist_ok=True)
-    data = report.to_dict()
-    data["territoria"] = {"skipped": [vars(s) for s in skipped]}
-    with open(os.path.join(folder, "report.json"), "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2, default=str)
-        handle.write("\n")
-    with open(os.path.join(folder, "report.html"), "w", encoding="utf-8") as handle:
-        handle.write(render_html.render(report, lang, skipped=skipped))
+    for name, fmt in (("report.json", "json"), ("report.html", "html")):
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+            handle.write(render(report, fmt, lang, skipped=skipped))
     return folder
 
 
@@ -165,38 +115,36 @@ def main(argv=None, env=None, out=None) -> int:
         return 2
     root = os.path.abspath(env.get("GITHUB_WORKSPACE") or os.getcwd())
     schema = _resolve_schema(inputs["schema"], root)
-    targets, skipped = collect_targets(inputs["paths"], inputs["urls"], inputs["datasets"], schema, root)
-    if not targets and not skipped:
+    plan = targets.collect(inputs["paths"], inputs["urls"], inputs["datasets"], schema, root=root)
+    if not plan.targets and not plan.skipped:
         out.write(command("error", "Nothing to validate: set the paths, urls or datasets input.",
                           title="Territoria") + "\n")
         write_outputs(env.get("GITHUB_OUTPUT"), {"valid": "false", "error-count": 0,
                                                  "warning-count": 0, "report-path": ""})
         return 2
-    report = run_targets(targets)
+    report = targets.run(plan.targets)
     relativise(report, root)
     lang = inputs["lang"]
-
-    from .render import github as render_github, markdown as render_markdown, text as render_text
 
     token = uuid.uuid4().hex  # data shown in the log can never be read as a workflow command
     out.write("::group::Territoria\n")
     out.write(f"::stop-commands::{token}\n")
-    out.write(render_text.render(report, lang))
-    for item in skipped:
+    out.write(render(report, "text", lang))
+    for item in plan.skipped:
         out.write(f"- {item.dataset}: {item.title} ({item.format or '?'}) not checked: {item.url}\n")
     out.write(f"::{token}::\n")
     out.write("::endgroup::\n")
-    out.write(render_github.render(report, lang, root))
+    out.write(render(report, "github", lang, root=root))
 
     summary = env.get("GITHUB_STEP_SUMMARY")
     if summary:
         with open(summary, "a", encoding="utf-8") as handle:
-            handle.write(render_markdown.render(report, lang, skipped=skipped) + "\n")
+            handle.write(render(report, "markdown", lang, skipped=plan.skipped) + "\n")
 
     folder = inputs["report"]
     folder = folder if os.path.isabs(folder) else os.path.join(root, folder)
     try:
-        write_reports(report, folder, lang, skipped)
+        write_reports(report, folder, lang, plan.skipped)
     except OSError as error:
         out.write(command("warning", f"The report could not be written to {folder}: {error}",
                           title="Territoria") + "\n")

@@ -1,7 +1,9 @@
 """``territoria.validate``: one call for a file, a URL, bytes or a Data Package.
 
 Why here: the CLI, the GitHub Action and library users share this single entry
-point, so they always get the same verdict for the same input.
+point, so they always get the same verdict for the same input. It reads as the
+pipeline does: resolve the schema, open the source (detect, read), check every
+batch (``engine``), then describe the findings (``rules``) into a ``Report``.
 """
 from __future__ import annotations
 
@@ -9,13 +11,15 @@ import os
 import time
 from typing import Any, Callable, Optional
 
-from . import engine
-from .rules.hints import specific_hint
+from . import engine, rules
 from .columnar.keys import SeenKeys
 from .readers import SourceProblem, Table
-from .report import Report, Task, enrich
-from .schema import SchemaProblem, TableSchema, load_table_schema, read_json, table_schema_from_descriptor
 from .readers.open import detect_format, is_url, localise, open_table
+from .report import Report, Task, task_name
+from .rules.words import dialect_note
+from .schema import SchemaProblem, TableSchema, read_json, table_schema_from_descriptor
+from .schema.profile import SchemaProfile
+from .schema.resolve import resolve_schema
 
 DEFAULT_LIMIT_ERRORS = 1000
 
@@ -33,53 +37,45 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
     """
     started = time.perf_counter()
     report = Report()
-    if _is_package(source) and schema is None:
-        report.tasks = _validate_package(source, limit_errors=limit_errors, progress=progress)
-    else:
-        try:
-            resolved = resolve_schema(schema) if schema is not None else None
-        except SchemaProblem as problem:
-            report.tasks = [_schema_task(name or _place(source), problem)]
-            report.seconds = time.perf_counter() - started
-            return report
-        except SourceProblem as problem:
-            report.tasks = [_failed_task(name or _place(source), problem.code, problem.note, schema=True)]
-            report.seconds = time.perf_counter() - started
-            return report
-        if isinstance(resolved, dict) and resolved.get("__package__"):
-            report.tasks = _validate_package(source, limit_errors=limit_errors, progress=progress,
-                                             profile=resolved)
+    place = name or _place(source)
+    try:
+        profile = resolve_schema(schema) if schema is not None else None
+    except SchemaProblem as problem:
+        profile, report.tasks = None, [schema_task(place, problem)]
+    except SourceProblem as problem:
+        profile, report.tasks = None, [Task.failed(place, problem.code, problem.note)]
+    if not report.tasks:
+        if is_package(source):
+            report.tasks = validate_package(source, profile, limit_errors=limit_errors, progress=progress)
         else:
-            report.tasks = [validate_one(source, resolved, limit_errors=limit_errors, format=format,
-                                         encoding=encoding, delimiter=delimiter, sheet=sheet,
-                                         name=name, progress=progress)]
+            options = dict(limit_errors=limit_errors, format=format, encoding=encoding, delimiter=delimiter,
+                           sheet=sheet, name=name, progress=progress)
+            report.tasks = [_validate_with_profile(source, profile, options)]
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _schema_note(problem: SchemaProblem) -> str:
-    return f"{problem.where}: " + "; ".join(problem.notes)
+def _validate_with_profile(source: Any, profile: Optional[SchemaProfile], options: dict) -> Task:
+    """One file against the table of ``profile`` it is for (by its name, when the profile has several)."""
+    if profile is None:
+        return validate_file(source, None, **options)
+    resource = profile.match([options.get("name") or "", _place(source)]) if not profile.lone else None
+    try:
+        schema = profile.table(resource)
+    except SchemaProblem as problem:
+        return schema_task(options.get("name") or _place(source), problem)
+    return validate_file(source, schema, **options)
 
 
-def _schema_errors(problem: SchemaProblem) -> list:
-    """One error per problem, typed as frictionless types it (schema-error, field-error)."""
-    return [enrich({"type": code, "note": f"{problem.where}: {note}"})
-            for code, note in zip(problem.codes, problem.notes)]
-
-
-def _schema_task(place: str, problem: SchemaProblem) -> Task:
-    task = Task(name=_task_name(place), place=place, could_not_run=True)
-    _fail_with_schema(task, problem)
+def schema_task(place: str, problem: SchemaProblem) -> Task:
+    """A task that could not run because of its schema: one error per problem, typed as frictionless types it."""
+    task = Task(name=task_name(place), place=place)
+    task.fail(schema_errors(problem))
     return task
 
 
-def _fail_with_schema(task: Task, problem: SchemaProblem) -> None:
-    from collections import Counter
-
-    task.errors = _schema_errors(problem)
-    task.error_count = len(task.errors)
-    task.counts_by_type = dict(Counter(e["type"] for e in task.errors))
-    task.could_not_run = True
+def schema_errors(problem: SchemaProblem) -> list:
+    return [{"type": code, "note": f"{problem.where}: {note}"} for code, note in zip(problem.codes, problem.notes)]
 
 
 def _place(source: Any) -> str:
@@ -88,52 +84,26 @@ def _place(source: Any) -> str:
     return "<bytes>"
 
 
-def _is_package(source: Any) -> bool:
+def is_package(source: Any) -> bool:
+    """A path or URL naming a Data Package descriptor."""
     if isinstance(source, (str, os.PathLike)):
-        text = os.fspath(source)
-        base = text.split("?", 1)[0].rstrip("/")
+        base = os.fspath(source).split("?", 1)[0].rstrip("/")
         return base.endswith("datapackage.json") or base.endswith("datapackage.yaml")
     return False
 
 
-def resolve_schema(schema: Any):
-    """A TableSchema from a path, URL, dict or catalogue reference."""
-    if isinstance(schema, (TableSchema, dict)):
-        return load_table_schema(schema)
-    text = os.fspath(schema)
-    if is_url(text) or os.path.exists(text) or text.endswith(".json"):
-        if os.path.isfile(text) or is_url(text):
-            descriptor = read_json(text, "schema")
-            if isinstance(descriptor, dict) and "resources" in descriptor and "fields" not in descriptor:
-                return {"__package__": True, "descriptor": descriptor, "base": os.path.dirname(text)}
-        return load_table_schema(text)
-    from .schema import catalogue
+# --- one table -------------------------------------------------------------------------
 
-    return catalogue.resolve(text)
-
-
-def _failed_task(place: str, code: str, note: str, *, schema: bool = False) -> Task:
-    task = Task(name=_task_name(place), place=place, could_not_run=True)
-    task.errors = [enrich({"type": code, "note": note})]
-    task.error_count = 1
-    task.counts_by_type = {code: 1}
-    return task
-
-
-def _task_name(place: str) -> str:
-    base = os.path.basename(place.split("?", 1)[0].rstrip("/")) or place
-    return os.path.splitext(base)[0]
-
-
-def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
-                 format: Optional[str] = None, encoding: Optional[str] = None,
-                 delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
-                 lookup: Optional[dict] = None, resource_name: str = "",
-                 progress: Optional[Callable[[int], None]] = None,
-                 related: Optional[dict] = None) -> Task:
+def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
+                  format: Optional[str] = None, encoding: Optional[str] = None,
+                  delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
+                  lookup: Optional[dict] = None, resource_name: str = "",
+                  progress: Optional[Callable[[int], None]] = None,
+                  related: Optional[dict] = None) -> Task:
+    """Validate one table; whatever happens, answer a :class:`Task` (a failure is a task that could not run)."""
     started = time.perf_counter()
     place = _place(source)
-    task = Task(name=name or _task_name(place), place=place)
+    task = Task(name=name or task_name(place), place=place)
     local = None
     try:
         local = localise(source, name_hint=name if not isinstance(source, str) else "")
@@ -156,26 +126,24 @@ def validate_one(source: Any, schema: Optional[TableSchema], *, limit_errors: in
                 if target not in ("", resource_name):
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
-        describer = _ErrorDescriber(schema)
+        describer = _Describer(schema)
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
                                         resource_name=resource_name, on_batch=progress,
                                         related=related, on_errors=describer.catch_up)
         _fill(task, outcome, describer)
-        _dialect_warnings(task, table)
+        if table.dialect_notes:
+            task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
+                                                 "note": dialect_note(table.dialect_notes)}))
     except SourceProblem as problem:
-        task.errors = [enrich({"type": problem.code, "note": problem.note})]
-        task.error_count, task.counts_by_type, task.could_not_run = 1, {problem.code: 1}, True
+        task.fail([{"type": problem.code, "note": problem.note}])
     except SchemaProblem as problem:
-        _fail_with_schema(task, problem)
+        task.fail(schema_errors(problem))
     except MemoryError:
-        task.errors = [enrich({"type": "source-error", "note": "out of memory while reading the source"})]
-        task.error_count, task.counts_by_type, task.could_not_run = 1, {"source-error": 1}, True
+        task.fail([{"type": "source-error", "note": "out of memory while reading the source"}])
     except Exception as error:  # a bug must cost one file's verdict, never the whole run
         if os.environ.get("TERRITORIA_DEBUG"):
             raise
-        note = f"{type(error).__name__}: {error}"
-        task.errors = [enrich({"type": "internal-error", "note": note})]
-        task.error_count, task.counts_by_type, task.could_not_run = 1, {"internal-error": 1}, True
+        task.fail([{"type": "internal-error", "note": f"{type(error).__name__}: {error}"}])
     finally:
         if local is not None:
             local.cleanup()
@@ -202,10 +170,10 @@ def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
     return lookup
 
 
-class _ErrorDescriber:
-    """Adds messages and hints to listed errors as they come: the engine calls
-    ``catch_up`` after each batch, while the next one is being checked, so the
-    1,000 errors of a broken file are not all described at the end of the run."""
+class _Describer:
+    """Gives listed findings their words as they come: the engine calls ``catch_up``
+    after each batch, while the next one is being checked, so the 1,000 errors of a
+    broken file are not all described at the end of the run."""
 
     def __init__(self, schema: TableSchema) -> None:
         self.by_name = {f.name: f.descriptor for f in schema.fields}
@@ -216,21 +184,17 @@ class _ErrorDescriber:
         if errors is not self.errors:  # a restart on the exact reader lists errors anew
             self.errors, self.done = errors, 0
         for error in errors[self.done:]:
-            if error.get("type") == "type-error":
-                hint = specific_hint(error, self.by_name.get(error.get("fieldName"), {}))
-                if hint:
-                    error["hint_fr"], error["hint_en"] = hint
-            enrich(error)
+            rules.describe(error, self.by_name.get(error.get("fieldName")))
         self.done = len(errors)
 
 
-def _fill(task: Task, outcome: engine.TableOutcome, describer: _ErrorDescriber) -> None:
+def _fill(task: Task, outcome: engine.TableOutcome, describer: _Describer) -> None:
     findings = outcome.findings
     describer.catch_up(findings.errors)
     task.errors = findings.errors
     task.error_count = findings.total
     for warning in findings.warnings:
-        task.warnings.append(enrich(warning))
+        task.warnings.append(rules.describe(warning))
     task.counts_by_type = dict(findings.by_type)
     task.counts_by_field = dict(findings.by_field)
     task.rows = outcome.rows
@@ -240,43 +204,26 @@ def _fill(task: Task, outcome: engine.TableOutcome, describer: _ErrorDescriber) 
 
 
 def _warning(code: str, note: str) -> dict:
-    return enrich({"type": code, "note": note, "severity": "warning"})
+    return rules.describe({"type": code, "note": note, "severity": "warning"})
 
 
-def _dialect_warnings(task: Task, table: Table) -> None:
-    parts_en, parts_fr = [], []
-    for kind, value in table.dialect_notes:
-        if kind == "encoding":
-            parts_en.append(f"the {value} encoding (not UTF-8)")
-            parts_fr.append(f"l'encodage {value} (et non UTF-8)")
-        elif kind == "bom":
-            parts_en.append("a UTF-8 byte order mark")
-            parts_fr.append("une marque d'ordre des octets UTF-8 (BOM)")
-        elif kind == "delimiter":
-            shown = {"\t": "tab", ";": "semicolon ;", "|": "pipe |"}.get(value, value)
-            shown_fr = {"\t": "la tabulation", ";": "le point-virgule ;", "|": "la barre verticale |"}.get(value, value)
-            parts_en.append(f"the delimiter {shown}")
-            parts_fr.append(f"le séparateur {shown_fr}")
-    if parts_en:
-        warning = _warning("dialect-warning", " and ".join(parts_en))
-        warning["message_fr"] = f"Le fichier a été lu avec {' et '.join(parts_fr)}."
-        task.warnings.append(warning)
+# --- Data Packages ---------------------------------------------------------------------
 
-
-# --- Data Packages ---------------------------------------------------------
-
-def _validate_package(source: Any, *, limit_errors: int, progress=None, profile: Optional[dict] = None) -> list:
+def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, limit_errors: int,
+                     progress=None) -> list:
+    """Every resource of the package at ``source`` (foreign keys and cross-file checks included),
+    against the schema each declares, or against the table of ``profile`` of the same name."""
     place = _place(source)
     try:
         descriptor = read_json(place, "data package")
     except SchemaProblem as problem:
-        return [_schema_task(place, problem)]
+        return [schema_task(place, problem)]
     except SourceProblem as problem:
-        return [_failed_task(place, problem.code, problem.note)]
+        return [Task.failed(place, problem.code, problem.note)]
     base = place.rsplit("/", 1)[0] if is_url(place) else os.path.dirname(place)
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not resources:
-        return [_failed_task(place, "schema-error", f"{place}: a data package needs a non-empty 'resources' list")]
+        return [Task.failed(place, "schema-error", f"{place}: a data package needs a non-empty 'resources' list")]
     schemas: dict = {}
     tasks = []
     prepared = []
@@ -285,10 +232,10 @@ def _validate_package(source: Any, *, limit_errors: int, progress=None, profile:
         try:
             schema = _resource_schema(resource, base, profile, name)
         except SchemaProblem as problem:
-            tasks.append(_schema_task(name, problem))
+            tasks.append(schema_task(name, problem))
             continue
         except SourceProblem as problem:
-            tasks.append(_failed_task(name, problem.code, problem.note))
+            tasks.append(Task.failed(name, problem.code, problem.note))
             continue
         schemas[name] = schema
         prepared.append((name, resource, schema))
@@ -313,15 +260,15 @@ def _validate_package(source: Any, *, limit_errors: int, progress=None, profile:
             lookup[key] = seen
         related = _related_columns(schema, by_name, schemas, base)
         location = _resource_location(resource, base)
-        task = validate_one(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
-                            resource_name=name, related=related, format=resource.get("format"),
-                            encoding=resource.get("encoding"),
-                            delimiter=(resource.get("dialect") or {}).get("delimiter")
-                            if isinstance(resource.get("dialect"), dict) else None,
-                            progress=progress)
+        dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+        task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
+                             resource_name=name, related=related, format=resource.get("format"),
+                             encoding=resource.get("encoding"), delimiter=dialect.get("delimiter"),
+                             progress=progress)
         if missing_reference:
-            task.errors.insert(0, enrich({"type": "schema-error",
-                                          "note": f"foreign key to resource {missing_reference!r}, which the package does not have"}))
+            task.errors.insert(0, rules.describe({
+                "type": "schema-error",
+                "note": f"foreign key to resource {missing_reference!r}, which the package does not have"}))
             task.error_count += 1
             task.could_not_run = True
         tasks.append(task)
@@ -376,15 +323,16 @@ def _open_resource(resource: dict, base: str) -> Table:
                       encoding=resource.get("encoding"))
 
 
-def _resource_schema(resource: dict, base: str, profile: Optional[dict], name: str) -> Optional[TableSchema]:
-    if profile:
-        for candidate in profile["descriptor"].get("resources", []):
-            if candidate.get("name") == name and candidate.get("schema") is not None:
-                return load_table_schema(candidate["schema"], base=profile["base"])
-        raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
+def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile], name: str) -> Optional[TableSchema]:
+    if profile is not None:
+        if not profile.lone and name not in profile.names:
+            raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
+        return profile.table(name)
     schema = resource.get("schema")
     if schema is None:
         return None
+    from .schema import load_table_schema
+
     if isinstance(schema, dict) or (isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema)):
         return load_table_schema(schema, base=base)
     return load_table_schema(schema)

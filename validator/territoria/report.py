@@ -8,37 +8,11 @@ by type and by field, and structured warnings.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Optional
 
-from . import rules as registry
-
-_TAGS = {
-    "header": ["#table", "#header", "#label"],
-    "row": ["#table", "#row"],
-    "cell": ["#table", "#row", "#cell"],
-    "source": [],
-    "schema": [],
-    "table": ["#table"],
-}
-
-
-def enrich(error: dict) -> dict:
-    """Add title, description, tags, severity, messages and hints to a bare error."""
-    error_type = registry.ERROR_TYPES.get(error["type"])
-    if error_type is None:
-        error.setdefault("severity", "error")
-        return error
-    error.setdefault("severity", error_type.severity)
-    error.setdefault("title", error_type.title_en)
-    error.setdefault("tags", list(_TAGS.get(error_type.scope, [])))
-    error.setdefault("note", "")
-    error["message_en"] = registry.message(error, "en")
-    error["message_fr"] = registry.message(error, "fr")
-    error.setdefault("message", error["message_en"])
-    error["hint_en"] = registry.hint(error, "en")
-    error["hint_fr"] = registry.hint(error, "fr")
-    return error
+from . import rules
 
 
 @dataclass
@@ -61,6 +35,22 @@ class Task:
     encoding: Optional[str] = None
     schema: str = ""
     could_not_run: bool = False  # the tool failed to read the source, not a data finding
+
+    @classmethod
+    def failed(cls, place: str, code: str, note: str, *, name: str = "") -> "Task":
+        """A task the tool could not run (a missing file, a portal that did not answer...)."""
+        task = cls(name=name or task_name(place), place=place, could_not_run=True)
+        task.fail([{"type": code, "note": note}])
+        return task
+
+    def fail(self, errors: list) -> None:
+        """Replace the task's findings by these problems of the tool or the schema."""
+        self.errors = [rules.describe(error) for error in errors]
+        self.error_count = len(self.errors)
+        self.counts_by_type = {}
+        for error in self.errors:
+            self.counts_by_type[error["type"]] = self.counts_by_type.get(error["type"], 0) + 1
+        self.could_not_run = True
 
     @property
     def valid(self) -> bool:
@@ -103,6 +93,8 @@ class Task:
 
 @dataclass
 class Report:
+    """Every task of one run (several files, a package's resources), and the run's own problems."""
+
     tasks: list = field(default_factory=list)
     seconds: float = 0.0
     errors: list = field(default_factory=list)  # problems outside any table (e.g. the package)
@@ -140,3 +132,32 @@ class Report:
             "errors": self.errors,
             "tasks": [t.to_dict() for t in self.tasks],
         }
+
+    @classmethod
+    def combine(cls, reports: list) -> "Report":
+        """One report of several runs, in their order."""
+        return cls(tasks=[t for r in reports for t in r.tasks], errors=[e for r in reports for e in r.errors],
+                   seconds=sum(r.seconds for r in reports))
+
+
+FAIL_ON = ("error", "warning", "never")
+
+
+def exit_status(report: Report, fail_on: str = "error") -> int:
+    """0 valid, 1 invalid (or warnings, with ``fail_on="warning"``), 2 something could not be checked;
+    always 0 with ``fail_on="never"``."""
+    if fail_on == "never":
+        return 0
+    if report.could_not_run:
+        return 2
+    if not report.valid:
+        return 1
+    if fail_on == "warning" and report.warning_count:
+        return 1
+    return 0
+
+
+def task_name(place: str) -> str:
+    """A task's name from its place: the file name without its extension."""
+    base = os.path.basename(place.split("?", 1)[0].rstrip("/")) or place
+    return os.path.splitext(base)[0]

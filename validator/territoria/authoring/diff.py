@@ -78,25 +78,16 @@ def load(reference: str) -> dict:
     """``{"package": dict-or-None, "tables": {resource name: table schema descriptor}}``."""
     if os.path.exists(reference):
         return _load_path(reference)
-    from ..schema import catalogue
-    from ..schema import SchemaProblem, TableSchema
+    from ..schema import SchemaProblem, catalogue
 
     try:
-        resolved = catalogue.resolve(reference)
+        profile = catalogue.resolve(reference)
     except SchemaProblem as problem:
         raise DiffInputError(str(problem))
-    if isinstance(resolved, TableSchema):
-        descriptor = resolved.descriptor
-        match = re.match(r"^[^/@]+/([^@]+)", reference)
-        name = match.group(1) if match else descriptor.get("name", "table")
-        if not match:
-            # NAME@VERSION of a single-resource package: keep the package level too
-            entry, _, version = reference.partition("@")
-            found = catalogue.get_entry(entry)
-            version = version or found.latest
-            return _load_path(os.path.join(found.path, version, "datapackage.json"))
-        return {"package": None, "tables": {name: descriptor}}
-    return _load_path(os.path.join(resolved["base"], "datapackage.json"))
+    match = re.match(r"^[^/@]+/([^@]+)", reference)
+    if match:
+        return {"package": None, "tables": {match.group(1): profile.table().descriptor}}
+    return _load_path(os.path.join(profile.base, "datapackage.json"))
 
 
 def _read(path: str) -> Any:
@@ -464,9 +455,9 @@ def catalogue_bump_problems(root: Optional[str] = None) -> list:
 
 
 def _only_warns(check: dict) -> bool:
-    """The declared check exists and never reports an error, only warnings."""
-    from ..checks import CHECKS, _load_check_modules
+    """A check whose every rule is a warning (adding it to a released schema invalidates no file)."""
+    from ..checks import CHECKS, load_all
 
-    _load_check_modules()
+    load_all()
     cls = CHECKS.get(check.get("name")) if isinstance(check, dict) else None
-    return bool(cls is not None and cls.only_warns)
+    return bool(cls is not None and cls.only_warns())

@@ -10,11 +10,12 @@ and may keep state across batches (cross-row checks) and report at the end.
 """
 from __future__ import annotations
 
-import contextvars
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Optional
 
 import numpy as np
+
+from .. import rules as rule_registry
 
 #: Validata-compatible name -> CustomCheck subclass
 CHECKS: dict = {}
@@ -22,6 +23,10 @@ CHECKS: dict = {}
 
 class CheckParamsError(Exception):
     """The check's parameters are wrong; the message says which and why."""
+
+
+class UndeclaredRule(Exception):
+    """A check reported a finding of a rule it did not declare (a bug of the check)."""
 
 
 @dataclass
@@ -59,25 +64,64 @@ class CheckFinding:
     severity: str = "error"
 
 
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check may know of its schema beyond its own parameters.
+
+    ``schema_fields``: the names of every field the schema declares (a check may
+    name one the file lacks: its absence is already a missing-label error, and
+    the check sees the column as empty); ``base``: the folder or URL the schema
+    was read from (None: unknown, e.g. a dict schema), against which a check
+    resolves the relative path of a reference file.
+    """
+
+    schema_fields: frozenset = field(default_factory=frozenset)
+    base: Optional[str] = None
+
+    @classmethod
+    def of(cls, schema) -> "CheckContext":
+        """The context of a ``territoria.schema.TableSchema``."""
+        names = {f.get("name") for f in schema.descriptor.get("fields") or [] if isinstance(f, dict)}
+        return cls(frozenset(names), schema.base)
+
+
 class CustomCheck:
-    """Base class: subclasses set ``name`` and implement ``check_batch`` (and ``finish``)."""
+    """Base class of the custom checks.
+
+    A subclass sets ``name`` (its Validata name), ``rules`` (the
+    :class:`territoria.rules.Rule` of every finding it reports, declared here
+    and nowhere else), ``example`` (a declaration as a schema writes it) and a
+    docstring, and implements ``check_batch`` (and ``finish`` for findings at
+    the end of the table).
+    """
 
     name: str = ""
-    # True when every finding is a warning: adding such a check to a released
-    # schema invalidates no file (``territoria diff`` calls it minor)
-    only_warns: bool = False
+    rules: tuple = ()
+    example: dict = {}
 
-    def __init__(self, params: dict, fields: list):
+    def __init__(self, params: dict, fields: list, context: Optional[CheckContext] = None):
+        context = context or CheckContext()
         self.params = params or {}
         self.fields = {f.name: f for f in fields}
-        # fields the schema declares but the file lacks (their absence is already a
-        # missing-label error): a check naming one is not a schema error; the check
-        # sees the column as empty (BatchView has no entry for it)
-        self.schema_field_names = _SCHEMA_FIELDS.get() or set(self.fields)
+        self.schema_field_names = set(context.schema_fields) | set(self.fields)
         self.absent: set = set()
-        # folder or URL the schema was read from (None: unknown, e.g. a dict schema);
-        # checks reading a reference file resolve its relative path against it
-        self.schema_base: Optional[str] = _SCHEMA_BASE.get()
+        self.schema_base: Optional[str] = context.base
+
+    @classmethod
+    def codes(cls) -> tuple:
+        """The codes of the rules the check reports."""
+        return tuple(rule.code for rule in cls.rules)
+
+    @classmethod
+    def only_warns(cls) -> bool:
+        """True when every rule is a warning: adding such a check to a released
+        schema invalidates no file (``territoria diff`` calls it minor)."""
+        return bool(cls.rules) and all(rule.severity == "warning" for rule in cls.rules)
+
+    def declares(self, code: str) -> None:
+        """Refuse a finding of a rule the check did not declare."""
+        if code not in self.codes():
+            raise UndeclaredRule(f"check {self.name!r} reported {code!r}, which it does not declare")
 
     def require_field(self, key: str) -> str:
         """A parameter that must name a field of the schema."""
@@ -110,18 +154,18 @@ class CustomCheck:
 
 
 def register(cls):
+    """Register a check class under its name, and declare its rules."""
     CHECKS[cls.name] = cls
+    for rule in cls.rules:
+        rule_registry.declare(replace(rule, raised_by=rule.raised_by or cls.name))
     return cls
 
 
 _loaded = False
-#: names of every field the schema declares, while build_checks instantiates checks
-_SCHEMA_FIELDS: contextvars.ContextVar = contextvars.ContextVar("territoria_schema_fields", default=None)
-#: the folder or URL of the schema, while build_checks instantiates checks
-_SCHEMA_BASE: contextvars.ContextVar = contextvars.ContextVar("territoria_schema_base", default=None)
 
 
-def _load_check_modules() -> None:
+def load_all() -> None:
+    """Import every check module (each registers its checks and their rules)."""
     global _loaded
     if _loaded:
         return
@@ -133,20 +177,19 @@ def _load_check_modules() -> None:
     _loaded = True
 
 
-def build_checks(descriptor: dict, fields: list, base: Optional[str] = None) -> list:
+def build_checks(descriptor: dict, fields: list, context: Optional[CheckContext] = None) -> list:
     """Instantiate the schema's custom checks; raise CheckParamsError listing what is wrong.
 
-    ``base``: the folder (or URL prefix) of the schema file, against which checks
-    resolve the relative paths of their reference files (``coordinates-in-commune``'s
-    ``commune_extents``); None when unknown: relative paths are then read from the
-    current directory.
+    ``fields``: the fields the file's columns are checked against; ``context``:
+    the schema's other field names and its folder (see :class:`CheckContext`).
     """
     declared = descriptor.get("custom_checks") or []
     if not declared:
         return []
-    _load_check_modules()
+    load_all()
     if not isinstance(declared, list):
         raise CheckParamsError("custom_checks must be a list")
+    context = context or CheckContext()
     checks, problems = [], []
     for number, item in enumerate(declared):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
@@ -157,16 +200,10 @@ def build_checks(descriptor: dict, fields: list, base: Optional[str] = None) -> 
             known = ", ".join(sorted(CHECKS)) or "none"
             problems.append(f"custom_checks/{number}: unknown check {item['name']!r} (known: {known})")
             continue
-        names = {f.get("name") for f in descriptor.get("fields") or [] if isinstance(f, dict)}
-        token = _SCHEMA_FIELDS.set(names | {f.name for f in fields})
-        base_token = _SCHEMA_BASE.set(base)
         try:
-            checks.append(cls(item.get("params") or {}, fields))
+            checks.append(cls(item.get("params") or {}, fields, context))
         except CheckParamsError as error:
             problems.append(f"custom_checks/{number} ({item['name']}): {error}")
-        finally:
-            _SCHEMA_BASE.reset(base_token)
-            _SCHEMA_FIELDS.reset(token)
     if problems:
         raise CheckParamsError("; ".join(problems))
     return checks

@@ -16,24 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CheckFinding, CheckParamsError, CustomCheck
-from .. import rules as errors
 
 _NUMERIC = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
 _TEMPORAL = (pa.types.is_date, pa.types.is_timestamp)
-
-
-def declare(code, title_en, title_fr, message_en, message_fr, hint_en, hint_fr, example="",
-            severity="error", scope="row"):
-    """Register an error type of a check (once: modules may be imported twice in tests)."""
-    if code not in errors.ERROR_TYPES:
-        errors._declare(code, severity, scope, title_en, title_fr, message_en, message_fr,
-                        hint_en, hint_fr, "")
-    if example:
-        EXAMPLES[code] = example
-
-
-#: error code -> an example declaration of the check that reports it (shown on the site)
-EXAMPLES: dict = {}
 
 
 class Check(CustomCheck):
@@ -45,13 +30,11 @@ class Check(CustomCheck):
     """
 
     allowed: tuple = ()
-    codes: tuple = ()  # the error types the check reports (the site links them)
-    example: str = ""  # a declaration, as JSON (the site shows it)
 
-    def __init__(self, params, fields):
+    def __init__(self, params, fields, context=None):
         if not isinstance(params, dict):
             raise CheckParamsError("'params' must be an object")
-        super().__init__(params, fields)
+        super().__init__(params, fields, context)
         self.verdicts: dict = {}  # format checks: value -> valid?, kept across batches
         unknown = sorted(set(self.params) - set(self.allowed))
         if unknown:

@@ -3,7 +3,7 @@
 Why: Table Schema and row checks see one table, but the smart-territory
 standards have rules spanning two (a fill level may fall only if the container
 was emptied, recorded in another table; a count's period lasts its channel's
-time step, declared in the channel table).
+time stepd in the channel table).
 
 How it works:
 
@@ -35,59 +35,31 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import CheckParamsError, build_checks, register
-from ._common import (Check, LazyNotes, declare, filled, finding, is_numeric_type, is_temporal_type,
+from . import CheckContext, CheckParamsError, build_checks, register
+from ._common import (Check, LazyNotes, filled, finding, is_numeric_type, is_temporal_type,
                       np_bool, parse_numbers, show, text, typed)
-from .. import rules as errors
+from ..rules import check_rule
 from ..columnar.keys import hash_keys
 
-_SKIPPED = "cross-file-check-skipped"
-if _SKIPPED not in errors.ERROR_TYPES:
-    errors._declare(
-        _SKIPPED, "warning", "table", "Rule between tables not checked", "Règle entre tables non vérifiée",
-        "The rule {rule} was not checked: it compares this table with the table \"{referenceName}\" ({referenceFields}), "
-        "and {reason_en}.",
-        "La règle {rule} n'a pas été vérifiée : elle compare cette table à la table « {referenceName} » ({referenceFields}), "
-        "et {reason_fr}.",
-        "Validate the whole data package (its datapackage.json), listing the table this rule needs with "
-        "its columns, to check the rule.",
-        "Validez le jeu de données complet (son datapackage.json), qui doit lister la table dont la règle "
-        "a besoin avec ses colonnes, pour vérifier la règle.",
-    )
-
-#: why a needed table is unavailable: (English, French) clauses
-_REASONS = {
-    "alone": ("the file was validated alone, outside its data package",
-              "le fichier a été validé seul, hors de son jeu de données"),
-    "no-resource": ("the data package has no resource named \"{resource}\"",
-                    "le jeu de données n'a pas de ressource nommée « {resource} »"),
-    "no-column": ("that table has no column \"{column}\"",
-                  "cette table n'a pas de colonne « {column} »"),
-    "unreadable": ("that table could not be read (its own report says why)",
-                   "cette table n'a pas pu être lue (son propre rapport dit pourquoi)"),
-    "no-schema": ("that table has no schema to type its columns",
-                  "cette table n'a pas de schéma pour typer ses colonnes"),
-    "unusable": ("its columns cannot serve: {detail}",
-                 "ses colonnes ne conviennent pas : {detail}"),
-}
+_SKIPPED = "cross-file-check-skipped"  # declared with the core rules (the framework raises it)
 
 
 def skipped_warning(rule: str, resource: str, fields: list, reason: str, **details) -> dict:
-    """The warning of a cross-file check that could not run (a bare dict; the report enriches it)."""
-    en, fr = _REASONS[reason]
-    values = {"resource": resource, **details}
-    reason_en, reason_fr = en.format(**values), fr.format(**values)
+    """The warning of a cross-file check that could not run (a bare finding; the rules give it words)."""
+    from ..rules.words import UNAVAILABLE
+
+    english = UNAVAILABLE[reason][0].format(resource=resource, **details)
     return {"type": _SKIPPED, "rowNumber": None, "severity": "warning",
             "rule": rule, "referenceName": resource, "referenceFields": ", ".join(fields),
-            "reason": reason, "reason_en": reason_en, "reason_fr": reason_fr,
-            "note": f"{rule} needs {resource} ({', '.join(fields)}): {reason_en}"}
+            "reason": reason, "details": details,
+            "note": f"{rule} needs {resource} ({', '.join(fields)}): {english}"}
 
 
 def needed_columns(schema) -> dict:
     """``{resource: [field names]}`` the schema's custom checks need from other tables
     (empty when its custom checks are wrong: the table's validation reports that)."""
     try:
-        checks = build_checks(schema.descriptor, schema.fields, base=schema.base)
+        checks = build_checks(schema.descriptor, schema.fields, CheckContext.of(schema))
     except CheckParamsError:
         return {}
     needs: dict = {}
@@ -130,13 +102,15 @@ def connect(checks: list, related) -> tuple:
 
 
 def _unavailable(rule: str, resource: str, names: list, related):
+    from ..rules.words import UNAVAILABLE
+
     if related is None:
         return skipped_warning(rule, resource, names, "alone")
     columns = related.get(resource)
     if columns is None:
         return skipped_warning(rule, resource, names, "no-resource")
     if isinstance(columns, str):
-        return skipped_warning(rule, resource, names, columns if columns in _REASONS else "unreadable")
+        return skipped_warning(rule, resource, names, columns if columns in UNAVAILABLE else "unreadable")
     for name in names:
         if name not in columns:
             return skipped_warning(rule, resource, names, "no-column", column=name)
@@ -205,23 +179,6 @@ def show_seconds(seconds: float) -> str:
 
 
 # -- period-matches-referenced-time-step -------------------------------------------------
-declare(
-    "referenced-time-step-mismatch", "Period not the declared time step", "Période différente du pas de temps déclaré",
-    "Row {rowNumber}: the period [start, {fieldName}) does not last the time step declared by the row it refers to ({note}).",
-    "Ligne {rowNumber} : la période [début, {fieldName}) ne dure pas le pas de temps déclaré par la ligne à laquelle elle renvoie ({note}).",
-    "Make end − start equal the time step declared in the other table (e.g. the channel's time_step, in seconds), or correct that time step.",
-    "Faites en sorte que fin − début soit égal au pas de temps déclaré dans l'autre table (par ex. le time_step du channel, en secondes), ou corrigez ce pas de temps.",
-    example='{"name": "period-matches-referenced-time-step", "params": {"key": "channel_id", "start": "start_datetime", "end": "end_datetime", "resource": "channel", "resource_key": "channel_id", "time_step": "time_step"}}',
-)
-declare(
-    "period-end-required", "End of period required", "Fin de période obligatoire",
-    "Row {rowNumber}: {fieldName} is empty, and the row it refers to ({note}) declares no time step to deduce it from.",
-    "Ligne {rowNumber} : {fieldName} est vide, et la ligne à laquelle elle renvoie ({note}) ne déclare pas de pas de temps pour la déduire.",
-    "Fill in the end of the period, or declare the time step (in seconds) on the row of the other table (e.g. the channel's time_step).",
-    "Renseignez la fin de la période, ou déclarez le pas de temps (en secondes) sur la ligne de l'autre table (par ex. le time_step du channel).",
-)
-
-
 @register
 class PeriodMatchesReferencedTimeStep(Check):
     """Each row's period ``[start, end)`` lasts the time step declared, in seconds, by
@@ -242,13 +199,28 @@ class PeriodMatchesReferencedTimeStep(Check):
 
     name = "period-matches-referenced-time-step"
     allowed = ("key", "start", "end", "resource", "resource_key", "time_step", "require_end", "local_days")
-    codes = ("referenced-time-step-mismatch", "period-end-required", _SKIPPED)
-    example = ('{"name": "period-matches-referenced-time-step", "params": {"key": "channel_id", '
-               '"start": "start_datetime", "end": "end_datetime", "resource": "channel", '
-               '"resource_key": "channel_id", "time_step": "time_step"}}')
+    rules = (
+        check_rule(
+            "referenced-time-step-mismatch",
+            "Period not the declared time step",
+            "Période différente du pas de temps déclaré",
+            "Row {rowNumber}: the period [start, {fieldName}) does not last the time step declared by the row it refers to ({note}).",
+            "Ligne {rowNumber} : la période [début, {fieldName}) ne dure pas le pas de temps déclaré par la ligne à laquelle elle renvoie ({note}).",
+            "Make end − start equal the time step declared in the other table (e.g. the channel's time_step, in seconds), or correct that time step.",
+            "Faites en sorte que fin − début soit égal au pas de temps déclaré dans l'autre table (par ex. le time_step du channel, en secondes), ou corrigez ce pas de temps."),
+        check_rule(
+            "period-end-required",
+            "End of period required",
+            "Fin de période obligatoire",
+            "Row {rowNumber}: {fieldName} is empty, and the row it refers to ({note}) declares no time step to deduce it from.",
+            "Ligne {rowNumber} : {fieldName} est vide, et la ligne à laquelle elle renvoie ({note}) ne déclare pas de pas de temps pour la déduire.",
+            "Fill in the end of the period, or declare the time step (in seconds) on the row of the other table (e.g. the channel's time_step).",
+            "Renseignez la fin de la période, ou déclarez le pas de temps (en secondes) sur la ligne de l'autre table (par ex. le time_step du channel)."),
+    )
+    example = {"name": "period-matches-referenced-time-step", "params": {"key": "channel_id", "start": "start_datetime", "end": "end_datetime", "resource": "channel", "resource_key": "channel_id", "time_step": "time_step"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.keys = self.fields_param("key")
         self.start = self.field_param("start")
         self.end = self.field_param("end")

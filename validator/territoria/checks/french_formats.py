@@ -19,17 +19,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CheckParamsError, register
-from ._common import Check, declare, distinct_valid, finding, np_bool, numbers, text
+from ._common import Check, distinct_valid, finding, np_bool, numbers, text
+from ..rules import check_rule
 
 
 class FormatCheck(Check):
-    """One column whose filled cells must satisfy a format validator."""
+    """One column whose filled cells must satisfy a format validator (its one rule)."""
 
     allowed = ("column",)
-    code = ""
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         self.is_valid = self.make_validator()
 
@@ -40,39 +40,33 @@ class FormatCheck(Check):
         if self.column in self.absent:
             return []
         fails = distinct_valid(text(view, self.column), self.is_valid, self.verdicts) & ~view.blank
-        return finding(self.code or self.name, fails, self.column, note=self.note())
+        return finding(self.rules[0].code, fails, self.column, note=self.note())
 
     def note(self) -> str:
         return ""
 
 
-def _declare_format(code, what_en, what_fr, hint_en, hint_fr, example):
-    declare(
+def format_rule(code, what_en, what_fr, hint_en, hint_fr, cell, column, note=""):
+    """The rule of a format check: "<cell> in <column> is not a valid <what>"."""
+    return check_rule(
         code, f"Invalid {what_en}", f"{what_fr[0].upper()}{what_fr[1:]} invalide",
         f"Row {{rowNumber}}: \"{{cell}}\" in {{fieldName}} is not a valid {what_en}{{note}}.",
         f"Ligne {{rowNumber}} : « {{cell}} » dans {{fieldName}} n'est pas un {what_fr} valide{{note}}.",
-        hint_en, hint_fr, example=example)
+        hint_en, hint_fr, example={"rowNumber": 2, "fieldName": column, "cell": cell, "note": note})
 
 
 # -- SIREN / SIRET -----------------------------------------------------------
-_declare_format(
-    "french-siren-value", "SIREN number", "numéro SIREN",
-    "A SIREN has 9 digits and a valid check digit (Luhn); look it up on annuaire-entreprises.data.gouv.fr.",
-    "Un SIREN compte 9 chiffres et une clé de contrôle valide (Luhn) ; cherchez-le sur annuaire-entreprises.data.gouv.fr.",
-    '{"name": "siren", "params": {"column": "siren"}}')
-_declare_format(
-    "french-siret-value", "SIRET number", "numéro SIRET",
-    "A SIRET has 14 digits (SIREN + establishment number) and a valid check digit; look it up on annuaire-entreprises.data.gouv.fr.",
-    "Un SIRET compte 14 chiffres (SIREN + numéro d'établissement) et une clé de contrôle valide ; cherchez-le sur annuaire-entreprises.data.gouv.fr.",
-    '{"name": "siret", "params": {"column": "num_siret"}}')
-
-
 @register
 class Siren(FormatCheck):
     """A valid SIREN (9 digits, Luhn key; python-stdnum via frformat)."""
 
     name = "siren"
-    code = "french-siren-value"
+    rules = (format_rule(
+        "french-siren-value", "SIREN number", "numéro SIREN",
+        "A SIREN has 9 digits and a valid check digit (Luhn); look it up on annuaire-entreprises.data.gouv.fr.",
+        "Un SIREN compte 9 chiffres et une clé de contrôle valide (Luhn) ; cherchez-le sur annuaire-entreprises.data.gouv.fr.",
+        "123456789", "siren"),)
+    example = {"name": "siren", "params": {"column": "siren"}}
 
     def make_validator(self):
         import frformat
@@ -92,7 +86,12 @@ class Siret(FormatCheck):
     """A valid SIRET (14 digits, Luhn key, La Poste exception; python-stdnum via frformat)."""
 
     name = "siret"
-    code = "french-siret-value"
+    rules = (format_rule(
+        "french-siret-value", "SIRET number", "numéro SIRET",
+        "A SIRET has 14 digits (SIREN + establishment number) and a valid check digit; look it up on annuaire-entreprises.data.gouv.fr.",
+        "Un SIRET compte 14 chiffres (SIREN + numéro d'établissement) et une clé de contrôle valide ; cherchez-le sur annuaire-entreprises.data.gouv.fr.",
+        "12345678900011", "num_siret"),)
+    example = {"name": "siret", "params": {"column": "num_siret"}}
 
     def make_validator(self):
         import frformat
@@ -134,46 +133,37 @@ class CogCheck(FormatCheck):
 _COG_CODES = [
     ("code-commune-insee", "CodeCommuneInsee", "INSEE commune code", "code commune INSEE",
      "Write the 5-character INSEE code of the commune (not its postcode), like 75056 or 2A004; check it on the COG of that year.",
-     "Écrivez le code INSEE de la commune sur 5 caractères (pas son code postal), comme 75056 ou 2A004 ; vérifiez-le dans le COG de l'année."),
+     "Écrivez le code INSEE de la commune sur 5 caractères (pas son code postal), comme 75056 ou 2A004 ; vérifiez-le dans le COG de l'année.",
+     "38000"),
     ("code-departement", "CodeDepartement", "département code", "code de département",
      "Write the département code: 2 characters (01, 2A, 2B, 95) or 3 for overseas (971 to 976, 984 to 989).",
-     "Écrivez le code du département : 2 caractères (01, 2A, 2B, 95) ou 3 outre-mer (971 à 976, 984 à 989)."),
+     "Écrivez le code du département : 2 caractères (01, 2A, 2B, 95) ou 3 outre-mer (971 à 976, 984 à 989).",
+     "20"),
     ("code-region", "CodeRegion", "region code", "code de région",
      "Write the 2-digit INSEE region code of the COG of that year, like 11 (Île-de-France) or 84 (Auvergne-Rhône-Alpes).",
-     "Écrivez le code INSEE de la région à 2 chiffres, selon le COG de l'année, comme 11 (Île-de-France) ou 84 (Auvergne-Rhône-Alpes)."),
+     "Écrivez le code INSEE de la région à 2 chiffres, selon le COG de l'année, comme 11 (Île-de-France) ou 84 (Auvergne-Rhône-Alpes).",
+     "99"),
 ]
-for _code, _format, _en, _fr, _hint_en, _hint_fr in _COG_CODES:
-    _declare_format(_code, _en, _fr, _hint_en, _hint_fr,
-                    '{"name": "%s", "params": {"column": "%s", "version": "2024"}}' % (_code, _code.replace("-", "_")))
-    register(type(_format, (CogCheck,), {"name": _code, "format_name": _format,
-                                         "__doc__": f"A {_en} of the COG vintage ``version``."}))
+for _code, _format, _en, _fr, _hint_en, _hint_fr, _cell in _COG_CODES:
+    _column = _code.replace("-", "_")
+    register(type(_format, (CogCheck,), {
+        "name": _code, "format_name": _format, "__doc__": f"A {_en} of the COG vintage ``version``.",
+        "rules": (format_rule(_code, _en, _fr, _hint_en, _hint_fr, _cell, _column, " (COG 2024)"),),
+        "example": {"name": _code, "params": {"column": _column, "version": "2024"}}}))
 
 
 # -- postcode, FANTOIR, nomenclature Actes --------------------------------------
-_declare_format(
-    "code-postal", "French postcode", "code postal",
-    "Write the 5-digit postcode of La Poste's list (a commune's INSEE code is not its postcode).",
-    "Écrivez le code postal à 5 chiffres de la liste de La Poste (le code INSEE d'une commune n'est pas son code postal).",
-    '{"name": "code-postal", "params": {"column": "code_postal"}}')
-_declare_format(
-    "code-fantoir", "FANTOIR code", "code FANTOIR",
-    "Write the FANTOIR code of the street (4 characters and a control letter) as published by the DGFiP.",
-    "Écrivez le code FANTOIR de la voie (4 caractères et une lettre clé) tel que publié par la DGFiP.",
-    '{"name": "code-fantoir", "params": {"column": "code_fantoir"}}')
-declare(
-    "nomenclature-actes", "Invalid Actes nomenclature", "Nomenclature Actes invalide",
-    "Row {rowNumber}: \"{cell}\" in {fieldName} does not start with a subject of the Actes nomenclature followed by \"/\".",
-    "Ligne {rowNumber} : « {cell} » dans {fieldName} ne commence pas par une matière de la nomenclature Actes suivie de « / ».",
-    "Start with one of the 9 subjects of the Actes nomenclature, then a slash without spaces, like Urbanisme/Droit de préemption.",
-    "Commencez par l'une des 9 matières de la nomenclature Actes, puis une barre oblique sans espace, comme Urbanisme/Droit de préemption.",
-    example='{"name": "nomenclature-acte", "params": {"column": "DELIB_MATIERE_NOM"}}')
-
-
 @register
 class CodePostal(FormatCheck):
     """A French postcode of La Poste's list (frformat)."""
 
     name = "code-postal"
+    rules = (format_rule(
+        "code-postal", "French postcode", "code postal",
+        "Write the 5-digit postcode of La Poste's list (a commune's INSEE code is not its postcode).",
+        "Écrivez le code postal à 5 chiffres de la liste de La Poste (le code INSEE d'une commune n'est pas son code postal).",
+        "75000", "code_postal"),)
+    example = {"name": "code-postal", "params": {"column": "code_postal"}}
 
     def make_validator(self):
         import frformat
@@ -186,6 +176,12 @@ class CodeFantoir(FormatCheck):
     """A FANTOIR street code (frformat's list)."""
 
     name = "code-fantoir"
+    rules = (format_rule(
+        "code-fantoir", "FANTOIR code", "code FANTOIR",
+        "Write the FANTOIR code of the street (4 characters and a control letter) as published by the DGFiP.",
+        "Écrivez le code FANTOIR de la voie (4 caractères et une lettre clé) tel que publié par la DGFiP.",
+        "ZZZZ", "code_fantoir"),)
+    example = {"name": "code-fantoir", "params": {"column": "code_fantoir"}}
 
     def make_validator(self):
         import frformat
@@ -198,7 +194,18 @@ class NomenclatureActe(FormatCheck):
     """A subject of the Actes nomenclature followed by '/' (frformat)."""
 
     name = "nomenclature-acte"
-    code = "nomenclature-actes"
+    rules = (
+        check_rule(
+            "nomenclature-actes",
+            "Invalid Actes nomenclature",
+            "Nomenclature Actes invalide",
+            "Row {rowNumber}: \"{cell}\" in {fieldName} does not start with a subject of the Actes nomenclature followed by \"/\".",
+            "Ligne {rowNumber} : « {cell} » dans {fieldName} ne commence pas par une matière de la nomenclature Actes suivie de « / ».",
+            "Start with one of the 9 subjects of the Actes nomenclature, then a slash without spaces, like Urbanisme/Droit de préemption.",
+            "Commencez par l'une des 9 matières de la nomenclature Actes, puis une barre oblique sans espace, comme Urbanisme/Droit de préemption.",
+            example={"rowNumber": 2, "fieldName": "DELIB_MATIERE_NOM", "cell": "Urbanisme - PLU"}),
+    )
+    example = {"name": "nomenclature-acte", "params": {"column": "DELIB_MATIERE_NOM"}}
 
     def make_validator(self):
         import frformat
@@ -214,20 +221,6 @@ class NomenclatureActesValue(NomenclatureActe):
 
 
 # -- GPS coordinates in France -------------------------------------------------
-declare(
-    "french-gps-coordinates", "Coordinates outside France", "Coordonnées hors de France",
-    "Row {rowNumber}: the point {note} is not in France (metropolitan or overseas départements).",
-    "Ligne {rowNumber} : le point {note} n'est pas en France (métropole ou départements d'outre-mer).",
-    "Give WGS84 decimal degrees (EPSG:4326), not Lambert 93; a point in France has a latitude between -22 and 52.",
-    "Donnez des degrés décimaux WGS84 (EPSG:4326), pas du Lambert 93 ; un point en France a une latitude entre -22 et 52.",
-    example='{"name": "french-gps-coordinates", "params": {"latitude": "latitude", "longitude": "longitude"}}')
-declare(
-    "reversed-french-gps-coordinates", "Latitude and longitude swapped", "Latitude et longitude inversées",
-    "Row {rowNumber}: the point {note} falls in France only if latitude and longitude are swapped.",
-    "Ligne {rowNumber} : le point {note} ne tombe en France que si l'on inverse latitude et longitude.",
-    "Swap the two values: the latitude (about 41 to 51 in mainland France) and the longitude (about -5 to 10).",
-    "Inversez les deux valeurs : la latitude (environ 41 à 51 en métropole) et la longitude (environ -5 à 10).",
-    example='{"name": "french-gps-coordinates", "params": {"column": "coordonneesXY"}}')
 
 
 def territories():
@@ -321,9 +314,30 @@ class FrenchGpsCoordinates(PointCheck):
 
     name = "french-gps-coordinates"
     allowed = ("column", "latitude", "longitude")
+    rules = (
+        check_rule(
+            "french-gps-coordinates",
+            "Coordinates outside France",
+            "Coordonnées hors de France",
+            "Row {rowNumber}: the point {note} is not in France (metropolitan or overseas départements).",
+            "Ligne {rowNumber} : le point {note} n'est pas en France (métropole ou départements d'outre-mer).",
+            "Give WGS84 decimal degrees (EPSG:4326), not Lambert 93; a point in France has a latitude between -22 and 52.",
+            "Donnez des degrés décimaux WGS84 (EPSG:4326), pas du Lambert 93 ; un point en France a une latitude entre -22 et 52.",
+            example={"rowNumber": 5, "fieldName": "latitude", "note": "(lat 0.0, lon 0.0)"}),
+        check_rule(
+            "reversed-french-gps-coordinates",
+            "Latitude and longitude swapped",
+            "Latitude et longitude inversées",
+            "Row {rowNumber}: the point {note} falls in France only if latitude and longitude are swapped.",
+            "Ligne {rowNumber} : le point {note} ne tombe en France que si l'on inverse latitude et longitude.",
+            "Swap the two values: the latitude (about 41 to 51 in mainland France) and the longitude (about -5 to 10).",
+            "Inversez les deux valeurs : la latitude (environ 41 à 51 en métropole) et la longitude (environ -5 à 10).",
+            example={"rowNumber": 5, "fieldName": "latitude", "note": "(lat 5.72, lon 45.19)"}),
+    )
+    example = {"name": "french-gps-coordinates", "params": {"latitude": "latitude", "longitude": "longitude"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.init_point()
         self.boxes = territories()
 
@@ -351,21 +365,6 @@ class FrenchGpsCoordinatesUnderscore(FrenchGpsCoordinates):
 
 
 # -- coordinates consistent with the commune -------------------------------------
-declare(
-    "coordinates-in-commune", "Point outside its commune's territory", "Point hors du territoire de sa commune",
-    "Row {rowNumber}: the point {note} is not in the territory of the commune \"{cell}\".",
-    "Ligne {rowNumber} : le point {note} n'est pas sur le territoire de la commune « {cell} ».",
-    "Check the commune code and the coordinates of the row: one of them belongs to another place (a commune code of "
-    "Réunion with a point in mainland France, say). The point is compared with the commune's bounding box when the "
-    "schema gives a table of commune extents (commune_extents; \"bbox commune\" in the message), otherwise with its "
-    "département's territory (mainland France or the overseas département).",
-    "Vérifiez le code commune et les coordonnées de la ligne : l'un des deux désigne un autre lieu (un code commune de "
-    "La Réunion avec un point en métropole, par exemple). Le point est comparé à l'emprise (bbox) de la commune quand "
-    "le schéma fournit une table d'emprises des communes (commune_extents ; « bbox commune » dans le message), sinon "
-    "au territoire de son département (métropole ou département d'outre-mer).",
-    example='{"name": "coordinates-in-commune", "params": {"latitude": "latitude", "longitude": "longitude", "commune": "insee_code"}}')
-
-
 @register
 class CoordinatesInCommune(PointCheck):
     """The point lies in the territory of its declared commune (INSEE code): in the
@@ -397,9 +396,27 @@ class CoordinatesInCommune(PointCheck):
 
     name = "coordinates-in-commune"
     allowed = ("column", "latitude", "longitude", "commune", "tolerance_km", "commune_extents")
+    rules = (
+        check_rule(
+            "coordinates-in-commune",
+            "Point outside its commune's territory",
+            "Point hors du territoire de sa commune",
+            "Row {rowNumber}: the point {note} is not in the territory of the commune \"{cell}\".",
+            "Ligne {rowNumber} : le point {note} n'est pas sur le territoire de la commune « {cell} ».",
+            "Check the commune code and the coordinates of the row: one of them belongs to another place (a commune code of "
+    "Réunion with a point in mainland France, say). The point is compared with the commune's bounding box when the "
+    "schema gives a table of commune extents (commune_extents; \"bbox commune\" in the message), otherwise with its "
+    "département's territory (mainland France or the overseas département).",
+            "Vérifiez le code commune et les coordonnées de la ligne : l'un des deux désigne un autre lieu (un code commune de "
+    "La Réunion avec un point en métropole, par exemple). Le point est comparé à l'emprise (bbox) de la commune quand "
+    "le schéma fournit une table d'emprises des communes (commune_extents ; « bbox commune » dans le message), sinon "
+    "au territoire de son département (métropole ou département d'outre-mer).",
+            example={"rowNumber": 4, "fieldName": "latitude", "note": "(lat 48.85, lon 2.35; bbox Isère)"}),
+    )
+    example = {"name": "coordinates-in-commune", "params": {"latitude": "latitude", "longitude": "longitude", "commune": "insee_code"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.init_point()
         self.commune = self.field_param("commune")
         self.tolerance_km = self.number_param("tolerance_km", 0.0, minimum=0)

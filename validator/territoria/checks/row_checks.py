@@ -16,18 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import register
-from ._common import (Check, LazyNotes, declare, distinct_valid, filled, finding, is_numeric_type,
+from ._common import (Check, LazyNotes, distinct_valid, filled, finding, is_numeric_type,
                       is_temporal_type, np_bool, numbers, parse_numbers, raw, show, text, typed)
+from ..rules import check_rule
 
 # -- compare-columns-value ---------------------------------------------------
-declare(
-    "compare-columns-value", "Column comparison", "Comparaison de colonnes",
-    "Row {rowNumber}: the rule {note} does not hold.",
-    "Ligne {rowNumber} : la règle {note} n'est pas respectée.",
-    "Check both values of the row: one of them is probably wrong (swapped dates, a typo in a count).",
-    "Vérifiez les deux valeurs de la ligne : l'une d'elles est sans doute erronée (dates inversées, faute de frappe dans un nombre).",
-    example='{"name": "compare-columns-value", "params": {"column": "end_datetime", "op": ">", "column2": "start_datetime"}}',
-)
 
 _OPS = {">": "greater", ">=": "greater_equal", "==": "equal", "<=": "less_equal", "<": "less", "!=": "not_equal"}
 _NP_OPS = {">": np.greater, ">=": np.greater_equal, "==": np.equal, "<=": np.less_equal, "<": np.less,
@@ -98,9 +91,21 @@ class CompareColumnsValue(Check):
 
     name = "compare-columns-value"
     allowed = ("column", "column2", "op")
+    rules = (
+        check_rule(
+            "compare-columns-value",
+            "Column comparison",
+            "Comparaison de colonnes",
+            "Row {rowNumber}: the rule {note} does not hold.",
+            "Ligne {rowNumber} : la règle {note} n'est pas respectée.",
+            "Check both values of the row: one of them is probably wrong (swapped dates, a typo in a count).",
+            "Vérifiez les deux valeurs de la ligne : l'une d'elles est sans doute erronée (dates inversées, faute de frappe dans un nombre).",
+            example={"rowNumber": 5, "fieldName": "end_datetime", "note": "end_datetime (2024-03-01T00:00:00+01:00) > start_datetime (2024-03-02T00:00:00+01:00)"}),
+    )
+    example = {"name": "compare-columns-value", "params": {"column": "end_datetime", "op": ">", "column2": "start_datetime"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         self.column2 = self.field_param("column2")
         self.op = self.choice_param("op", _OPS)
@@ -116,25 +121,27 @@ class CompareColumnsValue(Check):
 
 
 # -- cohesive-columns-value --------------------------------------------------
-declare(
-    "cohesive-columns-value", "Incoherent columns", "Colonnes incohérentes",
-    "Row {rowNumber}: the columns {note} must be all filled or all empty.",
-    "Ligne {rowNumber} : les colonnes {note} doivent être toutes remplies ou toutes vides.",
-    "Fill the empty columns of the row, or empty the filled ones.",
-    "Remplissez les colonnes vides de la ligne, ou videz celles qui sont remplies.",
-    example='{"name": "cohesive-columns-value", "params": {"column": "BUDGET_ANNEE", "othercolumns": ["BUDGET_NOM"]}}',
-)
-
-
 @register
 class CohesiveColumnsValue(Check):
     """``column`` and ``othercolumns`` are all filled or all empty on each row."""
 
     name = "cohesive-columns-value"
     allowed = ("column", "othercolumns")
+    rules = (
+        check_rule(
+            "cohesive-columns-value",
+            "Incoherent columns",
+            "Colonnes incohérentes",
+            "Row {rowNumber}: the columns {note} must be all filled or all empty.",
+            "Ligne {rowNumber} : les colonnes {note} doivent être toutes remplies ou toutes vides.",
+            "Fill the empty columns of the row, or empty the filled ones.",
+            "Remplissez les colonnes vides de la ligne, ou videz celles qui sont remplies.",
+            example={"rowNumber": 3, "fieldName": "BUDGET_ANNEE", "note": "BUDGET_ANNEE (2024), BUDGET_NOM ()"}),
+    )
+    example = {"name": "cohesive-columns-value", "params": {"column": "BUDGET_ANNEE", "othercolumns": ["BUDGET_NOM"]}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         self.others = self.fields_param("othercolumns")
         self.columns = [self.column] + [c for c in self.others if c != self.column]
@@ -156,25 +163,27 @@ class CohesiveColumnsValue(Check):
 
 
 # -- sum-columns-value -------------------------------------------------------
-declare(
-    "sum-columns-value", "Wrong sum", "Somme incorrecte",
-    "Row {rowNumber}: {fieldName} must equal the sum of the other columns: {note}.",
-    "Ligne {rowNumber} : {fieldName} doit être égal à la somme des autres colonnes : {note}.",
-    "Correct the total or one of the parts so that the total equals their sum.",
-    "Corrigez le total ou l'une des parties pour que le total soit égal à leur somme.",
-    example='{"name": "sum-columns-value", "params": {"column": "VOTE_REEL", "columns": ["VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION"]}}',
-)
-
-
 @register
 class SumColumnsValue(Check):
     """``column`` equals the sum of ``columns`` on rows where all are filled numbers."""
 
     name = "sum-columns-value"
     allowed = ("column", "columns")
+    rules = (
+        check_rule(
+            "sum-columns-value",
+            "Wrong sum",
+            "Somme incorrecte",
+            "Row {rowNumber}: {fieldName} must equal the sum of the other columns: {note}.",
+            "Ligne {rowNumber} : {fieldName} doit être égal à la somme des autres colonnes : {note}.",
+            "Correct the total or one of the parts so that the total equals their sum.",
+            "Corrigez le total ou l'une des parties pour que le total soit égal à leur somme.",
+            example={"rowNumber": 4, "fieldName": "VOTE_REEL", "note": "12 ≠ VOTE_POUR (7) + VOTE_CONTRE (3) + VOTE_ABSTENTION (1) = 11"}),
+    )
+    example = {"name": "sum-columns-value", "params": {"column": "VOTE_REEL", "columns": ["VOTE_POUR", "VOTE_CONTRE", "VOTE_ABSTENTION"]}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         self.parts = self.fields_param("columns")
 
@@ -199,25 +208,27 @@ class SumColumnsValue(Check):
 
 
 # -- one-of-required ---------------------------------------------------------
-declare(
-    "one-of-required", "One of two columns required", "Une colonne sur deux obligatoire",
-    "Row {rowNumber}: at least one of the columns {note} must be filled.",
-    "Ligne {rowNumber} : au moins une des colonnes {note} doit être remplie.",
-    "Fill at least one of the two columns.",
-    "Remplissez au moins l'une des deux colonnes.",
-    example='{"name": "one-of-required", "params": {"column1": "idBeneficiaire", "column2": "rnaBeneficiaire"}}',
-)
-
-
 @register
 class OneOfRequired(Check):
     """At least one of ``column1`` (or Validata's ``column``) and ``column2`` is filled."""
 
     name = "one-of-required"
     allowed = ("column1", "column", "column2")
+    rules = (
+        check_rule(
+            "one-of-required",
+            "One of two columns required",
+            "Une colonne sur deux obligatoire",
+            "Row {rowNumber}: at least one of the columns {note} must be filled.",
+            "Ligne {rowNumber} : au moins une des colonnes {note} doit être remplie.",
+            "Fill at least one of the two columns.",
+            "Remplissez au moins l'une des deux colonnes.",
+            example={"rowNumber": 6, "fieldName": "idBeneficiaire", "note": "idBeneficiaire, rnaBeneficiaire"}),
+    )
+    example = {"name": "one-of-required", "params": {"column1": "idBeneficiaire", "column2": "rnaBeneficiaire"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column1 = self.field_param("column1", "column")
         self.column2 = self.field_param("column2")
 
@@ -230,14 +241,6 @@ class OneOfRequired(Check):
 
 
 # -- year-interval-value -----------------------------------------------------
-declare(
-    "year-interval-value", "Invalid year interval", "Intervalle d'années invalide",
-    "Row {rowNumber}: \"{cell}\" in {fieldName} is not a valid year interval ({note}).",
-    "Ligne {rowNumber} : « {cell} » dans {fieldName} n'est pas un intervalle d'années valide ({note}).",
-    "Write two years separated by a slash, the second after the first, like 2023/2024.",
-    "Écrivez deux années séparées par une barre oblique, la seconde après la première, comme 2023/2024.",
-    example='{"name": "year-interval-value", "params": {"column": "BUDGET_ANNEE", "allow-year-only": "yes"}}',
-)
 _INTERVAL = r"^(\d{4})/(\d{4})$"
 
 
@@ -247,9 +250,21 @@ class YearIntervalValue(Check):
 
     name = "year-interval-value"
     allowed = ("column", "allow-year-only", "allow_year_only")
+    rules = (
+        check_rule(
+            "year-interval-value",
+            "Invalid year interval",
+            "Intervalle d'années invalide",
+            "Row {rowNumber}: \"{cell}\" in {fieldName} is not a valid year interval ({note}).",
+            "Ligne {rowNumber} : « {cell} » dans {fieldName} n'est pas un intervalle d'années valide ({note}).",
+            "Write two years separated by a slash, the second after the first, like 2023/2024.",
+            "Écrivez deux années séparées par une barre oblique, la seconde après la première, comme 2023/2024.",
+            example={"rowNumber": 2, "fieldName": "BUDGET_ANNEE", "cell": "2024/2023", "note": "YYYY/YYYY | YYYY"}),
+    )
+    example = {"name": "year-interval-value", "params": {"column": "BUDGET_ANNEE", "allow-year-only": "yes"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         self.year_only = self.flag_param("allow-year-only", "allow_year_only")
 
@@ -279,25 +294,27 @@ class YearIntervalValue(Check):
 
 
 # -- opening-hours-value -----------------------------------------------------
-declare(
-    "opening-hours-value", "Invalid opening hours", "Horaires d'ouverture invalides",
-    "Row {rowNumber}: \"{cell}\" in {fieldName} is not valid OpenStreetMap opening_hours syntax.",
-    "Ligne {rowNumber} : « {cell} » dans {fieldName} ne respecte pas la syntaxe opening_hours d'OpenStreetMap.",
-    "Write the hours in OpenStreetMap syntax, like Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 (an editor: openinghours.osm.ch).",
-    "Écrivez les horaires dans la syntaxe OpenStreetMap, comme Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 (un éditeur : openinghours.osm.ch).",
-    example='{"name": "opening-hours-value", "params": {"column": "horaires_ouverture_osm"}}',
-)
-
-
 @register
 class OpeningHoursValue(Check):
     """An OpenStreetMap ``opening_hours`` expression (library opening-hours-py, once per distinct value)."""
 
     name = "opening-hours-value"
     allowed = ("column",)
+    rules = (
+        check_rule(
+            "opening-hours-value",
+            "Invalid opening hours",
+            "Horaires d'ouverture invalides",
+            "Row {rowNumber}: \"{cell}\" in {fieldName} is not valid OpenStreetMap opening_hours syntax.",
+            "Ligne {rowNumber} : « {cell} » dans {fieldName} ne respecte pas la syntaxe opening_hours d'OpenStreetMap.",
+            "Write the hours in OpenStreetMap syntax, like Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 (an editor: openinghours.osm.ch).",
+            "Écrivez les horaires dans la syntaxe OpenStreetMap, comme Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 (un éditeur : openinghours.osm.ch).",
+            example={"rowNumber": 3, "fieldName": "horaires_ouverture_osm", "cell": "lundi 9h-12h"}),
+    )
+    example = {"name": "opening-hours-value", "params": {"column": "horaires_ouverture_osm"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         import opening_hours  # lazy: only schemas that use the check pay for it
 
@@ -311,14 +328,6 @@ class OpeningHoursValue(Check):
 
 
 # -- phone-number-value ------------------------------------------------------
-declare(
-    "phone-number-value", "Invalid phone number", "Numéro de téléphone invalide",
-    "Row {rowNumber}: \"{cell}\" in {fieldName} is not a valid phone number.",
-    "Ligne {rowNumber} : « {cell} » dans {fieldName} n'est pas un numéro de téléphone valide.",
-    "Write a French number (01 23 45 67 89), a short number (3949) or an international one (+33 1 23 45 67 89).",
-    "Écrivez un numéro français (01 23 45 67 89), un numéro court (3949) ou international (+33 1 23 45 67 89).",
-    example='{"name": "phone-number-value", "params": {"column": "contact_telephone"}}',
-)
 
 
 def is_valid_phone_number(value: str) -> bool:
@@ -343,9 +352,21 @@ class PhoneNumberValue(Check):
 
     name = "phone-number-value"
     allowed = ("column",)
+    rules = (
+        check_rule(
+            "phone-number-value",
+            "Invalid phone number",
+            "Numéro de téléphone invalide",
+            "Row {rowNumber}: \"{cell}\" in {fieldName} is not a valid phone number.",
+            "Ligne {rowNumber} : « {cell} » dans {fieldName} n'est pas un numéro de téléphone valide.",
+            "Write a French number (01 23 45 67 89), a short number (3949) or an international one (+33 1 23 45 67 89).",
+            "Écrivez un numéro français (01 23 45 67 89), un numéro court (3949) ou international (+33 1 23 45 67 89).",
+            example={"rowNumber": 7, "fieldName": "contact_telephone", "cell": "0123"}),
+    )
+    example = {"name": "phone-number-value", "params": {"column": "contact_telephone"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.column = self.field_param("column")
         import phonenumbers  # noqa: F401  (lazy: fail here, at schema time, if it is missing)
 

@@ -22,9 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CheckFinding, CheckParamsError, register
-from ._common import (Check, LazyNotes, declare, duration_seconds, finding, is_numeric_type,
+from ._common import (Check, LazyNotes, duration_seconds, finding, is_numeric_type,
                       is_temporal_type, np_bool, parse_numbers, show, text, typed)
 from ..columnar.keys import hash_keys
+from ..rules import check_rule
 from .cross_file import _name_param, _names_param, as_float, events_between, key_columns, kind_of
 
 class KeyedState:
@@ -125,25 +126,27 @@ class SeriesCheck(Check):
 
 
 # -- unique-combination ----------------------------------------------------------
-declare(
-    "unique-combination", "Repeated combination", "Combinaison répétée",
-    "Row {rowNumber}: this combination of values (from {fieldName} = \"{cell}\") already appears in row {note}.",
-    "Ligne {rowNumber} : cette combinaison de valeurs (à partir de {fieldName} = « {cell} ») figure déjà à la ligne {note}.",
-    "Remove the duplicate row, or correct the value that makes it look like the other one.",
-    "Supprimez la ligne en double, ou corrigez la valeur qui la fait ressembler à l'autre.",
-    example='{"name": "unique-combination", "params": {"columns": ["container_id", "measured_at"]}}',
-)
-
-
 @register
 class UniqueCombination(Check):
     """The values of ``columns`` taken together are unique in the table (rows with an empty one are skipped)."""
 
     name = "unique-combination"
     allowed = ("columns",)
+    rules = (
+        check_rule(
+            "unique-combination",
+            "Repeated combination",
+            "Combinaison répétée",
+            "Row {rowNumber}: this combination of values (from {fieldName} = \"{cell}\") already appears in row {note}.",
+            "Ligne {rowNumber} : cette combinaison de valeurs (à partir de {fieldName} = « {cell} ») figure déjà à la ligne {note}.",
+            "Remove the duplicate row, or correct the value that makes it look like the other one.",
+            "Supprimez la ligne en double, ou corrigez la valeur qui la fait ressembler à l'autre.",
+            example={"rowNumber": 9, "fieldName": "container_id", "cell": "CT-0042", "note": "4"}),
+    )
+    example = {"name": "unique-combination", "params": {"columns": ["container_id", "measured_at"]}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.columns = self.fields_param("columns", allow_single=False)
         from ..columnar.keys import SeenKeys
 
@@ -168,14 +171,6 @@ class UniqueCombination(Check):
 
 
 # -- monotonic-series --------------------------------------------------------------
-declare(
-    "monotonic-series", "Series out of order", "Série dans le désordre",
-    "Row {rowNumber}: {fieldName} breaks the declared order of its series: {note}.",
-    "Ligne {rowNumber} : {fieldName} ne respecte pas l'ordre déclaré de sa série : {note}.",
-    "A cumulative index never goes down and timestamps of a sensor always move forward: check the value, the key of the row, or a meter replacement (start a new meter id).",
-    "Un index cumulé ne baisse jamais et l'horodatage d'un capteur avance toujours : vérifiez la valeur, la clé de la ligne, ou un remplacement de compteur (nouvel identifiant).",
-    example='{"name": "monotonic-series", "params": {"key": "metering_point_id", "order_by": "end_datetime", "column": "index_m3", "direction": "non-decreasing"}}',
-)
 _DIRECTIONS = {
     "increasing": (np.greater, "≤"), "non-decreasing": (np.greater_equal, "<"),
     "decreasing": (np.less, "≥"), "non-increasing": (np.less_equal, ">"),
@@ -189,9 +184,21 @@ class MonotonicSeries(SeriesCheck):
 
     name = "monotonic-series"
     allowed = ("key", "column", "direction", "order_by")
+    rules = (
+        check_rule(
+            "monotonic-series",
+            "Series out of order",
+            "Série dans le désordre",
+            "Row {rowNumber}: {fieldName} breaks the declared order of its series: {note}.",
+            "Ligne {rowNumber} : {fieldName} ne respecte pas l'ordre déclaré de sa série : {note}.",
+            "A cumulative index never goes down and timestamps of a sensor always move forward: check the value, the key of the row, or a meter replacement (start a new meter id).",
+            "Un index cumulé ne baisse jamais et l'horodatage d'un capteur avance toujours : vérifiez la valeur, la clé de la ligne, ou un remplacement de compteur (nouvel identifiant).",
+            example={"rowNumber": 12, "fieldName": "index_m3", "note": "1520 → 1498 (non-decreasing)"}),
+    )
+    example = {"name": "monotonic-series", "params": {"key": "metering_point_id", "order_by": "end_datetime", "column": "index_m3", "direction": "non-decreasing"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.init_series()
         self.column = self.field_param("column")
         self.direction = self.choice_param("direction", _DIRECTIONS, "non-decreasing")
@@ -246,37 +253,6 @@ class MonotonicSeries(SeriesCheck):
 
 
 # -- time-step-consistency ----------------------------------------------------------
-declare(
-    "time-step-mismatch", "Period of the wrong length", "Période de mauvaise durée",
-    "Row {rowNumber}: the length of the period does not match the declared time step ({note}).",
-    "Ligne {rowNumber} : la durée de la période ne correspond pas au pas de temps déclaré ({note}).",
-    "Each period must last exactly the time step (end = start + time step); check the start and end of the row.",
-    "Chaque période doit durer exactement le pas de temps (fin = début + pas de temps) ; vérifiez le début et la fin de la ligne.",
-    example='{"name": "time-step-consistency", "params": {"key": "channel_id", "start": "start_datetime", "end": "end_datetime", "time_step": "PT1H"}}',
-)
-declare(
-    "time-step-overlap", "Overlapping periods", "Périodes qui se chevauchent",
-    "Row {rowNumber}: the period starting at {cell} overlaps the previous period of the same series ({note}).",
-    "Ligne {rowNumber} : la période commençant à {cell} chevauche la période précédente de la même série ({note}).",
-    "Periods of one series are [start, end) and follow each other without overlapping: remove the duplicate or fix the dates.",
-    "Les périodes d'une série sont [début, fin) et se suivent sans se chevaucher : supprimez le doublon ou corrigez les dates.",
-)
-declare(
-    "time-step-gap", "Missing period", "Période manquante",
-    "Row {rowNumber}: the period starting at {cell} leaves a gap after the previous period of the same series ({note}).",
-    "Ligne {rowNumber} : la période commençant à {cell} laisse un trou après la période précédente de la même série ({note}).",
-    "Every period must be present, even when nothing was counted (write 0); leave the value empty when it was not measured.",
-    "Chaque période doit figurer, même sans passage (écrivez 0) ; laissez la valeur vide si elle n'a pas été mesurée.",
-)
-declare(
-    "time-step-too-close", "Measurements too close", "Mesures trop rapprochées",
-    "Row {rowNumber}: {cell} comes only {note} after the previous measurement of the same series.",
-    "Ligne {rowNumber} : {cell} ne vient que {note} après la mesure précédente de la même série.",
-    "The schema allows at most one measurement per minimum interval and key: remove the repeated measurement or check the timestamp.",
-    "Le schéma autorise au plus une mesure par intervalle minimal et par clé : supprimez la mesure répétée ou vérifiez l'horodatage.",
-)
-
-
 @register
 class TimeStepConsistency(SeriesCheck):
     """Periods ``[start, end)`` of each ``key`` series, sorted by start:
@@ -291,9 +267,44 @@ class TimeStepConsistency(SeriesCheck):
 
     name = "time-step-consistency"
     allowed = ("key", "start", "end", "time_step", "min_step", "contiguous")
+    rules = (
+        check_rule(
+            "time-step-mismatch",
+            "Period of the wrong length",
+            "Période de mauvaise durée",
+            "Row {rowNumber}: the length of the period does not match the declared time step ({note}).",
+            "Ligne {rowNumber} : la durée de la période ne correspond pas au pas de temps déclaré ({note}).",
+            "Each period must last exactly the time step (end = start + time step); check the start and end of the row.",
+            "Chaque période doit durer exactement le pas de temps (fin = début + pas de temps) ; vérifiez le début et la fin de la ligne."),
+        check_rule(
+            "time-step-overlap",
+            "Overlapping periods",
+            "Périodes qui se chevauchent",
+            "Row {rowNumber}: the period starting at {cell} overlaps the previous period of the same series ({note}).",
+            "Ligne {rowNumber} : la période commençant à {cell} chevauche la période précédente de la même série ({note}).",
+            "Periods of one series are [start, end) and follow each other without overlapping: remove the duplicate or fix the dates.",
+            "Les périodes d'une série sont [début, fin) et se suivent sans se chevaucher : supprimez le doublon ou corrigez les dates."),
+        check_rule(
+            "time-step-gap",
+            "Missing period",
+            "Période manquante",
+            "Row {rowNumber}: the period starting at {cell} leaves a gap after the previous period of the same series ({note}).",
+            "Ligne {rowNumber} : la période commençant à {cell} laisse un trou après la période précédente de la même série ({note}).",
+            "Every period must be present, even when nothing was counted (write 0); leave the value empty when it was not measured.",
+            "Chaque période doit figurer, même sans passage (écrivez 0) ; laissez la valeur vide si elle n'a pas été mesurée."),
+        check_rule(
+            "time-step-too-close",
+            "Measurements too close",
+            "Mesures trop rapprochées",
+            "Row {rowNumber}: {cell} comes only {note} after the previous measurement of the same series.",
+            "Ligne {rowNumber} : {cell} ne vient que {note} après la mesure précédente de la même série.",
+            "The schema allows at most one measurement per minimum interval and key: remove the repeated measurement or check the timestamp.",
+            "Le schéma autorise au plus une mesure par intervalle minimal et par clé : supprimez la mesure répétée ou vérifiez l'horodatage."),
+    )
+    example = {"name": "time-step-consistency", "params": {"key": "channel_id", "start": "start_datetime", "end": "end_datetime", "time_step": "PT1H"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.init_series(order_by=False)
         self.start = self.field_param("start")
         self.end = self.field_param("end", required=False)
@@ -368,17 +379,6 @@ class TimeStepConsistency(SeriesCheck):
 
 
 # -- plausible-variation -------------------------------------------------------------
-declare(
-    "plausible-variation", "Implausible variation", "Variation peu plausible",
-    "Row {rowNumber}: {fieldName} jumps {note} since the previous value of its series.",
-    "Ligne {rowNumber} : {fieldName} passe {note} depuis la valeur précédente de sa série.",
-    "Check the value: a sensor fault, a unit change or a missing event (an emptying, a reset) can explain it; declare the event if there was one.",
-    "Vérifiez la valeur : une panne de capteur, un changement d'unité ou un événement non déclaré (vidage, remise à zéro) peut l'expliquer ; déclarez l'événement s'il a eu lieu.",
-    severity="warning",
-    example='{"name": "plausible-variation", "params": {"key": "container_id", "order_by": "measured_at", "column": "fill_level_pct", "max_drop": 50, "reset_resource": "emptyings", "reset_key": "container_id", "reset_time": "emptied_at"}}',
-)
-
-
 @register
 class PlausibleVariation(SeriesCheck):
     """A warning when ``column`` falls by more than ``max_drop`` or rises by more than
@@ -394,14 +394,25 @@ class PlausibleVariation(SeriesCheck):
     table (a lone file, a package lacking it) the rule is skipped with one
     ``cross-file-check-skipped`` warning rather than flagging every emptying."""
 
-    only_warns = True
-
     name = "plausible-variation"
     allowed = ("key", "column", "order_by", "max_drop", "max_rise", "reset_column",
                "reset_resource", "reset_key", "reset_time")
+    rules = (
+        check_rule(
+            "plausible-variation",
+            "Implausible variation",
+            "Variation peu plausible",
+            "Row {rowNumber}: {fieldName} jumps {note} since the previous value of its series.",
+            "Ligne {rowNumber} : {fieldName} passe {note} depuis la valeur précédente de sa série.",
+            "Check the value: a sensor fault, a unit change or a missing event (an emptying, a reset) can explain it; declare the event if there was one.",
+            "Vérifiez la valeur : une panne de capteur, un changement d'unité ou un événement non déclaré (vidage, remise à zéro) peut l'expliquer ; déclarez l'événement s'il a eu lieu.",
+            example={"rowNumber": 8, "fieldName": "fill_level_pct", "note": "85 → 10 (−75, max drop 50)"},
+            severity="warning"),
+    )
+    example = {"name": "plausible-variation", "params": {"key": "container_id", "order_by": "measured_at", "column": "fill_level_pct", "max_drop": 50, "reset_resource": "emptyings", "reset_key": "container_id", "reset_time": "emptied_at"}}
 
-    def __init__(self, params, fields):
-        super().__init__(params, fields)
+    def __init__(self, params, fields, context=None):
+        super().__init__(params, fields, context)
         self.init_series()
         self.column = self.field_param("column")
         self.max_drop = self.number_param("max_drop", minimum=0)

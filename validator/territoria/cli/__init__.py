@@ -8,7 +8,6 @@ imported only when a file is actually read. Exit codes: 0 valid, 1 invalid,
 from __future__ import annotations
 
 import argparse
-import json
 import locale
 import os
 import sys
@@ -42,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CSV, TSV, XLSX, ODS, JSON or Parquet file, URL, or datapackage.json")
     check.add_argument("--schema", "-s", help="schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]")
     check.add_argument("--format", "-f", dest="output", default="text",
-                       choices=["text", "json", "github", "markdown", "html"],
+                       choices=["text", "json", "markdown", "html", "github"],
                        help="report format (default: text); github: workflow-command annotations")
     check.add_argument("--output", "-o", dest="output_file", metavar="FILE",
                        help="write the report to FILE instead of the standard output")
@@ -92,7 +91,9 @@ def main(argv=None) -> int:
         return 2
     try:
         if args.command == "validate":
-            return _validate(args)
+            from .validate import run
+
+            return run(args, default_lang())
         if args.command == "schemas":
             from . import schemas as cli_schemas
 
@@ -125,53 +126,3 @@ def main(argv=None) -> int:
             raise
         return 2
     return 2
-
-
-def _validate(args) -> int:
-    from .progress import ProgressBar
-
-    lang = args.lang or default_lang()
-    sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
-    from ..action import cli_targets
-    from ..portals import validate_target
-
-    targets, skipped = cli_targets(args.paths, args.url, args.dataset, args.schema)
-    for item in skipped:
-        print(f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, not checked",
-              file=sys.stderr)
-    if not targets:
-        print("territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
-        return 2
-    reports = []
-    for target in targets:
-        bar = ProgressBar(target.source, enabled=not args.no_progress and sys.stderr.isatty())
-        with bar:
-            report = validate_target(target, limit_errors=max(args.limit_errors, 0),
-                                     delimiter=args.delimiter, encoding=args.encoding, sheet=sheet,
-                                     progress=bar.advance)
-        reports.append((target.source, report))
-    from ..report import Report
-
-    combined = Report(tasks=[t for _, r in reports for t in r.tasks],
-                      errors=[e for _, r in reports for e in r.errors],
-                      seconds=sum(r.seconds for _, r in reports))
-    stream = open(args.output_file, "w", encoding="utf-8") if args.output_file else sys.stdout
-    try:
-        if args.output == "json":
-            json.dump(combined.to_dict(), stream, ensure_ascii=False, indent=2, default=str)
-            stream.write("\n")
-        elif args.output in ("github", "markdown", "html"):
-            from importlib import import_module
-
-            renderer = import_module(f"..render.{args.output}", __package__)
-            stream.write(renderer.render(combined, lang, **({} if args.output == "github" else {"skipped": skipped})))
-        else:
-            from ..render.text import render
-
-            stream.write(render(combined, lang))
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
-    if any(r.could_not_run for _, r in reports):
-        return 2
-    return 0 if all(r.valid for _, r in reports) else 1

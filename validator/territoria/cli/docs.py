@@ -13,15 +13,6 @@ import subprocess
 import sys
 from typing import Optional
 
-#: Where the published site lives; error types are documented at ``errors/#<code>``.
-SITE_URL = "https://territoria.github.io/territoria/"
-
-
-def error_url(code: str, lang: str = "fr") -> str:
-    """The address of an error type's explanation in the site's error catalogue."""
-    return f"{SITE_URL}{'' if lang == 'fr' else 'en/'}errors/#{code}"
-
-
 def find_config(start: Optional[str] = None) -> Optional[str]:
     """``catalogue_docs/mkdocs.yml`` of the current clone, else of the source tree of this package."""
     here = os.path.abspath(start or os.getcwd())

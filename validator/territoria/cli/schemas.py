@@ -22,27 +22,25 @@ def list_entries(lang: str) -> int:
 
 def show(reference: str, lang: str) -> int:
     from ..schema import catalogue
-    from ..schema import SchemaProblem, TableSchema
+    from ..schema import SchemaProblem
 
     try:
-        resolved = catalogue.resolve(reference)
+        profile = catalogue.resolve(reference)
+        if profile.lone:
+            _print_table(reference, profile.table().descriptor, lang)
+            return 0
+        tables = [(name, profile.table(name)) for name in profile.names]
     except SchemaProblem as problem:
         print(f"territoria: {problem}", file=sys.stderr)
         return 2
-    if isinstance(resolved, TableSchema):
-        _print_table(reference, resolved.descriptor, lang)
-        return 0
-    package = resolved["descriptor"]
+    package = profile.descriptor
     print(f"{package.get('name')} {package.get('version', '')} — {package.get('title' if lang == 'fr' else 'title_en', package.get('title', ''))}")
     description = package.get("description" if lang == "fr" else "description_en") or package.get("description", "")
     if description:
         print(description)
-    from ..schema import load_table_schema
-
-    for resource in package.get("resources", []):
-        schema = load_table_schema(resource["schema"], base=resolved["base"])
+    for name, schema in tables:
         print()
-        _print_table(f"{package.get('name')}/{resource.get('name')}", schema.descriptor, lang)
+        _print_table(f"{package.get('name')}/{name}", schema.descriptor, lang)
     return 0
 
 

@@ -21,6 +21,8 @@ TABULAR_EXTENSIONS = {
     ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
     ".parquet": "parquet", ".pq": "parquet",
 }
+#: the extensions that surely name a table (a ``.json`` or ``.txt`` file may be anything)
+TABLE_EXTENSIONS = {k: v for k, v in TABULAR_EXTENSIONS.items() if k not in (".json", ".txt")}
 
 
 def is_url(value: Any) -> bool:

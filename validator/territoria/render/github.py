@@ -16,7 +16,7 @@ import csv
 import os
 from typing import Optional
 
-from .. import rules as registry
+from .. import rules
 from ..report import Report, Task
 from ..readers.open import is_url
 
@@ -177,8 +177,8 @@ def _fair_pick(lists: list, limit: int) -> list:
 
 
 def _title(item: dict, lang: str, task: Task) -> str:
-    error_type = registry.ERROR_TYPES.get(item.get("type", ""))
-    title = (error_type.title_fr if lang == "fr" else error_type.title_en) if error_type else item.get("title") or item.get("type", "")
+    rule = rules.get(item.get("type", ""))
+    title = rule.title(lang) if rule else item.get("title") or item.get("type", "")
     if item.get("fieldName"):
         title += f" — {item['fieldName']}"
     if is_url(task.place or ""):
@@ -249,8 +249,8 @@ def annotations(report: Report, lang: str = "en", root: Optional[str] = None, *,
 
 
 def _is_header(error: dict) -> bool:
-    error_type = registry.ERROR_TYPES.get(error.get("type", ""))
-    return bool(error_type and error_type.scope == "header")
+    rule = rules.get(error.get("type", ""))
+    return bool(rule and rule.scope == "header")
 
 
 def render(report: Report, lang: str = "en", root: Optional[str] = None) -> str:

@@ -10,7 +10,7 @@ import datetime as _dt
 from html import escape as _escape
 
 from .. import __version__
-from .. import rules as registry
+from .. import rules
 from ..report import Report, Task
 
 MAX_ROWS_PER_FILE = 1000
@@ -157,8 +157,8 @@ def _task_section(task: Task, number: int, lang: str, words: dict) -> str:
         out.append(f"<h3>{e(words['by_type'])}</h3><table><thead><tr><th>{e(words['type'])}</th>"
                    f"<th>{e(words['count'])}</th></tr></thead><tbody>")
         for code, count in sorted(task.counts_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-            error_type = registry.ERROR_TYPES.get(code)
-            name = (error_type.title_fr if lang == "fr" else error_type.title_en) if error_type else code
+            rule = rules.get(code)
+            name = rule.title(lang) if rule else code
             out.append(f"<tr><td>{e(name)} <code>{e(code)}</code></td><td class=\"num\">{count}</td></tr>")
         out.append("</tbody></table>")
     if task.counts_by_field and not task.could_not_run:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from .. import rules as registry
+from .. import rules
 from ..report import Report, Task
 
 SHOWN_ERRORS = 10  # per file
@@ -118,8 +118,8 @@ def _task_section(task: Task, lang: str, words: dict, shown_errors: int) -> str:
     if task.counts_by_type and not task.could_not_run:
         parts = []
         for code, count in sorted(task.counts_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-            error_type = registry.ERROR_TYPES.get(code)
-            name = (error_type.title_fr if lang == "fr" else error_type.title_en) if error_type else code
+            rule = rules.get(code)
+            name = rule.title(lang) if rule else code
             parts.append(f"{escape(name)} ({count})")
         lines += [f"{words['by_type']} : " + ", ".join(parts) if lang == "fr"
                   else f"{words['by_type']}: " + ", ".join(parts), ""]

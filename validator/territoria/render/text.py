@@ -6,7 +6,7 @@ then a few concrete examples with the hint that says how to fix them.
 """
 from __future__ import annotations
 
-from .. import rules as registry
+from .. import rules
 from ..report import Report, Task
 
 SHOWN_ERRORS = 20
@@ -69,8 +69,8 @@ def _task_block(task: Task, words: dict, lang: str) -> str:
         lines.append("")
         lines.append(f"  {words['by_type']}")
         for code, count in sorted(task.counts_by_type.items(), key=lambda kv: (-kv[1], kv[0])):
-            error_type = registry.ERROR_TYPES.get(code)
-            title = (error_type.title_fr if lang == "fr" else error_type.title_en) if error_type else code
+            rule = rules.get(code)
+            title = rule.title(lang) if rule else code
             lines.append(f"    {count:>8}  {title} ({code})")
         if task.counts_by_field:
             lines.append(f"  {words['by_field']}")
@@ -80,7 +80,7 @@ def _task_block(task: Task, words: dict, lang: str) -> str:
         for error in task.errors[:SHOWN_ERRORS]:
             lines.append(f"    - {error.get(f'message_{lang}', error.get('message'))}")
             hint = error.get(f"hint_{lang}")
-            if hint and (error.get("hint_fr") != registry.hint({"type": error["type"]}, "fr")):
+            if hint and rules.has_specific_hint(error):
                 lines.append(f"      → {words['hint']} {hint}")
         remaining = task.error_count - min(len(task.errors), SHOWN_ERRORS)
         if remaining > 0:

@@ -1,300 +1,164 @@
-"""The registry of every finding the validator can report.
+"""The rules: every finding the validator can report, each declared once.
 
-Why a registry: each error type is declared once with its frictionless-compatible
-code, severity, French and English messages and a hint. Renderers, the JSON report
-and the catalogue site's error pages all read it, so a message can never drift
-from its documentation.
+Why one registry: a rule is a code (frictionless-compatible where frictionless
+has one), a severity, a scope, a French and English title, message and hint,
+what raises it, and a typical finding as an example. Reports, renderers, the
+catalogue site's error pages and ``territoria diff`` all read the declaration,
+so a message can never drift from its documentation. The core rules are in
+:mod:`.core`; each custom check declares its own on its class
+(``territoria.checks``), and registering the check declares them here.
+
+A finding is a plain dict (``{"type": code, "rowNumber": ..., "note": ...}``);
+:func:`describe` gives it its words, in one place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Optional
+
+SEVERITIES = ("error", "warning")
+SCOPES = ("source", "schema", "header", "row", "cell", "table")
+#: frictionless's tags of each scope (its report's ``tags``)
+TAGS = {
+    "header": ["#table", "#header", "#label"],
+    "row": ["#table", "#row"],
+    "cell": ["#table", "#row", "#cell"],
+    "source": [],
+    "schema": [],
+    "table": ["#table"],
+}
+#: where the published catalogue site lives; each rule is explained at ``errors/#<code>``
+SITE_URL = "https://territoria.github.io/territoria/"
 
 
 @dataclass(frozen=True)
-class ErrorType:
+class Rule:
+    """One kind of finding, with its words in French and English.
+
+    ``message_*`` are ``str.format`` templates over the finding's keys (and the
+    values ``values`` computes from it, e.g. ``type_fr``); ``example`` holds the
+    keys of a typical finding, from which the site shows a real message;
+    ``specific_hint(finding, field descriptor)`` may give a hint for *this*
+    value (``(hint_fr, hint_en)``), better than the general one.
+    """
+
     code: str
-    severity: str  # "error" | "warning"
-    scope: str  # "source" | "header" | "row" | "cell" | "table" | "schema"
+    severity: str
+    scope: str
     title_en: str
     title_fr: str
-    message_en: str  # str.format template over the error's fields
+    message_en: str
     message_fr: str
     hint_en: str
     hint_fr: str
-    example: str = ""
+    example: Mapping = field(default_factory=dict, compare=False)
+    raised_by: str = field(default="", compare=False)
+    values: Optional[Callable[[dict], dict]] = field(default=None, compare=False)
+    specific_hint: Optional[Callable[[dict, dict], Optional[tuple]]] = field(default=None, compare=False)
+
+    def title(self, lang: str) -> str:
+        return self.title_fr if lang == "fr" else self.title_en
+
+    def hint(self, lang: str) -> str:
+        return self.hint_fr if lang == "fr" else self.hint_en
+
+    def message(self, finding: Mapping, lang: str) -> str:
+        values = _Values(finding)
+        values["fieldNames"] = ", ".join(finding.get("fieldNames") or [])
+        if self.values is not None:
+            values.update(self.values(dict(finding)))
+        return (self.message_fr if lang == "fr" else self.message_en).format_map(values)
+
+    def example_message(self, lang: str) -> str:
+        return self.message({"type": self.code, **self.example}, lang)
 
 
-ERROR_TYPES: dict[str, ErrorType] = {}
+#: code -> Rule, for every rule declared so far (the core ones at import)
+RULES: dict = {}
 
 
-def _declare(*args, **kwargs) -> ErrorType:
-    error_type = ErrorType(*args, **kwargs)
-    ERROR_TYPES[error_type.code] = error_type
-    return error_type
+def declare(rule: Rule) -> Rule:
+    """Add a rule to the registry; declaring the same code with other words is a bug."""
+    if rule.severity not in SEVERITIES or rule.scope not in SCOPES:
+        raise ValueError(f"rule {rule.code!r}: severity {rule.severity!r} / scope {rule.scope!r}")
+    known = RULES.get(rule.code)
+    if known is not None and known != rule:
+        raise ValueError(f"rule {rule.code!r} is declared twice, with different words")
+    RULES.setdefault(rule.code, rule)
+    return RULES[rule.code]
 
 
-_declare(
-    "source-error", "error", "source", "Source error", "Erreur de source",
-    "The data source could not be read: {note}",
-    "La source de données n'a pas pu être lue : {note}",
-    "Check that the file exists, is not empty and is a CSV, TSV, XLSX, ODS, JSON or Parquet file.",
-    "Vérifiez que le fichier existe, n'est pas vide et est au format CSV, TSV, XLSX, ODS, JSON ou Parquet.",
-)
-_declare(
-    "scheme-error", "error", "source", "Scheme error", "Erreur d'accès",
-    "The data source could not be opened: {note}",
-    "La source de données n'a pas pu être ouverte : {note}",
-    "Check the path or the URL, and your network connection.",
-    "Vérifiez le chemin ou l'adresse, et votre connexion réseau.",
-)
-_declare(
-    "format-error", "error", "source", "Format error", "Erreur de format",
-    "The data source format is not supported or the file is damaged: {note}",
-    "Le format de la source n'est pas pris en charge ou le fichier est endommagé : {note}",
-    "Save the file again as CSV (UTF-8) or XLSX from your spreadsheet software.",
-    "Réenregistrez le fichier au format CSV (UTF-8) ou XLSX depuis votre tableur.",
-)
-_declare(
-    "encoding-error", "error", "source", "Encoding error", "Erreur d'encodage",
-    "The data source could not be decoded: {note}",
-    "La source de données n'a pas pu être décodée : {note}",
-    "Save the file as CSV UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)').",
-    "Enregistrez le fichier en « CSV UTF-8 » (dans Excel : « CSV UTF-8 (délimité par des virgules) »).",
-)
-_declare(
-    "schema-error", "error", "schema", "Schema error", "Erreur de schéma",
-    "The schema is not valid: {note}",
-    "Le schéma n'est pas valide : {note}",
-    "Fix the schema descriptor so that it follows the Table Schema specification.",
-    "Corrigez le descripteur de schéma pour qu'il respecte la spécification Table Schema.",
-)
-_declare(
-    "field-error", "error", "schema", "Field error", "Erreur de champ",
-    "A field of the schema is not valid: {note}",
-    "Un champ du schéma n'est pas valide : {note}",
-    "Fix the field's descriptor (type, format, constraints, example) in the schema.",
-    "Corrigez la description du champ (type, format, contraintes, exemple) dans le schéma.",
-)
-_declare(
-    "blank-label", "error", "header", "Blank label", "En-tête vide",
-    "Column {fieldNumber} has no label; the schema expects \"{fieldName}\".",
-    "La colonne {fieldNumber} n'a pas d'en-tête ; le schéma attend « {fieldName} ».",
-    "Write the column name in the first row.",
-    "Écrivez le nom de la colonne sur la première ligne.",
-)
-_declare(
-    "duplicate-label", "error", "header", "Duplicate label", "En-tête en double",
-    "Column {fieldNumber} repeats the label \"{label}\" ({note}).",
-    "La colonne {fieldNumber} répète l'en-tête « {label} » ({note}).",
-    "Each column name must appear once: rename or remove the duplicate column.",
-    "Chaque nom de colonne doit être unique : renommez ou supprimez la colonne en double.",
-)
-_declare(
-    "extra-label", "error", "header", "Extra label", "Colonne en trop",
-    "Column {fieldNumber} \"{label}\" is not in the schema.",
-    "La colonne {fieldNumber} « {label} » n'est pas prévue par le schéma.",
-    "Remove the column, or check its position against the schema's field list.",
-    "Supprimez la colonne, ou vérifiez sa position par rapport à la liste des champs du schéma.",
-)
-_declare(
-    "missing-label", "error", "header", "Missing label", "Colonne manquante",
-    "Column {fieldNumber} \"{fieldName}\" required by the schema is missing.",
-    "La colonne {fieldNumber} « {fieldName} » prévue par le schéma est absente.",
-    "Add the column, even empty, at the position the schema gives.",
-    "Ajoutez la colonne, même vide, à la position prévue par le schéma.",
-)
-_declare(
-    "incorrect-label", "error", "header", "Incorrect label", "En-tête incorrect",
-    "Column {fieldNumber} is labelled \"{label}\" but the schema expects \"{fieldName}\".",
-    "La colonne {fieldNumber} s'appelle « {label} » mais le schéma attend « {fieldName} ».",
-    "Rename the column exactly as in the schema (case, accents and spaces count), in the schema's order.",
-    "Renommez la colonne exactement comme dans le schéma (casse, accents et espaces comptent), dans l'ordre du schéma.",
-)
-_declare(
-    "blank-row", "error", "row", "Blank row", "Ligne vide",
-    "Row {rowNumber} is completely blank.",
-    "La ligne {rowNumber} est entièrement vide.",
-    "Delete the empty row.",
-    "Supprimez la ligne vide.",
-)
-_declare(
-    "extra-cell", "error", "row", "Extra cell", "Cellule en trop",
-    "Row {rowNumber} has an extra cell in column {fieldNumber}: \"{cell}\".",
-    "La ligne {rowNumber} a une cellule en trop en colonne {fieldNumber} : « {cell} ».",
-    "Remove the extra value, or quote a value that contains the delimiter.",
-    "Supprimez la valeur en trop, ou mettez entre guillemets une valeur qui contient le séparateur.",
-)
-_declare(
-    "missing-cell", "error", "row", "Missing cell", "Cellule manquante",
-    "Row {rowNumber} has no cell for column {fieldNumber} \"{fieldName}\".",
-    "La ligne {rowNumber} n'a pas de cellule pour la colonne {fieldNumber} « {fieldName} ».",
-    "Each row needs as many cells as there are columns: add the missing delimiter(s).",
-    "Chaque ligne doit avoir autant de cellules que de colonnes : ajoutez le(s) séparateur(s) manquant(s).",
-)
-_declare(
-    "type-error", "error", "cell", "Type error", "Erreur de type",
-    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" is not {type_en}.",
-    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » n'est pas {type_fr}.",
-    "Write the value in the format the schema gives for this column.",
-    "Écrivez la valeur dans le format indiqué par le schéma pour cette colonne.",
-)
-_declare(
-    "constraint-error", "error", "cell", "Constraint error", "Contrainte non respectée",
-    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" {constraint_en}.",
-    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » {constraint_fr}.",
-    "Correct the value so that it meets the constraint.",
-    "Corrigez la valeur pour qu'elle respecte la contrainte.",
-)
-_declare(
-    "unique-error", "error", "cell", "Unique error", "Valeur en double",
-    "Row {rowNumber}, column \"{fieldName}\": \"{cell}\" must be unique but already appears in row {previousRow}.",
-    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » doit être unique mais apparaît déjà ligne {previousRow}.",
-    "Each value in this column must appear once: fix or remove the duplicate.",
-    "Chaque valeur de cette colonne doit être unique : corrigez ou supprimez le doublon.",
-)
-_declare(
-    "primary-key", "error", "row", "Primary key error", "Clé primaire non respectée",
-    "Row {rowNumber}: the primary key ({fieldNames}) {reason_en}.",
-    "Ligne {rowNumber} : la clé primaire ({fieldNames}) {reason_fr}.",
-    "The primary key identifies each row: it must be filled and appear once.",
-    "La clé primaire identifie chaque ligne : elle doit être renseignée et unique.",
-)
-_declare(
-    "foreign-key", "error", "row", "Foreign key error", "Référence introuvable",
-    "Row {rowNumber}: {note}.",
-    "Ligne {rowNumber} : {note}.",
-    "The value must exist in the referenced table: add the missing row there or correct the reference.",
-    "La valeur doit exister dans la table référencée : ajoutez-y la ligne manquante ou corrigez la référence.",
-)
-# Warnings: what a careful reader should know, never a schema violation.
-_declare(
-    "dialect-warning", "warning", "source", "Tolerated dialect", "Format toléré",
-    "The file was read with {note}.",
-    "Le fichier a été lu avec {note}.",
-    "This is tolerated; the recommended form is UTF-8 with a comma delimiter.",
-    "C'est toléré ; la forme recommandée est l'UTF-8 avec la virgule comme séparateur.",
-)
-_declare(
-    "foreign-key-warning", "warning", "table", "Foreign key not checked", "Référence non vérifiée",
-    "The foreign key {note} points to another table, which was not given: it was not checked.",
-    "La clé étrangère {note} renvoie à une autre table, qui n'a pas été fournie : elle n'a pas été vérifiée.",
-    "Validate the whole data package (its datapackage.json) to check references between tables.",
-    "Validez le jeu de données complet (son datapackage.json) pour vérifier les références entre tables.",
-)
-_declare(
-    "error-limit-warning", "warning", "table", "Error details capped", "Détail des erreurs limité",
-    "Only the first {note} errors are listed in detail; counts by type and column are complete.",
-    "Seules les {note} premières erreurs sont détaillées ; les décomptes par type et par colonne sont complets.",
-    "Fix the first errors, often repeated, then validate again; or raise --limit-errors.",
-    "Corrigez les premières erreurs, souvent répétées, puis validez à nouveau ; ou augmentez --limit-errors.",
-)
+def get(code: str) -> Optional[Rule]:
+    return RULES.get(code)
 
 
-def message(error: dict, lang: str) -> str:
-    """The human message of an error dict in ``lang`` ("fr" or "en")."""
-    error_type = ERROR_TYPES.get(error.get("type", ""))
-    if error_type is None:
-        return error.get("message", "")
-    template = error_type.message_fr if lang == "fr" else error_type.message_en
-    values = _SafeDict(error)
-    values["fieldNames"] = ", ".join(error.get("fieldNames") or [])
-    if error.get("type") == "type-error":
-        values["type_en"], values["type_fr"] = describe_type(error.get("fieldType"), error.get("fieldFormat"), error.get("note", ""))
-    if error.get("type") == "constraint-error":
-        values["constraint_en"], values["constraint_fr"] = describe_constraint(
-            error.get("constraint"), error.get("constraintValue"), error.get("note", ""))
-    if error.get("type") == "primary-key":
-        if error.get("previousRow"):
-            values["reason_en"] = f"repeats the key of row {error['previousRow']}"
-            values["reason_fr"] = f"répète la clé de la ligne {error['previousRow']}"
-        else:
-            values["reason_en"] = "is empty"
-            values["reason_fr"] = "est vide"
-    return template.format_map(values)
+def message(finding: Mapping, lang: str) -> str:
+    """The human message of a finding in ``lang`` ("fr" or "en")."""
+    rule = RULES.get(finding.get("type", ""))
+    if rule is None:
+        return finding.get(f"message_{lang}") or finding.get("message", "")
+    return rule.message(finding, lang)
 
 
-_TYPE_WORDS = {
-    "string": ("a valid text", "un texte valide"),
-    "number": ("a number (like 12.5)", "un nombre (comme 12.5)"),
-    "integer": ("a whole number (like 12)", "un nombre entier (comme 12)"),
-    "boolean": ("a boolean (true or false)", "un booléen (true ou false)"),
-    "date": ("a date (like 2024-03-15)", "une date (comme 2024-03-15)"),
-    "time": ("a time (like 23:30:00)", "une heure (comme 23:30:00)"),
-    "datetime": ("a date and time (like 2024-03-15T23:30:00+01:00)", "une date et heure (comme 2024-03-15T23:30:00+01:00)"),
-    "year": ("a year (like 2024)", "une année (comme 2024)"),
-    "yearmonth": ("a year and month (like 2024-03)", "une année et un mois (comme 2024-03)"),
-    "duration": ("an ISO 8601 duration (like P1DT2H)", "une durée ISO 8601 (comme P1DT2H)"),
-    "geopoint": ("a geographic point", "un point géographique"),
-    "geojson": ("a GeoJSON object", "un objet GeoJSON"),
-    "object": ("a JSON object", "un objet JSON"),
-    "array": ("a JSON array", "un tableau JSON"),
-    "list": ("a list", "une liste"),
-}
-_FORMAT_WORDS = {
-    "email": ("an email address", "une adresse électronique"),
-    "uri": ("a URI (like https://example.org)", "une adresse URI (comme https://example.org)"),
-    "uuid": ("a UUID", "un UUID"),
-    "binary": ("base64 data", "des données base64"),
-}
-
-
-def describe_type(field_type, field_format, note: str = "") -> tuple:
-    """(English, French) words for what a cell of this type and format must be."""
-    if field_type is None and note.startswith('type is "'):
-        field_type, _, field_format = note[len('type is "'):-1].partition("/")
-    field_format = field_format or "default"
-    if field_format in _FORMAT_WORDS and field_type == "string":
-        return _FORMAT_WORDS[field_format]
-    english, french = _TYPE_WORDS.get(field_type or "", ("a valid value", "une valeur valide"))
-    if field_type in ("date", "time", "datetime") and field_format not in ("default", "any"):
-        return (f"a {field_type} in the form {field_format}", f"une valeur de la forme {field_format}")
-    return english, french
-
-
-def describe_constraint(name, value, note: str = "") -> tuple:
-    """(English, French) words for a broken constraint, e.g. 'must be at most 100'."""
-    if name is None:
-        return f"breaks the constraint {note}", f"ne respecte pas la contrainte {note}"
-    if name == "enum" and isinstance(value, list):
-        shown = ", ".join(str(v) for v in value[:12]) + (", …" if len(value) > 12 else "")
-        return f"is not one of the allowed values: {shown}", f"ne fait pas partie des valeurs autorisées : {shown}"
-    words = {
-        "required": ("is missing: this column is required", "manque : cette colonne est obligatoire"),
-        "minLength": (f"is too short: at least {value} characters (or items)", f"est trop court : au moins {value} caractères (ou éléments)"),
-        "maxLength": (f"is too long: at most {value} characters (or items)", f"est trop long : au plus {value} caractères (ou éléments)"),
-        "minimum": (f"is too small: the minimum is {value}", f"est trop petit : le minimum est {value}"),
-        "maximum": (f"is too large: the maximum is {value}", f"est trop grand : le maximum est {value}"),
-        "exclusiveMinimum": (f"must be greater than {value}", f"doit être strictement supérieur à {value}"),
-        "exclusiveMaximum": (f"must be less than {value}", f"doit être strictement inférieur à {value}"),
-        "pattern": (f"does not match the expected pattern {value}", f"ne respecte pas le motif attendu {value}"),
-    }
-    return words.get(name, (f"breaks the constraint {note}", f"ne respecte pas la contrainte {note}"))
-
-
-def hint(error: dict, lang: str) -> str:
-    specific = error.get("hint_fr" if lang == "fr" else "hint_en")
+def hint(finding: Mapping, lang: str) -> str:
+    """The finding's own hint if it has one, else its rule's."""
+    specific = finding.get("hint_fr" if lang == "fr" else "hint_en")
     if specific:
         return specific
-    error_type = ERROR_TYPES.get(error.get("type", ""))
-    if error_type is None:
-        return ""
-    return error_type.hint_fr if lang == "fr" else error_type.hint_en
+    rule = RULES.get(finding.get("type", ""))
+    return rule.hint(lang) if rule else ""
 
 
-class _SafeDict(dict):
+def has_specific_hint(finding: Mapping) -> bool:
+    """Whether the finding's hint says more than its rule's general one."""
+    rule = RULES.get(finding.get("type", ""))
+    return bool(finding.get("hint_fr")) and (rule is None or finding["hint_fr"] != rule.hint_fr)
+
+
+def describe(finding: dict, field: Optional[Mapping] = None) -> dict:
+    """Give a bare finding its words: severity, title, tags, messages and hints.
+
+    ``field``: the descriptor of the finding's field, for hints about the very
+    value (a decimal comma, a French date). Returns the same dict.
+    """
+    rule = RULES.get(finding.get("type", ""))
+    if rule is None:
+        finding.setdefault("severity", "error")
+        return finding
+    finding.setdefault("severity", rule.severity)
+    finding.setdefault("title", rule.title_en)
+    finding.setdefault("tags", list(TAGS.get(rule.scope, [])))
+    finding.setdefault("note", "")
+    if rule.specific_hint is not None and not finding.get("hint_fr"):
+        specific = rule.specific_hint(finding, field or {})
+        if specific:
+            finding["hint_fr"], finding["hint_en"] = specific
+    finding["message_en"] = rule.message(finding, "en")
+    finding["message_fr"] = rule.message(finding, "fr")
+    finding.setdefault("message", finding["message_en"])
+    finding["hint_en"] = hint(finding, "en")
+    finding["hint_fr"] = hint(finding, "fr")
+    return finding
+
+
+def doc_url(code: str, lang: str = "fr") -> str:
+    """The address of a rule's explanation in the site's error catalogue."""
+    return f"{SITE_URL}{'' if lang == 'fr' else 'en/'}errors/#{code}"
+
+
+def check_rule(code: str, title_en: str, title_fr: str, message_en: str, message_fr: str,
+               hint_en: str, hint_fr: str, *, example: Optional[Mapping] = None, severity: str = "error",
+               scope: str = "row", values: Optional[Callable[[dict], dict]] = None) -> Rule:
+    """A custom check's rule (``raised_by`` is filled in when the check registers)."""
+    return Rule(code, severity, scope, title_en, title_fr, message_en, message_fr, hint_en, hint_fr,
+                example=dict(example or {}), values=values)
+
+
+class _Values(dict):
+    """Template values: a key the finding lacks is shown empty, never a KeyError."""
+
     def __missing__(self, key):
         return ""
-_declare(
-    "no-schema-warning", "warning", "table", "No schema", "Aucun schéma",
-    "No schema was given: only the file's structure (header, rows, cells) was checked.",
-    "Aucun schéma n'a été indiqué : seule la structure du fichier (en-tête, lignes, cellules) a été vérifiée.",
-    "Pass --schema with a catalogue name (territoria schemas list), a path or a URL.",
-    "Indiquez --schema avec un nom du catalogue (territoria schemas list), un chemin ou une adresse.",
-)
-_declare(
-    "internal-error", "error", "source", "Internal error", "Erreur interne",
-    "Territoria could not check this file because of an internal error: {note}",
-    "Territoria n'a pas pu vérifier ce fichier à cause d'une erreur interne : {note}",
-    "This is a bug of Territoria, not of your file: please report it with the file if you can.",
-    "C'est un défaut de Territoria, pas de votre fichier : signalez-le, avec le fichier si possible.",
-)
+
+
+from . import core  # noqa: E402,F401  (declares the core rules)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from . import SchemaProblem, load_table_schema
+from . import SchemaProblem
 
 _REFERENCE = re.compile(r"^(?P<entry>[a-z0-9][a-z0-9-]*)(?:/(?P<resource>[a-z0-9_-]+))?(?:@(?P<version>[0-9][0-9A-Za-z.+-]*))?$")
 
@@ -75,7 +75,10 @@ def get_entry(name: str) -> Entry:
 
 
 def resolve(reference: str):
-    """``NAME[@VERSION]`` → the entry's package profile; ``NAME/RESOURCE[@VERSION]`` → a TableSchema."""
+    """``NAME[@VERSION]`` → the entry's profile (all its tables); ``NAME/RESOURCE[@VERSION]`` → a profile of
+    that one table (a :class:`~territoria.schema.profile.SchemaProfile` either way)."""
+    from .profile import SchemaProfile
+
     match = _REFERENCE.match(reference)
     if not match:
         raise SchemaProblem(reference, ["not a file, a URL or a catalogue name such as waste-fill-level/measurements@1.0.0"])
@@ -85,13 +88,10 @@ def resolve(reference: str):
         raise SchemaProblem(reference, [f"{entry.name} has no version {version} (versions: {', '.join(entry.versions)})"])
     base = os.path.join(entry.path, version)
     package = entry.package(version)
+    profile = SchemaProfile(package, base)
     if match["resource"]:
-        for resource in package.get("resources", []):
-            if resource.get("name") == match["resource"]:
-                return load_table_schema(resource["schema"], base=base)
-        names = ", ".join(r.get("name", "?") for r in package.get("resources", []))
-        raise SchemaProblem(reference, [f"{entry.name}@{version} has no resource {match['resource']!r} (resources: {names})"])
-    resources = package.get("resources", [])
-    if len(resources) == 1:
-        return load_table_schema(resources[0]["schema"], base=base)
-    return {"__package__": True, "descriptor": package, "base": base}
+        if match["resource"] not in profile.names:
+            raise SchemaProblem(reference, [f"{entry.name}@{version} has no resource {match['resource']!r} "
+                                            f"(resources: {', '.join(profile.names)})"])
+        return SchemaProfile.of_table(profile.table(match["resource"]), match["resource"])
+    return profile

@@ -1,0 +1,278 @@
+"""One batch of rows, checked column by column, then turned into records of errors.
+
+Why two steps (``start``, ``complete``): the columns of a batch are cast and
+checked on a pool of threads; while they are, the previous batch's results are
+turned into :class:`~.listing.Record` objects (blank rows, cell counts, keys,
+custom checks) and listed. A key column's task waits for the same column's
+task of the previous batch, so the key index sees the rows in file order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..columnar.arrow import validity
+from ..columnar.keys import SeenKeys, hash_keys
+from ..fields.native import check_cells
+from ..readers import Batch, Table
+from ..schema import SchemaProblem, TableSchema
+from .cells import field_cells, text_bytes
+from .findings import Findings, Lookup
+from .header import expected_fields
+from .listing import InRow, Lister, Record, blank_row_record, cell_record
+from .pool import COST, PARALLEL_ROWS, column_pool
+
+
+@dataclass
+class Started:
+    """A batch whose columns are being checked: each item a result or a future of one."""
+
+    batch: Batch
+    items: list
+
+    def results(self) -> list:
+        return [item.result() if hasattr(item, "result") else item for item in self.items]
+
+
+class BatchChecker:
+    """Checks the batches of one table, in order, against its schema."""
+
+    def __init__(self, table: Table, schema: TableSchema, findings: Findings, lookup: Lookup,
+                 resource_name: str, related: Optional[dict] = None):
+        self.schema = schema
+        self.findings = findings
+        self.width = len(table.labels)
+        self.fields = expected_fields(table.labels, schema)
+        self.field_index = {f.name: i for i, f in enumerate(self.fields)}
+        self.lister = Lister(self.fields, schema.primary_key, findings)
+        self.byte_count = table.byte_count if table.format in ("csv", "tsv") else None
+        self.first_batch = True
+        self.key_tasks: dict = {}  # one-field key column -> its latest task (None: done)
+        # one index of seen keys per distinct key: a single-field primary key that is
+        # also `unique` shares its index (and its per-batch lookup) with the unique check
+        self.seen: dict = {}
+        self.unique = [self.field_index[name] for name in schema.unique_fields if name in self.field_index]
+        for index in self.unique:
+            self.seen.setdefault((index,), SeenKeys())
+            self.key_tasks[index] = None
+        pk = schema.primary_key
+        self.primary = None
+        if pk and all(k in self.field_index for k in pk):
+            self.primary = tuple(self.field_index[k] for k in pk)
+            self.seen.setdefault(self.primary, SeenKeys())
+            if len(self.primary) == 1:
+                self.key_tasks[self.primary[0]] = None
+        self.foreign = []
+        for fk in schema.foreign_keys:
+            if not all(k in self.field_index for k in fk["fields"]):
+                continue
+            reference = fk["reference"]
+            target = reference["resource"] or resource_name
+            keys = lookup.get((target, tuple(reference["fields"])))
+            if keys is not None:
+                self.foreign.append((fk, keys))
+        self.custom = self._custom_checks(related)
+
+    def _custom_checks(self, related: Optional[dict]) -> list:
+        from ..checks import CheckContext, CheckParamsError, build_checks
+
+        try:
+            checks = build_checks(self.schema.descriptor, self.fields, CheckContext.of(self.schema))
+        except CheckParamsError as error:
+            raise SchemaProblem("custom_checks", [str(error)])
+        if not checks:
+            return []
+        from ..checks.cross_file import connect
+
+        # checks needing another table get its columns, or are skipped with a warning
+        checks, skipped = connect(checks, related)
+        for warning in skipped:
+            self.findings.warning_counts[warning["type"]] += 1
+            self.findings.warnings.append(warning)
+        return checks
+
+    # -- step 1: the columns, on the pool --------------------------------------------
+
+    def _check_column(self, batch: Batch, index: int, before=None):
+        """Cast and check one column; hash it when it is a one-field key.
+
+        Runs on a worker thread: it reads the batch and this column's spec only
+        (no two tasks share a spec), and numpy/pyarrow release the GIL in their
+        kernels, so the columns of a batch are checked on every core.
+        """
+        spec = self.fields[index]
+        cells = field_cells(batch, index, spec, self.schema)
+        result = check_cells(spec, cells, batch, index)
+        present = validity(cells)
+        repeats = None
+        if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
+            where = np.flatnonzero(validity(result.keys))
+            hashes = hash_keys([result.keys])
+            if before is not None:
+                before.result()  # the previous batch's rows enter the index first
+            repeats = (hashes, self.seen[(index,)].previous_rows(hashes[where], batch.row_numbers[where]))
+        return result, present, repeats
+
+    def start(self, batch: Batch) -> Started:
+        """Start checking the columns of ``batch`` (on the pool when it is long)."""
+        if self.first_batch:
+            self.first_batch = False
+            self._reserve_keys(batch)
+        count = len(self.fields)
+        pool = column_pool() if len(batch) >= PARALLEL_ROWS and count > 1 else None
+        if pool is None:
+            for index, future in self.key_tasks.items():
+                if future is not None:
+                    future.result()
+                self.key_tasks[index] = None
+            return Started(batch, [self._check_column(batch, index) for index in range(count)])
+        # the slowest-to-check columns first, so that no worker idles at the end
+        order = sorted(range(count), key=lambda i: -COST.get(self.fields[i].type, 1))
+        futures = {}
+        for index in order:
+            before = self.key_tasks.get(index)
+            futures[index] = pool.submit(self._check_column, batch, index, before)
+            if index in self.key_tasks:
+                self.key_tasks[index] = futures[index]
+        return Started(batch, [futures[index] for index in range(count)])
+
+    def _reserve_keys(self, batch: Batch) -> None:
+        """Size the key indexes from the file size and the first batch's bytes per row."""
+        if not self.seen or self.byte_count is None or len(batch) == 0:
+            return
+        size = sum(text_bytes(column) for column in batch.columns) + len(batch) * max(self.width, 1)
+        if size <= 0:
+            return
+        estimate = int(self.byte_count / (size / len(batch)) * 1.1)
+        for seen in self.seen.values():
+            seen.reserve(estimate)
+
+    def check(self, batch: Batch) -> None:
+        """Check one batch completely (``start`` then ``complete``)."""
+        self.complete(self.start(batch))
+
+    # -- step 2: records of errors, then the listing --------------------------------
+
+    def complete(self, started: Started) -> None:
+        batch = started.batch
+        n = len(batch)
+        counts = batch.cell_counts
+        records: list = []
+        blank = np.ones(n, dtype=bool) if self.fields else np.zeros(n, dtype=bool)
+        keys = []
+        hashed: dict = {}
+        looked_up: dict = {}
+        for index, (result, present, repeats) in enumerate(started.results()):
+            keys.append(result.keys)
+            if repeats is not None:  # hashed and looked up in the column's own task
+                hashed[(index,)], looked_up[(index,)] = repeats
+            blank &= ~present
+            if result.type_error.any():
+                records.append(cell_record(np.flatnonzero(result.type_error), index, "type-error"))
+            for name, mask in result.constraints.items():
+                if mask is not None and mask.any():
+                    records.append(cell_record(np.flatnonzero(mask), index, "constraint-error", name))
+        n_fields = len(self.fields)  # == self.width: one expected field per label
+        if counts is not None:
+            for position in range(n_fields, len(batch.columns)):
+                rows = np.flatnonzero(counts > position)
+                if len(rows):
+                    records.append(Record(rows, InRow.EXTRA, position, "extra-cell", position))
+            for position in range(0, n_fields):
+                rows = np.flatnonzero(counts <= position)
+                if len(rows):
+                    records.append(Record(rows, InRow.MISSING, position, "missing-cell", position))
+        # a blank row hides its cell errors (frictionless replaces them)
+        if blank.any():
+            for record in records:
+                record.rows = record.rows[~blank[record.rows]]
+            records.append(blank_row_record(np.flatnonzero(blank)))
+
+        def hashes_of(indices: tuple) -> np.ndarray:
+            """Full-length key hashes, computed once per batch per key (unique and PK share them)."""
+            if indices not in hashed:
+                hashed[indices] = hash_keys([keys[i] for i in indices])
+            return hashed[indices]
+
+        def all_null(indices: tuple) -> np.ndarray:
+            mask = np.ones(n, dtype=bool)
+            for i in indices:
+                mask &= pc.is_null(keys[i]).to_numpy(zero_copy_only=False)
+            return mask
+
+        def previous_rows(indices: tuple, where: np.ndarray) -> np.ndarray:
+            if indices not in looked_up:
+                looked_up[indices] = self.seen[indices].previous_rows(
+                    hashes_of(indices)[where], batch.row_numbers[where])
+            return looked_up[indices]
+
+        for index in self.unique:
+            where = np.flatnonzero(~all_null((index,)))
+            if len(where):
+                previous = previous_rows((index,), where)
+                dup = previous > 0
+                if dup.any():
+                    records.append(Record(where[dup], InRow.UNIQUE, index, "unique-error", index, previous[dup]))
+        if self.primary is not None:
+            indices = self.primary
+            empty = all_null(indices)
+            if empty.any():
+                records.append(Record(np.flatnonzero(empty), InRow.PRIMARY, 0, "primary-key", "null"))
+            where = np.flatnonzero(~empty)
+            if len(where):
+                previous = previous_rows(indices, where)
+                dup = previous > 0
+                if dup.any():
+                    records.append(Record(where[dup], InRow.PRIMARY, 1, "primary-key", "duplicate", previous[dup]))
+        for number, (fk, seen) in enumerate(self.foreign):
+            indices = tuple(self.field_index[k] for k in fk["fields"])
+            where = np.flatnonzero(~all_null(indices))
+            if len(where):
+                missing = ~seen.contains(hashes_of(indices)[where])
+                if missing.any():
+                    records.append(Record(where[missing], InRow.FOREIGN, number, "foreign-key", fk))
+        if self.custom:
+            records.extend(self._custom_records(batch, keys, blank))
+        self.lister.emit(batch, records, keys)
+
+    def _custom_records(self, batch: Batch, keys: list, blank: np.ndarray) -> list:
+        from ..checks import BatchView
+
+        view = BatchView(
+            fields=self.fields,
+            values={f.name: keys[i] for i, f in enumerate(self.fields)},
+            cells={f.name: batch.columns[i] if i < len(batch.columns) else pa.nulls(len(batch), pa.string())
+                   for i, f in enumerate(self.fields)},
+            row_numbers=batch.row_numbers,
+            blank=blank,
+        )
+        pool = column_pool() if len(batch) >= PARALLEL_ROWS and len(self.custom) > 1 else None
+        if pool is None:
+            outcomes = [check.check_batch(view) for check in self.custom]
+        else:  # each check keeps its own state: checks of a batch run side by side
+            outcomes = [future.result() for future in [pool.submit(check.check_batch, view) for check in self.custom]]
+        records = []
+        for number, (check, findings) in enumerate(zip(self.custom, outcomes)):
+            for finding in findings or []:
+                check.declares(finding.code)
+                if finding.severity == "warning":
+                    self.lister.add_warnings(finding, batch)
+                elif finding.positions is not None and len(finding.positions):
+                    records.append(Record(np.asarray(finding.positions), InRow.CUSTOM, number, "custom", finding))
+        return records
+
+    def finish(self) -> None:
+        """End-of-table findings of cross-row checks, listed after the row-by-row errors."""
+        for check in self.custom:
+            for finding in check.finish() or []:
+                check.declares(finding.code)
+                if finding.severity == "warning":
+                    self.lister.add_warnings(finding, None)
+                    continue
+                rows = np.asarray(finding.row_numbers if finding.row_numbers is not None else [])
+                for k, row in enumerate(rows):
+                    self.findings.add(self.lister.custom_error(finding, int(row), k, None, None))

@@ -1,0 +1,259 @@
+"""The core rules: what Table Schema and frictionless-py v5 define, and the tool's own notices.
+
+Codes and scopes are frictionless's where it has them (``type-error``,
+``missing-label``...); messages are ours, in French and English, with a hint
+that says how to fix the data. Custom checks declare their rules on their own
+classes (``territoria.checks``).
+"""
+from __future__ import annotations
+
+from . import Rule, declare, words
+from .hints import specific_hint
+
+declare(Rule(
+    'source-error', 'error', 'source', 'Source error', 'Erreur de source',
+    'The data source could not be read: {note}',
+    "La source de données n'a pas pu être lue : {note}",
+    'Check that the file exists, is not empty and is a CSV, TSV, XLSX, ODS, JSON or Parquet file.',
+    "Vérifiez que le fichier existe, n'est pas vide et est au format CSV, TSV, XLSX, ODS, JSON ou Parquet.",
+    example={'note': 'the source is empty'},
+    raised_by='readers',
+))
+declare(Rule(
+    'scheme-error', 'error', 'source', 'Scheme error', "Erreur d'accès",
+    'The data source could not be opened: {note}',
+    "La source de données n'a pas pu être ouverte : {note}",
+    'Check the path or the URL, and your network connection.',
+    "Vérifiez le chemin ou l'adresse, et votre connexion réseau.",
+    example={'note': 'mesures.csv: no such file'},
+    raised_by='readers',
+))
+declare(Rule(
+    'format-error', 'error', 'source', 'Format error', 'Erreur de format',
+    'The data source format is not supported or the file is damaged: {note}',
+    "Le format de la source n'est pas pris en charge ou le fichier est endommagé : {note}",
+    'Save the file again as CSV (UTF-8) or XLSX from your spreadsheet software.',
+    'Réenregistrez le fichier au format CSV (UTF-8) ou XLSX depuis votre tableur.',
+    example={'note': 'a zip archive that is neither an XLSX nor an ODS spreadsheet'},
+    raised_by='readers',
+))
+declare(Rule(
+    'encoding-error', 'error', 'source', 'Encoding error', "Erreur d'encodage",
+    'The data source could not be decoded: {note}',
+    "La source de données n'a pas pu être décodée : {note}",
+    "Save the file as CSV UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)').",
+    'Enregistrez le fichier en « CSV UTF-8 » (dans Excel : « CSV UTF-8 (délimité par des virgules) »).',
+    example={'note': "'utf-8' codec can't decode byte 0xe9 in position 1234"},
+    raised_by='readers',
+))
+declare(Rule(
+    'schema-error', 'error', 'schema', 'Schema error', 'Erreur de schéma',
+    'The schema is not valid: {note}',
+    "Le schéma n'est pas valide : {note}",
+    'Fix the schema descriptor so that it follows the Table Schema specification.',
+    "Corrigez le descripteur de schéma pour qu'il respecte la spécification Table Schema.",
+    example={'note': "fields/2/type: 'nombre' is not one of ['string', 'number', …]"},
+    raised_by='schema',
+))
+declare(Rule(
+    'field-error', 'error', 'schema', 'Field error', 'Erreur de champ',
+    'A field of the schema is not valid: {note}',
+    "Un champ du schéma n'est pas valide : {note}",
+    "Fix the field's descriptor (type, format, constraints, example) in the schema.",
+    'Corrigez la description du champ (type, format, contraintes, exemple) dans le schéma.',
+    example={'note': 'fields/3: constraint "pattern" is not supported by type "integer"'},
+    raised_by='schema',
+))
+declare(Rule(
+    'blank-label', 'error', 'header', 'Blank label', 'En-tête vide',
+    'Column {fieldNumber} has no label; the schema expects "{fieldName}".',
+    "La colonne {fieldNumber} n'a pas d'en-tête ; le schéma attend « {fieldName} ».",
+    'Write the column name in the first row.',
+    'Écrivez le nom de la colonne sur la première ligne.',
+    example={'fieldNumber': 3, 'fieldName': 'latitude'},
+    raised_by='engine.header',
+))
+declare(Rule(
+    'duplicate-label', 'error', 'header', 'Duplicate label', 'En-tête en double',
+    'Column {fieldNumber} repeats the label "{label}" ({note}).',
+    "La colonne {fieldNumber} répète l'en-tête « {label} » ({note}).",
+    'Each column name must appear once: rename or remove the duplicate column.',
+    'Chaque nom de colonne doit être unique : renommez ou supprimez la colonne en double.',
+    example={'fieldNumber': 5, 'label': 'latitude', 'fieldName': 'longitude', 'note': 'at position "3"'},
+    raised_by='engine.header',
+))
+declare(Rule(
+    'extra-label', 'error', 'header', 'Extra label', 'Colonne en trop',
+    'Column {fieldNumber} "{label}" is not in the schema.',
+    "La colonne {fieldNumber} « {label} » n'est pas prévue par le schéma.",
+    "Remove the column, or check its position against the schema's field list.",
+    'Supprimez la colonne, ou vérifiez sa position par rapport à la liste des champs du schéma.',
+    example={'fieldNumber': 12, 'label': 'commentaire'},
+    raised_by='engine.header',
+))
+declare(Rule(
+    'missing-label', 'error', 'header', 'Missing label', 'Colonne manquante',
+    'Column {fieldNumber} "{fieldName}" required by the schema is missing.',
+    'La colonne {fieldNumber} « {fieldName} » prévue par le schéma est absente.',
+    'Add the column, even empty, at the position the schema gives.',
+    'Ajoutez la colonne, même vide, à la position prévue par le schéma.',
+    example={'fieldNumber': 11, 'fieldName': 'remote_management'},
+    raised_by='engine.header',
+))
+declare(Rule(
+    'incorrect-label', 'error', 'header', 'Incorrect label', 'En-tête incorrect',
+    'Column {fieldNumber} is labelled "{label}" but the schema expects "{fieldName}".',
+    "La colonne {fieldNumber} s'appelle « {label} » mais le schéma attend « {fieldName} ».",
+    "Rename the column exactly as in the schema (case, accents and spaces count), in the schema's order.",
+    "Renommez la colonne exactement comme dans le schéma (casse, accents et espaces comptent), dans l'ordre du schéma.",
+    example={'fieldNumber': 3, 'label': 'lat', 'fieldName': 'latitude'},
+    raised_by='engine.header',
+))
+declare(Rule(
+    'blank-row', 'error', 'row', 'Blank row', 'Ligne vide',
+    'Row {rowNumber} is completely blank.',
+    'La ligne {rowNumber} est entièrement vide.',
+    'Delete the empty row.',
+    'Supprimez la ligne vide.',
+    example={'rowNumber': 7},
+    raised_by='engine.batch',
+))
+declare(Rule(
+    'extra-cell', 'error', 'row', 'Extra cell', 'Cellule en trop',
+    'Row {rowNumber} has an extra cell in column {fieldNumber}: "{cell}".',
+    'La ligne {rowNumber} a une cellule en trop en colonne {fieldNumber} : « {cell} ».',
+    'Remove the extra value, or quote a value that contains the delimiter.',
+    'Supprimez la valeur en trop, ou mettez entre guillemets une valeur qui contient le séparateur.',
+    example={'rowNumber': 5, 'fieldNumber': 13, 'cell': '45,2'},
+    raised_by='engine.batch',
+))
+declare(Rule(
+    'missing-cell', 'error', 'row', 'Missing cell', 'Cellule manquante',
+    'Row {rowNumber} has no cell for column {fieldNumber} "{fieldName}".',
+    "La ligne {rowNumber} n'a pas de cellule pour la colonne {fieldNumber} « {fieldName} ».",
+    'Each row needs as many cells as there are columns: add the missing delimiter(s).',
+    'Chaque ligne doit avoir autant de cellules que de colonnes : ajoutez le(s) séparateur(s) manquant(s).',
+    example={'rowNumber': 5, 'fieldNumber': 12, 'fieldName': 'remote_management'},
+    raised_by='engine.batch',
+))
+declare(Rule(
+    'type-error', 'error', 'cell', 'Type error', 'Erreur de type',
+    'Row {rowNumber}, column "{fieldName}": "{cell}" is not {type_en}.',
+    "Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » n'est pas {type_fr}.",
+    'Write the value in the format the schema gives for this column.',
+    'Écrivez la valeur dans le format indiqué par le schéma pour cette colonne.',
+    example={'rowNumber': 4, 'fieldName': 'latitude', 'fieldNumber': 3, 'cell': '45,18879', 'fieldType': 'number', 'fieldFormat': 'default', 'note': 'type is "number/default"'},
+    raised_by='fields',
+    values=words.type_words,
+    specific_hint=specific_hint,
+))
+declare(Rule(
+    'constraint-error', 'error', 'cell', 'Constraint error', 'Contrainte non respectée',
+    'Row {rowNumber}, column "{fieldName}": "{cell}" {constraint_en}.',
+    'Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » {constraint_fr}.',
+    'Correct the value so that it meets the constraint.',
+    "Corrigez la valeur pour qu'elle respecte la contrainte.",
+    example={'rowNumber': 6, 'fieldName': 'colour_temperature_k', 'fieldNumber': 7, 'cell': '7500', 'constraint': 'maximum', 'constraintValue': 6500, 'note': 'constraint "maximum" is "6500"'},
+    raised_by='fields.constraints',
+    values=words.constraint_words,
+))
+declare(Rule(
+    'unique-error', 'error', 'cell', 'Unique error', 'Valeur en double',
+    'Row {rowNumber}, column "{fieldName}": "{cell}" must be unique but already appears in row {previousRow}.',
+    'Ligne {rowNumber}, colonne « {fieldName} » : « {cell} » doit être unique mais apparaît déjà ligne {previousRow}.',
+    'Each value in this column must appear once: fix or remove the duplicate.',
+    'Chaque valeur de cette colonne doit être unique : corrigez ou supprimez le doublon.',
+    example={'rowNumber': 9, 'fieldName': 'light_point_id', 'fieldNumber': 1, 'cell': 'LP-000000012', 'previousRow': 4},
+    raised_by='engine.batch (key index)',
+))
+declare(Rule(
+    'primary-key', 'error', 'row', 'Primary key error', 'Clé primaire non respectée',
+    'Row {rowNumber}: the primary key ({fieldNames}) {reason_en}.',
+    'Ligne {rowNumber} : la clé primaire ({fieldNames}) {reason_fr}.',
+    'The primary key identifies each row: it must be filled and appear once.',
+    'La clé primaire identifie chaque ligne : elle doit être renseignée et unique.',
+    example={'rowNumber': 9, 'fieldNames': ['container_id', 'measured_at'], 'previousRow': 4},
+    raised_by='engine.batch (key index)',
+    values=words.primary_key_words,
+))
+declare(Rule(
+    'foreign-key', 'error', 'row', 'Foreign key error', 'Référence introuvable',
+    'Row {rowNumber}: {note}.',
+    'Ligne {rowNumber} : {note}.',
+    'The value must exist in the referenced table: add the missing row there or correct the reference.',
+    'La valeur doit exister dans la table référencée : ajoutez-y la ligne manquante ou corrigez la référence.',
+    example={'rowNumber': 8, 'fieldNames': ['control_cabinet_id'], 'fieldValues': ['AC-12'], 'referenceName': 'control_cabinets', 'referenceFieldNames': ['control_cabinet_id'], 'note': 'for "control_cabinet_id": values "AC-12" not found in the lookup table "control_cabinets" as "control_cabinet_id"'},
+    raised_by='engine.batch (key index)',
+))
+# Warnings: what a careful reader should know, never a schema violation.
+declare(Rule(
+    'dialect-warning', 'warning', 'source', 'Tolerated dialect', 'Format toléré',
+    'The file was read with {read_with_en}.',
+    'Le fichier a été lu avec {read_with_fr}.',
+    'This is tolerated; the recommended form is UTF-8 with a comma delimiter.',
+    "C'est toléré ; la forme recommandée est l'UTF-8 avec la virgule comme séparateur.",
+    example={'dialect': [['encoding', 'cp1252'], ['delimiter', ';']]},
+    raised_by='readers.detect',
+    values=words.dialect_words,
+))
+declare(Rule(
+    'foreign-key-warning', 'warning', 'table', 'Foreign key not checked', 'Référence non vérifiée',
+    'The foreign key {note} points to another table, which was not given: it was not checked.',
+    "La clé étrangère {note} renvoie à une autre table, qui n'a pas été fournie : elle n'a pas été vérifiée.",
+    'Validate the whole data package (its datapackage.json) to check references between tables.',
+    'Validez le jeu de données complet (son datapackage.json) pour vérifier les références entre tables.',
+    example={'note': '(control_cabinet_id → control_cabinets.control_cabinet_id)'},
+    raised_by='api',
+))
+declare(Rule(
+    'error-limit-warning', 'warning', 'table', 'Error details capped', 'Détail des erreurs limité',
+    'Only the first {note} errors are listed in detail; counts by type and column are complete.',
+    'Seules les {note} premières erreurs sont détaillées ; les décomptes par type et par colonne sont complets.',
+    'Fix the first errors, often repeated, then validate again; or raise --limit-errors.',
+    'Corrigez les premières erreurs, souvent répétées, puis validez à nouveau ; ou augmentez --limit-errors.',
+    example={'note': '1000'},
+    raised_by='engine.findings',
+))
+declare(Rule(
+    'no-schema-warning', 'warning', 'table', 'No schema', 'Aucun schéma',
+    "No schema was given: only the file's structure (header, rows, cells) was checked.",
+    "Aucun schéma n'a été indiqué : seule la structure du fichier (en-tête, lignes, cellules) a été vérifiée.",
+    'Pass --schema with a catalogue name (territoria schemas list), a path or a URL.',
+    'Indiquez --schema avec un nom du catalogue (territoria schemas list), un chemin ou une adresse.',
+    example={},
+    raised_by='api',
+))
+declare(Rule(
+    'internal-error', 'error', 'source', 'Internal error', 'Erreur interne',
+    'Territoria could not check this file because of an internal error: {note}',
+    "Territoria n'a pas pu vérifier ce fichier à cause d'une erreur interne : {note}",
+    'This is a bug of Territoria, not of your file: please report it with the file if you can.',
+    "C'est un défaut de Territoria, pas de votre fichier : signalez-le, avec le fichier si possible.",
+    example={'note': 'ValueError: …'},
+    raised_by='api',
+))
+declare(Rule(
+    "cross-file-check-skipped", "warning", "table", "Rule between tables not checked", "Règle entre tables non vérifiée",
+    "The rule {rule} was not checked: it compares this table with the table \"{referenceName}\" ({referenceFields}), "
+    "and {reason_en}.",
+    "La règle {rule} n'a pas été vérifiée : elle compare cette table à la table « {referenceName} » ({referenceFields}), "
+    "et {reason_fr}.",
+    "Validate the whole data package (its datapackage.json), listing the table this rule needs with "
+    "its columns, to check the rule.",
+    "Validez le jeu de données complet (son datapackage.json), qui doit lister la table dont la règle "
+    "a besoin avec ses colonnes, pour vérifier la règle.",
+    example={"rule": "plausible-variation", "referenceName": "emptyings",
+             "referenceFields": "container_id, emptied_at", "reason": "alone"},
+    raised_by="checks.cross_file",
+    values=words.unavailable_words,
+))
+declare(Rule(
+    "portal-schema-warning", "warning", "table", "Declared schema", "Schéma déclaré",
+    "{why_en}",
+    "{why_fr}",
+    "Choose the schema yourself: the action's schema input, or --schema on the command line.",
+    "Choisissez le schéma vous-même : l'entrée schema de l'action, ou --schema en ligne de commande.",
+    example={"declared": "etalab/schema-irve-statique@2.3.1", "reason": "unknown"},
+    raised_by="portals",
+    values=words.portal_schema_words,
+))

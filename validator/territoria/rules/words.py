@@ -1,0 +1,150 @@
+"""Words computed from a finding: what a type or a constraint asks, in French and English.
+
+Why apart from the declarations: several rules share them (a type error's
+message, the hint for the value, the site's examples), and they depend on the
+finding's own values (the field type, the constraint and its bound).
+"""
+from __future__ import annotations
+
+_TYPE_WORDS = {
+    "string": ("a valid text", "un texte valide"),
+    "number": ("a number (like 12.5)", "un nombre (comme 12.5)"),
+    "integer": ("a whole number (like 12)", "un nombre entier (comme 12)"),
+    "boolean": ("a boolean (true or false)", "un booléen (true ou false)"),
+    "date": ("a date (like 2024-03-15)", "une date (comme 2024-03-15)"),
+    "time": ("a time (like 23:30:00)", "une heure (comme 23:30:00)"),
+    "datetime": ("a date and time (like 2024-03-15T23:30:00+01:00)", "une date et heure (comme 2024-03-15T23:30:00+01:00)"),
+    "year": ("a year (like 2024)", "une année (comme 2024)"),
+    "yearmonth": ("a year and month (like 2024-03)", "une année et un mois (comme 2024-03)"),
+    "duration": ("an ISO 8601 duration (like P1DT2H)", "une durée ISO 8601 (comme P1DT2H)"),
+    "geopoint": ("a geographic point", "un point géographique"),
+    "geojson": ("a GeoJSON object", "un objet GeoJSON"),
+    "object": ("a JSON object", "un objet JSON"),
+    "array": ("a JSON array", "un tableau JSON"),
+    "list": ("a list", "une liste"),
+}
+_FORMAT_WORDS = {
+    "email": ("an email address", "une adresse électronique"),
+    "uri": ("a URI (like https://example.org)", "une adresse URI (comme https://example.org)"),
+    "uuid": ("a UUID", "un UUID"),
+    "binary": ("base64 data", "des données base64"),
+}
+
+
+def describe_type(field_type, field_format, note: str = "") -> tuple:
+    """(English, French) words for what a cell of this type and format must be."""
+    if field_type is None and note.startswith('type is "'):
+        field_type, _, field_format = note[len('type is "'):-1].partition("/")
+    field_format = field_format or "default"
+    if field_format in _FORMAT_WORDS and field_type == "string":
+        return _FORMAT_WORDS[field_format]
+    english, french = _TYPE_WORDS.get(field_type or "", ("a valid value", "une valeur valide"))
+    if field_type in ("date", "time", "datetime") and field_format not in ("default", "any"):
+        return (f"a {field_type} in the form {field_format}", f"une valeur de la forme {field_format}")
+    return english, french
+
+
+def describe_constraint(name, value, note: str = "") -> tuple:
+    """(English, French) words for a broken constraint, e.g. 'must be at most 100'."""
+    if name is None:
+        return f"breaks the constraint {note}", f"ne respecte pas la contrainte {note}"
+    if name == "enum" and isinstance(value, list):
+        shown = ", ".join(str(v) for v in value[:12]) + (", …" if len(value) > 12 else "")
+        return f"is not one of the allowed values: {shown}", f"ne fait pas partie des valeurs autorisées : {shown}"
+    words = {
+        "required": ("is missing: this column is required", "manque : cette colonne est obligatoire"),
+        "minLength": (f"is too short: at least {value} characters (or items)", f"est trop court : au moins {value} caractères (ou éléments)"),
+        "maxLength": (f"is too long: at most {value} characters (or items)", f"est trop long : au plus {value} caractères (ou éléments)"),
+        "minimum": (f"is too small: the minimum is {value}", f"est trop petit : le minimum est {value}"),
+        "maximum": (f"is too large: the maximum is {value}", f"est trop grand : le maximum est {value}"),
+        "exclusiveMinimum": (f"must be greater than {value}", f"doit être strictement supérieur à {value}"),
+        "exclusiveMaximum": (f"must be less than {value}", f"doit être strictement inférieur à {value}"),
+        "pattern": (f"does not match the expected pattern {value}", f"ne respecte pas le motif attendu {value}"),
+    }
+    return words.get(name, (f"breaks the constraint {note}", f"ne respecte pas la contrainte {note}"))
+
+
+def type_words(finding: dict) -> dict:
+    """``type_en``/``type_fr`` for a type error: what the cell should have been."""
+    english, french = describe_type(finding.get("fieldType"), finding.get("fieldFormat"), finding.get("note", ""))
+    return {"type_en": english, "type_fr": french}
+
+
+def constraint_words(finding: dict) -> dict:
+    """``constraint_en``/``constraint_fr`` for a constraint error, e.g. "is too large: the maximum is 90"."""
+    english, french = describe_constraint(finding.get("constraint"), finding.get("constraintValue"),
+                                          finding.get("note", ""))
+    return {"constraint_en": english, "constraint_fr": french}
+
+
+def primary_key_words(finding: dict) -> dict:
+    if finding.get("previousRow"):
+        return {"reason_en": f"repeats the key of row {finding['previousRow']}",
+                "reason_fr": f"répète la clé de la ligne {finding['previousRow']}"}
+    return {"reason_en": "is empty", "reason_fr": "est vide"}
+
+
+_DELIMITERS_EN = {"\t": "tab", ";": "semicolon ;", "|": "pipe |"}
+_DELIMITERS_FR = {"\t": "la tabulation", ";": "le point-virgule ;", "|": "la barre verticale |"}
+
+
+def dialect_words(finding: dict) -> dict:
+    """``read_with_en``/``read_with_fr`` from a dialect warning's ``dialect`` list of (kind, value)."""
+    english, french = [], []
+    for kind, value in finding.get("dialect") or []:
+        if kind == "encoding":
+            english.append(f"the {value} encoding (not UTF-8)")
+            french.append(f"l'encodage {value} (et non UTF-8)")
+        elif kind == "bom":
+            english.append("a UTF-8 byte order mark")
+            french.append("une marque d'ordre des octets UTF-8 (BOM)")
+        elif kind == "delimiter":
+            english.append(f"the delimiter {_DELIMITERS_EN.get(value, value)}")
+            french.append(f"le séparateur {_DELIMITERS_FR.get(value, value)}")
+    return {"read_with_en": " and ".join(english), "read_with_fr": " et ".join(french)}
+
+
+def dialect_note(dialect: list) -> str:
+    """The English note of a dialect warning (the JSON report's ``note``)."""
+    return dialect_words({"dialect": dialect})["read_with_en"]
+
+
+#: why a table a cross-file rule needs is unavailable: (English, French) clauses
+UNAVAILABLE = {
+    "alone": ("the file was validated alone, outside its data package",
+              "le fichier a été validé seul, hors de son jeu de données"),
+    "no-resource": ("the data package has no resource named \"{resource}\"",
+                    "le jeu de données n'a pas de ressource nommée « {resource} »"),
+    "no-column": ("that table has no column \"{column}\"",
+                  "cette table n'a pas de colonne « {column} »"),
+    "unreadable": ("that table could not be read (its own report says why)",
+                   "cette table n'a pas pu être lue (son propre rapport dit pourquoi)"),
+    "no-schema": ("that table has no schema to type its columns",
+                  "cette table n'a pas de schéma pour typer ses colonnes"),
+    "unusable": ("its columns cannot serve: {detail}",
+                 "ses colonnes ne conviennent pas : {detail}"),
+}
+
+
+def unavailable_words(finding: dict) -> dict:
+    english, french = UNAVAILABLE.get(finding.get("reason", ""), ("", ""))
+    values = {"resource": finding.get("referenceName", ""), **(finding.get("details") or {})}
+    return {"reason_en": english.format(**values), "reason_fr": french.format(**values)}
+
+
+def portal_schema_words(finding: dict) -> dict:
+    """Why a schema a portal declares for a resource was not used."""
+    shown, versions = finding.get("declared", ""), ", ".join(finding.get("versions") or [])
+    reason = finding.get("reason")
+    if reason == "several-tables":
+        return {"why_en": f"The portal declares the schema {shown}, a catalogue entry with several tables; "
+                          "the file's name does not tell which one, so only its structure was checked.",
+                "why_fr": f"Le portail déclare le schéma {shown}, une entrée du catalogue à plusieurs tables ; "
+                          "le nom du fichier ne dit pas laquelle, seule sa structure a été vérifiée."}
+    if reason == "no-version":
+        return {"why_en": f"The portal declares the schema {shown}, but the Territoria catalogue has no such version "
+                          f"(versions: {versions}).",
+                "why_fr": f"Le portail déclare le schéma {shown}, mais le catalogue Territoria n'a pas cette version "
+                          f"(versions : {versions})."}
+    return {"why_en": f"The portal declares the schema {shown}, which is not in the Territoria catalogue.",
+            "why_fr": f"Le portail déclare le schéma {shown}, qui n'est pas dans le catalogue Territoria."}
