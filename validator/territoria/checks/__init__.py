@@ -107,6 +107,11 @@ class CustomCheck:
         self.absent: set = set()
         self.schema_base: Optional[str] = context.base
 
+    @property
+    def code(self) -> str:
+        """The code of the check's first rule: the one a check with a single rule reports."""
+        return self.rules[0].code
+
     @classmethod
     def codes(cls) -> tuple:
         """The codes of the rules the check reports."""

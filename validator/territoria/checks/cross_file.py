@@ -207,7 +207,8 @@ class PeriodMatchesReferencedTimeStep(Check):
             "Row {rowNumber}: the period [start, {fieldName}) does not last the time step declared by the row it refers to ({note}).",
             "Ligne {rowNumber} : la période [début, {fieldName}) ne dure pas le pas de temps déclaré par la ligne à laquelle elle renvoie ({note}).",
             "Make end − start equal the time step declared in the other table (e.g. the channel's time_step, in seconds), or correct that time step.",
-            "Faites en sorte que fin − début soit égal au pas de temps déclaré dans l'autre table (par ex. le time_step du channel, en secondes), ou corrigez ce pas de temps."),
+            "Faites en sorte que fin − début soit égal au pas de temps déclaré dans l'autre table (par ex. le time_step du channel, en secondes), ou corrigez ce pas de temps.",
+            example={"rowNumber": 6, "fieldName": "end_datetime", "note": "3600 s ≠ 900 s, channel CH-12"}),
         check_rule(
             "period-end-required",
             "End of period required",
@@ -215,7 +216,8 @@ class PeriodMatchesReferencedTimeStep(Check):
             "Row {rowNumber}: {fieldName} is empty, and the row it refers to ({note}) declares no time step to deduce it from.",
             "Ligne {rowNumber} : {fieldName} est vide, et la ligne à laquelle elle renvoie ({note}) ne déclare pas de pas de temps pour la déduire.",
             "Fill in the end of the period, or declare the time step (in seconds) on the row of the other table (e.g. the channel's time_step).",
-            "Renseignez la fin de la période, ou déclarez le pas de temps (en secondes) sur la ligne de l'autre table (par ex. le time_step du channel)."),
+            "Renseignez la fin de la période, ou déclarez le pas de temps (en secondes) sur la ligne de l'autre table (par ex. le time_step du channel).",
+            example={"rowNumber": 6, "fieldName": "end_datetime", "note": "channel CH-12"}),
     )
     example = {"name": "period-matches-referenced-time-step", "params": {"key": "channel_id", "start": "start_datetime", "end": "end_datetime", "resource": "channel", "resource_key": "channel_id", "time_step": "time_step"}}
 

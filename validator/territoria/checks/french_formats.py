@@ -40,7 +40,7 @@ class FormatCheck(Check):
         if self.column in self.absent:
             return []
         fails = distinct_valid(text(view, self.column), self.is_valid, self.verdicts) & ~view.blank
-        return finding(self.rules[0].code, fails, self.column, note=self.note())
+        return finding(self.code, fails, self.column, note=self.note())
 
     def note(self) -> str:
         return ""
@@ -350,11 +350,10 @@ class FrenchGpsCoordinates(PointCheck):
         swapped = known & ~inside & in_boxes(lat, lon, self.boxes)
         outside = known & ~inside & ~swapped
         field = self.column or self.latitude
-        out = []
-        for code, mask in (("reversed-french-gps-coordinates", swapped), ("french-gps-coordinates", outside)):
-            positions = np.flatnonzero(mask)
-            out += finding(code, positions, field, notes=self.point_notes(view, lon, lat, positions))
-        return out
+        swapped, outside = np.flatnonzero(swapped), np.flatnonzero(outside)
+        return (finding("reversed-french-gps-coordinates", swapped, field,
+                        notes=self.point_notes(view, lon, lat, swapped))
+                + finding("french-gps-coordinates", outside, field, notes=self.point_notes(view, lon, lat, outside)))
 
 
 @register
@@ -411,7 +410,7 @@ class CoordinatesInCommune(PointCheck):
     "La Réunion avec un point en métropole, par exemple). Le point est comparé à l'emprise (bbox) de la commune quand "
     "le schéma fournit une table d'emprises des communes (commune_extents ; « bbox commune » dans le message), sinon "
     "au territoire de son département (métropole ou département d'outre-mer).",
-            example={"rowNumber": 4, "fieldName": "latitude", "note": "(lat 48.85, lon 2.35; bbox Isère)"}),
+            example={"rowNumber": 4, "fieldName": "latitude", "cell": "38185", "note": "(lat 48.85, lon 2.35; bbox Isère)"}),
     )
     example = {"name": "coordinates-in-commune", "params": {"latitude": "latitude", "longitude": "longitude", "commune": "insee_code"}}
 
@@ -465,8 +464,8 @@ class CoordinatesInCommune(PointCheck):
         bad = known & ~np.isnan(xmin) & ~inside
         positions = np.flatnonzero(bad)
         if self.extents is None:
-            return finding(self.name, positions, self.commune, notes=self.point_notes(view, lon, lat, positions))
-        return finding(self.name, positions, self.commune,
+            return finding(self.code, positions, self.commune, notes=self.point_notes(view, lon, lat, positions))
+        return finding(self.code, positions, self.commune,
                        notes=self._extent_notes(lon, lat, positions, indices, at_commune, dept_names))
 
     def _extent_notes(self, lon, lat, positions, indices, at_commune, dept_names):

@@ -116,7 +116,7 @@ class CompareColumnsValue(Check):
         fails, _ = compare_arrays(view, self.column, self.column2, self.op)
         fails &= ~view.blank
         positions = np.flatnonzero(fails)
-        return finding(self.name, positions, self.column,
+        return finding(self.code, positions, self.column,
                        notes=pair_note(view, positions, self.column, self.op, self.column2))
 
 
@@ -159,7 +159,7 @@ class CohesiveColumnsValue(Check):
             p = int(positions[k])
             return ", ".join(f"{c} ({show(cells[i][p].as_py())})" for i, c in enumerate(self.columns))
 
-        return finding(self.name, positions, self.column, notes=LazyNotes(len(positions), build))
+        return finding(self.code, positions, self.column, notes=LazyNotes(len(positions), build))
 
 
 # -- sum-columns-value -------------------------------------------------------
@@ -204,7 +204,7 @@ class SumColumnsValue(Check):
             terms = " + ".join(f"{c} ({show(float(parts[i][p]))})" for i, c in enumerate(self.parts))
             return f"{show(float(total[p]))} ≠ {terms} = {show(float(computed[p]))}"
 
-        return finding(self.name, positions, self.column, notes=LazyNotes(len(positions), build))
+        return finding(self.code, positions, self.column, notes=LazyNotes(len(positions), build))
 
 
 # -- one-of-required ---------------------------------------------------------
@@ -237,7 +237,7 @@ class OneOfRequired(Check):
             return []  # both columns missing: the missing-label errors say it
         fails = ~filled(view, self.column1) & ~filled(view, self.column2) & ~view.blank
         field = self.column1 if self.column1 not in self.absent else self.column2
-        return finding(self.name, fails, field, note=f"{self.column1}, {self.column2}")
+        return finding(self.code, fails, field, note=f"{self.column1}, {self.column2}")
 
 
 # -- year-interval-value -----------------------------------------------------
@@ -290,7 +290,7 @@ class YearIntervalValue(Check):
             fails[present] = bad[indices[present].astype(np.int64)]
         fails &= ~view.blank
         note = "YYYY/YYYY" + (" | YYYY" if self.year_only else "")
-        return finding(self.name, fails, self.column, note=note)
+        return finding(self.code, fails, self.column, note=note)
 
 
 # -- opening-hours-value -----------------------------------------------------
@@ -324,7 +324,7 @@ class OpeningHoursValue(Check):
         if self.column in self.absent:
             return []
         fails = distinct_valid(text(view, self.column), self.validate, self.verdicts) & ~view.blank
-        return finding(self.name, fails, self.column)
+        return finding(self.code, fails, self.column)
 
 
 # -- phone-number-value ------------------------------------------------------
@@ -374,4 +374,4 @@ class PhoneNumberValue(Check):
         if self.column in self.absent:
             return []
         fails = distinct_valid(text(view, self.column), is_valid_phone_number, self.verdicts) & ~view.blank
-        return finding(self.name, fails, self.column)
+        return finding(self.code, fails, self.column)

@@ -166,7 +166,7 @@ class UniqueCombination(Check):
         dup = previous > 0
         positions = where[dup]
         prev = previous[dup]
-        return finding(self.name, positions, self.columns[0],
+        return finding(self.code, positions, self.columns[0],
                        notes=LazyNotes(len(positions), lambda k: str(int(prev[k]))))
 
 
@@ -230,7 +230,7 @@ class MonotonicSeries(SeriesCheck):
         fails = has_prev & ~self.holds(values[where], prev)
         positions = where[fails]
         p_vals, c_vals = prev[fails], values[positions]
-        return finding(self.name, positions, self.column,
+        return finding(self.code, positions, self.column,
                        notes=LazyNotes(len(positions), lambda k: self._note(p_vals[k], c_vals[k])))
 
     def finish(self):
@@ -247,7 +247,7 @@ class MonotonicSeries(SeriesCheck):
         order = np.argsort(rows[at], kind="stable")
         at = at[order]
         return [CheckFinding(
-            self.name, row_numbers=rows[at], field_name=self.column,
+            self.code, row_numbers=rows[at], field_name=self.column,
             cells=LazyNotes(len(at), lambda k: show_value(values[at[k]], self.kind)),
             notes=LazyNotes(len(at), lambda k: self._note(values[at[k] - 1], values[at[k]])))]
 
@@ -275,7 +275,8 @@ class TimeStepConsistency(SeriesCheck):
             "Row {rowNumber}: the length of the period does not match the declared time step ({note}).",
             "Ligne {rowNumber} : la durée de la période ne correspond pas au pas de temps déclaré ({note}).",
             "Each period must last exactly the time step (end = start + time step); check the start and end of the row.",
-            "Chaque période doit durer exactement le pas de temps (fin = début + pas de temps) ; vérifiez le début et la fin de la ligne."),
+            "Chaque période doit durer exactement le pas de temps (fin = début + pas de temps) ; vérifiez le début et la fin de la ligne.",
+            example={"rowNumber": 4, "fieldName": "end_datetime", "note": "1800 s ≠ 3600 s"}),
         check_rule(
             "time-step-overlap",
             "Overlapping periods",
@@ -283,7 +284,8 @@ class TimeStepConsistency(SeriesCheck):
             "Row {rowNumber}: the period starting at {cell} overlaps the previous period of the same series ({note}).",
             "Ligne {rowNumber} : la période commençant à {cell} chevauche la période précédente de la même série ({note}).",
             "Periods of one series are [start, end) and follow each other without overlapping: remove the duplicate or fix the dates.",
-            "Les périodes d'une série sont [début, fin) et se suivent sans se chevaucher : supprimez le doublon ou corrigez les dates."),
+            "Les périodes d'une série sont [début, fin) et se suivent sans se chevaucher : supprimez le doublon ou corrigez les dates.",
+            example={"rowNumber": 5, "fieldName": "start_datetime", "cell": "2024-03-01T10:30:00+01:00", "note": "2024-03-01T10:00:00+01:00 → 2024-03-01T11:00:00+01:00"}),
         check_rule(
             "time-step-gap",
             "Missing period",
@@ -291,7 +293,8 @@ class TimeStepConsistency(SeriesCheck):
             "Row {rowNumber}: the period starting at {cell} leaves a gap after the previous period of the same series ({note}).",
             "Ligne {rowNumber} : la période commençant à {cell} laisse un trou après la période précédente de la même série ({note}).",
             "Every period must be present, even when nothing was counted (write 0); leave the value empty when it was not measured.",
-            "Chaque période doit figurer, même sans passage (écrivez 0) ; laissez la valeur vide si elle n'a pas été mesurée."),
+            "Chaque période doit figurer, même sans passage (écrivez 0) ; laissez la valeur vide si elle n'a pas été mesurée.",
+            example={"rowNumber": 5, "fieldName": "start_datetime", "cell": "2024-03-01T12:00:00+01:00", "note": "2024-03-01T11:00:00+01:00 → 2024-03-01T12:00:00+01:00"}),
         check_rule(
             "time-step-too-close",
             "Measurements too close",
@@ -299,7 +302,8 @@ class TimeStepConsistency(SeriesCheck):
             "Row {rowNumber}: {cell} comes only {note} after the previous measurement of the same series.",
             "Ligne {rowNumber} : {cell} ne vient que {note} après la mesure précédente de la même série.",
             "The schema allows at most one measurement per minimum interval and key: remove the repeated measurement or check the timestamp.",
-            "Le schéma autorise au plus une mesure par intervalle minimal et par clé : supprimez la mesure répétée ou vérifiez l'horodatage."),
+            "Le schéma autorise au plus une mesure par intervalle minimal et par clé : supprimez la mesure répétée ou vérifiez l'horodatage.",
+            example={"rowNumber": 7, "fieldName": "measured_at", "cell": "2024-03-01T10:00:20+01:00", "note": "20 s"}),
     )
     example = {"name": "time-step-consistency", "params": {"key": "channel_id", "start": "start_datetime", "end": "end_datetime", "time_step": "PT1H"}}
 
@@ -494,7 +498,7 @@ class PlausibleVariation(SeriesCheck):
         bad = (prev_rows > 0) & self._jumps(prev, values[where]) & ~reset[where]
         positions = where[bad]
         p_vals, c_vals = prev[bad], values[positions]
-        return finding(self.name, positions, self.column, severity="warning",
+        return finding(self.code, positions, self.column, severity="warning",
                        notes=LazyNotes(len(positions), lambda k: f"{show(float(p_vals[k]))} → {show(float(c_vals[k]))}"))
 
     def finish(self):
@@ -513,6 +517,6 @@ class PlausibleVariation(SeriesCheck):
             return []
         at = at[np.argsort(rows[at], kind="stable")]
         return [CheckFinding(
-            self.name, row_numbers=rows[at], field_name=self.column, severity="warning",
+            self.code, row_numbers=rows[at], field_name=self.column, severity="warning",
             cells=LazyNotes(len(at), lambda k: show(float(values[at[k]]))),
             notes=LazyNotes(len(at), lambda k: f"{show(float(values[at[k] - 1]))} → {show(float(values[at[k]]))}"))]

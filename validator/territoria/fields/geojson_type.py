@@ -1,7 +1,7 @@
 """`geojson` fields: ``json.loads`` to a dict, then validated with jsonschema
-against frictionless' GeoJSON (default) or TopoJSON (topojson) profile, read from
-the installed frictionless package. Any other format: any JSON object. Parsed once per distinct text.
-Key: canonical JSON."""
+against the GeoJSON (default) or TopoJSON (topojson) profile that frictionless
+uses (vendored in ``schema/profiles``, so both tools check the same thing). Any
+other format: any JSON object. Parsed once per distinct text. Key: canonical JSON."""
 from __future__ import annotations
 
 import json
@@ -24,10 +24,7 @@ SUPPORTED = ("required", "enum")
 def _validator(fmt: str):
     import jsonschema.validators
 
-    # the reference implementation's own profiles, so both tools check the same thing
-    import frictionless
-
-    path = os.path.join(os.path.dirname(frictionless.__file__), "assets", "profiles",
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "schema", "profiles",
                         f"{'geojson' if fmt == 'default' else 'topojson'}.json")
     with open(path, encoding="utf-8") as handle:
         profile = json.load(handle)

@@ -84,16 +84,10 @@ def string_reader(fmt: str):
             return cell
 
     elif fmt == "wkt":
-        from frictionless.vendors import wkt  # frictionless' vendored TatSu grammar
-
-        parser = wkt.Parser()
+        from .wkt import is_wkt  # the optional extra territoria[wkt] (schema_problems says so when absent)
 
         def reader(cell: Any):
-            if not isinstance(cell, str):
-                return None
-            try:
-                parser.parse(cell)
-            except Exception:
+            if not isinstance(cell, str) or not is_wkt(cell):
                 return None
             return cell
 

@@ -93,13 +93,30 @@ def schema_problems(descriptor: Any) -> list:
         return [("schema-error", "a Table Schema must be a JSON object")]
     from .verdict_cache import known_valid, remember_valid, verdict_key
 
+    missing = _missing_extras(descriptor)  # outside the cache: an extra may be uninstalled since
     key = verdict_key(descriptor)
     if known_valid(key):
-        return []
+        return missing
     problems = _problems(descriptor)
     if not problems:
         remember_valid(key)
-    return problems
+    return problems + missing
+
+
+def _missing_extras(descriptor: dict) -> list:
+    """Field errors for formats that need an optional extra which is not installed."""
+    fields = descriptor.get("fields") if isinstance(descriptor.get("fields"), list) else []
+    uses_wkt = any(isinstance(f, dict) and f.get("type", "string") in ("string", None) and f.get("format") == "wkt"
+                   for f in fields)
+    if not uses_wkt:
+        return []
+    from ..fields import wkt
+
+    if wkt.available():
+        return []
+    return [("field-error", f"fields/{number}: format \"wkt\" needs an optional package: {wkt.INSTALL_HINT}")
+            for number, f in enumerate(fields)
+            if isinstance(f, dict) and f.get("type", "string") in ("string", None) and f.get("format") == "wkt"]
 
 
 def _problems(descriptor: dict) -> list:

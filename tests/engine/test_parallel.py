@@ -12,9 +12,10 @@ import os
 import pytest
 
 import territoria
+from conftest import REPO
 from territoria import engine
 
-BENCH = os.path.join(os.path.dirname(__file__), os.pardir, "bench")
+BENCH = os.path.join(str(REPO), "bench")
 
 
 def _bench_module(name: str):

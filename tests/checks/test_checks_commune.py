@@ -12,7 +12,7 @@ from territoria.checks import _commune_extents
 from territoria.cli import main
 from territoria.fields import FieldSpec
 
-from test_checks_helpers import findings, schema_error
+from checks_helpers import findings, schema_error
 
 NUM = [{"name": "lat", "type": "number"}, {"name": "lon", "type": "number"}, "c"]
 # approximate bounding boxes (WGS84) of Grenoble and Échirolles, which border it to the south

@@ -121,7 +121,7 @@ def test_unreadable_emptyings_table(tmp_path):
 
 
 def test_waste_rule_parameters(write_csv):
-    from test_checks_helpers import schema_error
+    from checks_helpers import schema_error
 
     fields = ["k", {"name": "t", **DT}, {"name": "v", "type": "number"}]
     base = {"key": "k", "column": "v", "max_drop": 50, "reset_resource": "e", "reset_time": "t"}
@@ -191,7 +191,7 @@ def test_period_rule_in_a_lone_file(write_csv):
 
 
 def test_period_rule_parameters(write_csv):
-    from test_checks_helpers import schema_error
+    from checks_helpers import schema_error
 
     fields = MEASURE["fields"]
     params = dict(PERIOD_CHECK["params"])

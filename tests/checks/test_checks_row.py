@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_checks_helpers import findings, schema_error
+from checks_helpers import findings, schema_error
 
 CMP = lambda op: [{"name": "compare-columns-value", "params": {"column": "a", "op": op, "column2": "b"}}]  # noqa: E731
 

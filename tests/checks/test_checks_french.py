@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_checks_helpers import findings, schema_error
+from checks_helpers import findings, schema_error
 
 
 @pytest.mark.parametrize("name, code", [("siren", "french-siren-value"), ("french-siren-value", "french-siren-value")])

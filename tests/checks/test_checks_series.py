@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import territoria
-from test_checks_helpers import findings, schema_error
+from checks_helpers import findings, schema_error
 
 DT = {"type": "datetime"}
 
