@@ -194,45 +194,89 @@ def _text_rule(place: str, what: str, descriptor: dict) -> Iterator[Finding]:
         yield Finding(place, "bilingual", f"{what} has no {', '.join(missing)} (French and English title and description required)")
 
 
+@dataclass(frozen=True)
+class TableContext:
+    """What a table rule knows besides the descriptor: where it is, its version folder, the
+    national schema it follows (whose names are kept as they are)."""
+
+    place: str
+    version: Optional[str] = None
+    follows: Optional[str] = None
+
+
+def table_bilingual(descriptor: dict, context: TableContext) -> Iterator[Finding]:
+    """``bilingual``: the table schema has French and English titles and descriptions."""
+    yield from _text_rule(context.place, "table schema", descriptor)
+
+
+def table_version(descriptor: dict, context: TableContext) -> Iterator[Finding]:
+    """``version``: a table schema that states a version states its folder's."""
+    if context.version is not None and "version" in descriptor and descriptor["version"] != context.version:
+        yield Finding(context.place, "version",
+                      f"table schema version {descriptor['version']!r} differs from its folder {context.version!r}")
+
+
+def field_snake_case(field: dict, context: TableContext) -> Iterator[Finding]:
+    """``snake-case``: field names are English snake_case (unless a followed national schema names them)."""
+    name = field["name"]
+    if not SNAKE_CASE.match(name) and not context.follows:
+        yield Finding(context.place, "snake-case", f"field {name!r}: name is not English snake_case (e.g. {_snake(name)!r})")
+
+
+def field_bilingual(field: dict, context: TableContext) -> Iterator[Finding]:
+    """``bilingual``: every field has French and English titles and descriptions."""
+    yield from _text_rule(context.place, f"field {field['name']!r}", field)
+
+
+def field_example(field: dict, context: TableContext) -> Iterator[Finding]:
+    """``example``: every field has an example, valid for the field."""
+    what = f"field {field['name']!r}"
+    if "example" not in field:
+        yield Finding(context.place, "example", f"{what} has no example")
+        return
+    problem = example_problem(field)
+    if problem:
+        yield Finding(context.place, "example", f"{what}: {problem}")
+
+
+def field_unit(field: dict, context: TableContext) -> Iterator[Finding]:
+    """``unit``: a unit suffix declares its UCUM unit, and a declared unit has its suffix."""
+    name, what = field["name"], f"field {field['name']!r}"
+    wanted = expected_unit(name)
+    unit = field.get("unit")
+    if wanted and unit is None:
+        yield Finding(context.place, "unit", f"{what}: the name ends in a unit suffix but no unit is declared (add \"unit\": {wanted!r})")
+    elif wanted and unit != wanted:
+        yield Finding(context.place, "unit", f"{what}: unit {unit!r} does not match the name's suffix (expected UCUM {wanted!r})")
+    elif unit is not None and not wanted and not context.follows:
+        suffixes = ", ".join(f"_{s}" for s in UNIT_SUFFIXES)
+        yield Finding(context.place, "unit", f"{what}: declares unit {unit!r} but its name has no unit suffix ({suffixes})")
+    if unit is not None and (not isinstance(unit, str) or not unit.strip()):
+        yield Finding(context.place, "unit", f"{what}: unit must be a non-empty UCUM code")
+
+
+#: the house rules of a table schema, then of each of its fields, in the order findings are listed
+TABLE_RULES = [table_bilingual, table_version]
+FIELD_RULES = [field_snake_case, field_bilingual, field_example, field_unit]
+
+
 def lint_table_schema(path: str, descriptor: object, *, version: Optional[str] = None,
                       follows: Optional[str] = None) -> Iterator[Finding]:
-    """The findings for one table schema descriptor read from ``path``."""
+    """The findings for one table schema descriptor read from ``path``: the metaschema, then the house rules."""
     from ..schema import metaschema_problems
 
-    place = _display(path)
+    context = TableContext(_display(path), version, follows)
     for problem in metaschema_problems(descriptor):
-        yield Finding(place, "metaschema", f"Table Schema: {problem}")
+        yield Finding(context.place, "metaschema", f"Table Schema: {problem}")
     if not isinstance(descriptor, dict):
         return
-    yield from _text_rule(place, "table schema", descriptor)
-    if version is not None and "version" in descriptor and descriptor["version"] != version:
-        yield Finding(place, "version", f"table schema version {descriptor['version']!r} differs from its folder {version!r}")
+    for rule in TABLE_RULES:
+        yield from rule(descriptor, context)
     fields = descriptor.get("fields") if isinstance(descriptor.get("fields"), list) else []
     for field in fields:
-        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
-            continue
-        name = field["name"]
-        what = f"field {name!r}"
-        if not SNAKE_CASE.match(name) and not follows:
-            yield Finding(place, "snake-case", f"{what}: name is not English snake_case (e.g. {_snake(name)!r})")
-        yield from _text_rule(place, what, field)
-        if "example" not in field:
-            yield Finding(place, "example", f"{what} has no example")
-        else:
-            problem = example_problem(field)
-            if problem:
-                yield Finding(place, "example", f"{what}: {problem}")
-        wanted = expected_unit(name)
-        unit = field.get("unit")
-        if wanted and unit is None:
-            yield Finding(place, "unit", f"{what}: the name ends in a unit suffix but no unit is declared (add \"unit\": {wanted!r})")
-        elif wanted and unit != wanted:
-            yield Finding(place, "unit", f"{what}: unit {unit!r} does not match the name's suffix (expected UCUM {wanted!r})")
-        elif unit is not None and not wanted and not follows:
-            suffixes = ", ".join(f"_{s}" for s in UNIT_SUFFIXES)
-            yield Finding(place, "unit", f"{what}: declares unit {unit!r} but its name has no unit suffix ({suffixes})")
-        if unit is not None and (not isinstance(unit, str) or not unit.strip()):
-            yield Finding(place, "unit", f"{what}: unit must be a non-empty UCUM code")
+        if isinstance(field, dict) and isinstance(field.get("name"), str):
+            for rule in FIELD_RULES:
+                yield from rule(field, context)
 
 
 def _snake(name: str) -> str:
