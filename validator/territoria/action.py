@@ -1,4 +1,4 @@
-"""The GitHub Action's entry point: ``python -m territoria.action_main``.
+"""The GitHub Action's entry point: ``python -m territoria.action`` (``territoria.action_main`` still works).
 
 Why in Python: the composite action (``action.yml``) only installs Territoria
 from the action's own checkout and runs this module, so the logic is tested
