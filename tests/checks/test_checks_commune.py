@@ -132,7 +132,7 @@ def test_relative_path_is_read_from_the_schema_folder_given_to_build_checks(tmp_
     monkeypatch.chdir(elsewhere)
     fields = [FieldSpec.from_descriptor(f if isinstance(f, dict) else {"name": f}) for f in NUM]
     descriptor = {"fields": [], "custom_checks": check("commune_extents.csv")}
-    [built] = build_checks(descriptor, fields, CheckContext(base=str(tmp_path)))
+    [built], _ = build_checks(descriptor, fields, CheckContext(base=str(tmp_path)))
     assert built.extents.location == str(extents)
     with pytest.raises(CheckParamsError, match="read from the current directory"):
         build_checks(descriptor, fields)
@@ -184,8 +184,9 @@ def test_unusable_table_is_a_schema_error(write_csv, tmp_path, content, expected
 def test_bad_parameter_values(write_csv, tmp_path):
     assert "must be the path or URL" in schema_error(write_csv, "lat,lon,c\n", NUM, check(None, commune_extents=3))
     assert "is not a file" in schema_error(write_csv, "lat,lon,c\n", NUM, check(tmp_path))
-    note = schema_error(write_csv, "lat,lon,c\n", NUM, check(None, communes="x.csv"))
-    assert "unknown parameter(s) 'communes'" in note and "commune_extents" in note
+    # a misspelt parameter is ignored, as Validata ignores it, and said in a warning
+    [warning] = findings(write_csv, f"lat,lon,c\n{GRENOBLE},38185\n", NUM, check(None, communes="x.csv"), warnings=True)
+    assert warning[0] == "check-parameter-ignored"
 
 
 def test_cli_missing_table_is_one_line_exit_2(tmp_path, capsys, write_csv):

@@ -51,11 +51,24 @@ def test_compare_message_is_bilingual(write_csv):
     ({"column": "a", "op": "=>", "column2": "b"}, "parameter 'op' must be one of"),
     ({"column": "a", "op": "<"}, "parameter 'column2' is required"),
     ({"column": "a", "op": "<", "column2": "zz"}, "field 'zz' is not in the schema"),
-    ({"column": "a", "op": "<", "column2": "b", "colum3": "b"}, "unknown parameter(s) 'colum3'"),
 ])
 def test_compare_bad_params(write_csv, params, expected):
     note = schema_error(write_csv, "a,b\n1,2\n", ["a", "b"], [{"name": "compare-columns-value", "params": params}])
     assert expected in note
+
+
+def test_an_unknown_parameter_is_ignored_with_a_warning(write_csv):
+    """Validata ignores parameters a check does not read; Territoria too, but says so."""
+    import territoria
+
+    params = {"column": "a", "op": "<", "column2": "b", "colum3": "b"}
+    descriptor = {"fields": [{"name": "a"}, {"name": "b"}], "custom_checks": [{"name": "compare-columns-value",
+                                                                              "params": params}]}
+    task = territoria.validate(str(write_csv("a,b\n3,2\n")), descriptor).tasks[0]
+    assert [e["type"] for e in task.errors] == ["compare-columns-value"]
+    [warning] = task.warnings
+    assert warning["type"] == "check-parameter-ignored" and "colum3" in warning["message_en"]
+    assert "colum3" in warning["message_fr"] and "ignorés" in warning["message_fr"]
 
 
 def test_absent_column_is_not_a_schema_error(write_csv):

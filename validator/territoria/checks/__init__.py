@@ -98,6 +98,10 @@ class CustomCheck:
     name: str = ""
     rules: tuple = ()
     example: dict = {}
+    #: the name that replaces this one, for a deprecated spelling (Validata's former names)
+    replaced_by: str = ""
+    #: parameters the check does not read (see ``Check``)
+    ignored_params: list = []
 
     def __init__(self, params: dict, fields: list, context: Optional[CheckContext] = None):
         context = context or CheckContext()
@@ -182,20 +186,47 @@ def load_all() -> None:
     _loaded = True
 
 
-def build_checks(descriptor: dict, fields: list, context: Optional[CheckContext] = None) -> list:
-    """Instantiate the schema's custom checks; raise CheckParamsError listing what is wrong.
+def declared_checks(descriptor: dict) -> list:
+    """The schema's check declarations: ``custom_checks``, then Validata's field-level
+    ``customCheck`` (a name, or an object with the name and the parameters), whose
+    ``column`` is the field itself. A malformed list is returned as it is (``build_checks``
+    says what is wrong with it)."""
+    declared = descriptor.get("custom_checks") or []
+    if not isinstance(declared, list):
+        return declared
+    declared = list(declared)
+    for spec in descriptor.get("fields") or []:
+        if not isinstance(spec, dict) or "customCheck" not in spec:
+            continue
+        item = spec["customCheck"]
+        if isinstance(item, str):
+            item = {"name": item}
+        if isinstance(item, dict):
+            params = {k: v for k, v in item.items() if k not in ("name", "params")}
+            params.update(item.get("params") if isinstance(item.get("params"), dict) else {})
+            params.setdefault("column", spec.get("name"))
+            item = {"name": item.get("name"), "params": params}
+        declared.append(item)
+    return declared
+
+
+def build_checks(descriptor: dict, fields: list, context: Optional[CheckContext] = None) -> tuple:
+    """Instantiate the schema's custom checks: ``(checks, notices)``; raise CheckParamsError
+    listing what is wrong.
 
     ``fields``: the fields the file's columns are checked against; ``context``:
     the schema's other field names and its folder (see :class:`CheckContext`).
+    ``notices``: warning findings about the declarations themselves (a deprecated
+    name, an ignored parameter), as Validata reports them.
     """
-    declared = descriptor.get("custom_checks") or []
+    declared = declared_checks(descriptor)
     if not declared:
-        return []
+        return [], []
     load_all()
     if not isinstance(declared, list):
         raise CheckParamsError("custom_checks must be a list")
     context = context or CheckContext()
-    checks, problems = [], []
+    checks, problems, notices = [], [], []
     for number, item in enumerate(declared):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             problems.append(f"custom_checks/{number}: each check needs a 'name'")
@@ -206,9 +237,18 @@ def build_checks(descriptor: dict, fields: list, context: Optional[CheckContext]
             problems.append(f"custom_checks/{number}: unknown check {item['name']!r} (known: {known})")
             continue
         try:
-            checks.append(cls(item.get("params") or {}, fields, context))
+            check = cls(item.get("params") or {}, fields, context)
         except CheckParamsError as error:
             problems.append(f"custom_checks/{number} ({item['name']}): {error}")
+            continue
+        checks.append(check)
+        if cls.replaced_by:
+            notices.append({"type": "check-name-deprecated", "check": cls.name, "replacement": cls.replaced_by,
+                            "note": f"{cls.name} is a former name of {cls.replaced_by}"})
+        if check.ignored_params:
+            notices.append({"type": "check-parameter-ignored", "check": cls.name,
+                            "parameters": ", ".join(check.ignored_params),
+                            "note": f"{cls.name} does not read {', '.join(check.ignored_params)}"})
     if problems:
         raise CheckParamsError("; ".join(problems))
-    return checks
+    return checks, notices

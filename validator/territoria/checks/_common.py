@@ -24,9 +24,10 @@ _TEMPORAL = (pa.types.is_date, pa.types.is_timestamp)
 class Check(CustomCheck):
     """A custom check with declared parameters.
 
-    ``allowed`` lists the parameter names the check accepts (aliases included);
-    any other name is a schema error, so that a misspelt parameter never silently
-    disables a rule.
+    ``allowed`` lists the parameter names the check accepts (aliases included).
+    Any other name is ignored, as Validata ignores it, but never silently: the
+    report gets a ``check-parameter-ignored`` warning naming it (a misspelt
+    parameter would otherwise disable part of a rule unnoticed).
     """
 
     allowed: tuple = ()
@@ -36,10 +37,7 @@ class Check(CustomCheck):
             raise CheckParamsError("'params' must be an object")
         super().__init__(params, fields, context)
         self.verdicts: dict = {}  # format checks: value -> valid?, kept across batches
-        unknown = sorted(set(self.params) - set(self.allowed))
-        if unknown:
-            raise CheckParamsError(
-                f"unknown parameter(s) {', '.join(map(repr, unknown))} (expected: {', '.join(self.allowed)})")
+        self.ignored_params = sorted(set(self.params) - set(self.allowed))
 
     # -- parameters -------------------------------------------------------
     def field_param(self, *keys: str, required: bool = True) -> Optional[str]:

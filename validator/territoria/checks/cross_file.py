@@ -59,7 +59,7 @@ def needed_columns(schema) -> dict:
     """``{resource: [field names]}`` the schema's custom checks need from other tables
     (empty when its custom checks are wrong: the table's validation reports that)."""
     try:
-        checks = build_checks(schema.descriptor, schema.fields, CheckContext.of(schema))
+        checks, _ = build_checks(schema.descriptor, schema.fields, CheckContext.of(schema))
     except CheckParamsError:
         return {}
     needs: dict = {}

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import CheckParamsError, register
+from . import CHECKS, CheckParamsError, register
 from ._common import Check, distinct_valid, finding, np_bool, numbers, text
 from ..rules import check_rule
 
@@ -79,6 +79,7 @@ class FrenchSirenValue(Siren):
     """Validata's former name of ``siren``."""
 
     name = "french-siren-value"
+    replaced_by = "siren"
 
 
 @register
@@ -104,13 +105,20 @@ class FrenchSiretValue(Siret):
     """Validata's former name of ``siret``."""
 
     name = "french-siret-value"
+    replaced_by = "siret"
 
 
 # -- COG codes (versioned) -----------------------------------------------------
 class CogCheck(FormatCheck):
-    """A code of the official geographic code (COG) of a given vintage."""
+    """A code (or name) of the official geographic code (COG) of a given vintage.
 
-    allowed = ("column", "version")
+    The vintage is Validata's ``cog`` parameter ("2023", "2024", "latest"; this
+    version of Territoria also knows the vintages frformat bundles, e.g. 2015 to
+    2024 for regions), or ``version``, the name Territoria used before; default
+    "latest".
+    """
+
+    allowed = ("column", "cog", "version")
     format_name = ""
 
     def make_validator(self):
@@ -118,10 +126,14 @@ class CogCheck(FormatCheck):
 
         cls = getattr(frformat, self.format_name)
         versions = [v.get_id() for v in cls._versioned_valid_values.ls()]
-        self.version = str(self.params.get("version", "latest"))
+        key = "cog" if "cog" in self.params else "version"
+        value = self.params.get(key, "latest")
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise CheckParamsError(f"parameter {key!r} must be a year like \"2024\" or \"latest\" (got {value!r})")
+        self.version = str(value).strip()
         if self.version != "latest" and self.version not in versions:
             raise CheckParamsError(
-                f"parameter 'version': no COG {self.version!r} for this code (available: {', '.join(versions)}, latest)")
+                f"parameter {key!r}: no COG {self.version!r} for this code (available: {', '.join(versions)}, latest)")
         if self.version == "latest":
             self.version = max(versions)
         return cls(self.version).is_valid
@@ -143,13 +155,49 @@ _COG_CODES = [
      "Write the 2-digit INSEE region code of the COG of that year, like 11 (Île-de-France) or 84 (Auvergne-Rhône-Alpes).",
      "Écrivez le code INSEE de la région à 2 chiffres, selon le COG de l'année, comme 11 (Île-de-France) ou 84 (Auvergne-Rhône-Alpes).",
      "99"),
+    ("canton", "Canton", "canton name", "nom de canton",
+     "Write the canton's name as the COG of that year spells it, like Grenoble-1.",
+     "Écrivez le nom du canton tel que l'écrit le COG de l'année, comme Grenoble-1.",
+     "Grenoble 9"),
+    ("commune", "Commune", "commune name", "nom de commune",
+     "Write the commune's name as the COG of that year spells it, like Saint-Martin-d'Hères (not its code).",
+     "Écrivez le nom de la commune tel que l'écrit le COG de l'année, comme Saint-Martin-d'Hères (pas son code).",
+     "St Martin"),
+    ("departement", "Departement", "département name", "nom de département",
+     "Write the département's name with its accents, like Isère (not its number).",
+     "Écrivez le nom du département avec ses accents, comme Isère (pas son numéro).",
+     "Isere"),
+    ("region", "Region", "region name", "nom de région",
+     "Write the region's name as the COG of that year spells it, like Auvergne-Rhône-Alpes.",
+     "Écrivez le nom de la région tel que l'écrit le COG de l'année, comme Auvergne-Rhône-Alpes.",
+     "Rhône-Alpes"),
+    ("code-pays-iso2", "CodePaysISO2", "ISO 3166 two-letter country code", "code pays ISO à deux lettres",
+     "Write the two-letter ISO 3166 code of the country, like FR or DE.",
+     "Écrivez le code ISO 3166 à deux lettres du pays, comme FR ou DE.",
+     "FRA"),
+    ("code-pays-iso3", "CodePaysISO3", "ISO 3166 three-letter country code", "code pays ISO à trois lettres",
+     "Write the three-letter ISO 3166 code of the country, like FRA or DEU.",
+     "Écrivez le code ISO 3166 à trois lettres du pays, comme FRA ou DEU.",
+     "FR"),
+    ("pays", "Pays", "country name", "nom de pays",
+     "Write the country's name as the COG spells it, like Allemagne.",
+     "Écrivez le nom du pays tel que l'écrit le COG, comme Allemagne.",
+     "Germany"),
 ]
 for _code, _format, _en, _fr, _hint_en, _hint_fr, _cell in _COG_CODES:
     _column = _code.replace("-", "_")
     register(type(_format, (CogCheck,), {
         "name": _code, "format_name": _format, "__doc__": f"A {_en} of the COG vintage ``version``.",
         "rules": (format_rule(_code, _en, _fr, _hint_en, _hint_fr, _cell, _column, " (COG 2024)"),),
-        "example": {"name": _code, "params": {"column": _column, "version": "2024"}}}))
+        "example": {"name": _code, "params": {"column": _column, "cog": "2024"}}}))
+
+
+@register
+class NumeroDepartement(CHECKS["code-departement"]):
+    """Validata's name of ``code-departement`` (the same codes, frformat's ``CodeDepartement``)."""
+
+    name = "numero-departement"
+    example = {"name": "numero-departement", "params": {"column": "departement", "cog": "2024"}}
 
 
 # -- postcode, FANTOIR, nomenclature Actes --------------------------------------
@@ -218,6 +266,7 @@ class NomenclatureActesValue(NomenclatureActe):
     """Validata's former name of ``nomenclature-acte``."""
 
     name = "nomenclature-actes-value"
+    replaced_by = "nomenclature-acte"
 
 
 # -- GPS coordinates in France -------------------------------------------------
@@ -361,6 +410,7 @@ class FrenchGpsCoordinatesUnderscore(FrenchGpsCoordinates):
     """The spelling ``french_gps_coordinates`` found in published schemas."""
 
     name = "french_gps_coordinates"
+    replaced_by = "french-gps-coordinates"
 
 
 # -- coordinates consistent with the commune -------------------------------------

@@ -81,16 +81,17 @@ class BatchChecker:
         from ..checks import CheckContext, CheckParamsError, build_checks
 
         try:
-            checks = build_checks(self.schema.descriptor, self.fields, CheckContext.of(self.schema))
+            checks, notices = build_checks(self.schema.descriptor, self.fields, CheckContext.of(self.schema))
         except CheckParamsError as error:
             raise SchemaProblem("custom_checks", [str(error)])
-        if not checks:
-            return []
-        from ..checks.cross_file import connect
+        if checks:
+            from ..checks.cross_file import connect
 
-        # checks needing another table get its columns, or are skipped with a warning
-        checks, skipped = connect(checks, related)
-        for warning in skipped:
+            # checks needing another table get its columns, or are skipped with a warning
+            checks, skipped = connect(checks, related)
+            notices += skipped
+        for warning in notices:
+            warning.setdefault("severity", "warning")
             self.findings.warning_counts[warning["type"]] += 1
             self.findings.warnings.append(warning)
         return checks

@@ -257,3 +257,21 @@ declare(Rule(
     raised_by="portals",
     values=words.portal_schema_words,
 ))
+declare(Rule(
+    "check-name-deprecated", "warning", "schema", "Former name of a check", "Ancien nom de vérification",
+    "The check {check} is a former name: write {replacement} in the schema.",
+    "La vérification « {check} » porte un ancien nom : écrivez « {replacement} » dans le schéma.",
+    "Rename the check in the schema's custom_checks; it works the same.",
+    "Renommez la vérification dans les custom_checks du schéma ; elle fonctionne de la même façon.",
+    example={"check": "french-siret-value", "replacement": "siret"},
+    raised_by="checks (build_checks)",
+))
+declare(Rule(
+    "check-parameter-ignored", "warning", "schema", "Parameter not read", "Paramètre ignoré",
+    "The check {check} does not read the parameter(s) {parameters}: they were ignored.",
+    "La vérification « {check} » ne lit pas le(s) paramètre(s) {parameters} : ils ont été ignorés.",
+    "Check the spelling of the parameter against the check's documentation in the error catalogue.",
+    "Vérifiez l'orthographe du paramètre dans la documentation de la vérification (catalogue des erreurs).",
+    example={"check": "compare-columns-value", "parameters": "colum3"},
+    raised_by="checks (build_checks)",
+))
