@@ -205,7 +205,7 @@ def declared_checks(descriptor: dict) -> list:
             params = {k: v for k, v in item.items() if k not in ("name", "params")}
             params.update(item.get("params") if isinstance(item.get("params"), dict) else {})
             params.setdefault("column", spec.get("name"))
-            item = {"name": item.get("name"), "params": params}
+            item = {"name": item.get("name"), "params": params, "field": spec.get("name")}
         declared.append(item)
     return declared
 
@@ -232,6 +232,10 @@ def build_checks(descriptor: dict, fields: list, context: Optional[CheckContext]
             problems.append(f"custom_checks/{number}: each check needs a 'name'")
             continue
         cls = CHECKS.get(item["name"])
+        if cls is None and item.get("field"):
+            notices.append({"type": "check-unknown", "check": item["name"], "fieldName": item["field"],
+                            "note": f"unknown check {item['name']!r} on field {item['field']!r}: not run"})
+            continue
         if cls is None:
             known = ", ".join(sorted(CHECKS)) or "none"
             problems.append(f"custom_checks/{number}: unknown check {item['name']!r} (known: {known})")

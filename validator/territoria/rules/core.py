@@ -275,3 +275,12 @@ declare(Rule(
     example={"check": "compare-columns-value", "parameters": "colum3"},
     raised_by="checks (build_checks)",
 ))
+declare(Rule(
+    "check-unknown", "warning", "schema", "Unknown check", "Vérification inconnue",
+    "The field {fieldName} declares the check {check}, which this validator does not know: it was not run.",
+    "Le champ {fieldName} déclare la vérification « {check} », que ce validateur ne connaît pas : elle n'a pas été faite.",
+    "Check the name against the error catalogue's list of custom checks (a typo, or a check of a newer validator).",
+    "Vérifiez le nom dans la liste des vérifications du catalogue des erreurs (une faute de frappe, ou la vérification d'un validateur plus récent).",
+    example={"fieldName": "code_insee", "check": "code-ommune-insee"},
+    raised_by="checks (build_checks)",
+))
