@@ -7,8 +7,12 @@
   (header only; the XLSX adds input help from the descriptions and drop-down
   lists for enumerations).
 - ``<entry>/<version>/examples.zip``: every example set in one archive.
+- ``<entry>/<version>/validata/<resource>.schema.json``: each table schema in the
+  vocabulary of Validata, the national catalogue's validator
+  (``territoria schemas export --for validata``).
 - ``schemas.json``: the catalogue in the national catalogue's format
-  (schema.data.gouv.fr), so national tools can consume ours.
+  (schema.data.gouv.fr), so national tools can consume ours; its table items
+  point at the Validata exports, which the national validator runs.
 """
 from __future__ import annotations
 
@@ -180,7 +184,21 @@ def write_version(site_dir: str, version: Version, alias: str = "") -> None:
     for resource in version.resources:
         write_if_changed(os.path.join(folder, "templates", f"{resource.name}.csv"), csv_template(resource))
         write_if_changed(os.path.join(folder, "templates", f"{resource.name}.xlsx"), xlsx_template(resource))
+        if resource.schema_file:
+            write_if_changed(os.path.join(folder, validata_path(resource)), validata_schema(resource))
     write_if_changed(os.path.join(folder, "examples.zip"), examples_zip(version))
+
+
+def validata_path(resource) -> str:
+    """Where a table's Validata export lives, relative to its version folder."""
+    return f"validata/{resource.name}.schema.json"
+
+
+def validata_schema(resource) -> bytes:
+    from territoria.authoring.export import for_validata
+
+    exported, _ = for_validata(resource.schema)
+    return (json.dumps(exported, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def absolute(site_url: str, path: str) -> str:
@@ -244,15 +262,16 @@ def national_catalogue(entries: list, site_url: str, lang: str = "fr") -> dict:
                 "name": f"{package_name}-{name}",
                 "title": last_resource.title(lang),
                 "description": last_resource.description(lang),
-                "schema_url": absolute(site_url, f"{entry.name}/{last_version.version}/{last_resource.schema_file}"
-                                       if last_version is not latest else f"{entry.name}/latest/{last_resource.schema_file}"),
+                "schema_url": absolute(site_url, f"{entry.name}/{last_version.version}/{validata_path(last_resource)}"
+                                       if last_version is not latest
+                                       else f"{entry.name}/latest/{validata_path(last_resource)}"),
                 "schema_type": "tableschema",
                 "contact": latest.package.get("contact") or None,
                 "examples": examples,
                 "labels": ["Territoria"],
                 "consolidation_dataset_id": None,
                 "versions": [{"version_name": v.version,
-                              "schema_url": absolute(site_url, f"{entry.name}/{v.version}/{r.schema_file}")}
+                              "schema_url": absolute(site_url, f"{entry.name}/{v.version}/{validata_path(r)}")}
                              for v, r in having],
                 "external_doc": absolute(site_url, f"{entry.name}/{last_version.version}/#{name}"),
                 "external_tool": absolute(site_url, f"{entry.name}/{last_version.version}/templates/{name}.xlsx"),

@@ -12,7 +12,7 @@ import html
 import json
 import re
 
-from site_downloads import template_paths
+from site_downloads import template_paths, validata_path
 from site_model import Entry, Version, text
 
 LANGS = ("fr", "en")
@@ -23,7 +23,7 @@ WORDS = {
         "required": "Obligatoire", "constraints": "Contraintes", "allowed": "Valeurs autorisées",
         "example": "Exemple", "yes": "oui", "no": "non", "latest": "dernière", "version": "Version",
         "versions": "Versions", "overview": "Présentation", "changelog": "Journal des modifications",
-        "examples": "Exemples", "fields": "Référence des champs", "downloads": "Téléchargements",
+        "examples": "Exemples", "fields": "Référence des champs", "downloads": "Téléchargements", "validata": "Pour Validata",
         "diagram": "Tables et clés", "primary_key": "Clé primaire", "foreign_key": "Clé étrangère",
         "template_csv": "Modèle CSV", "template_xlsx": "Modèle XLSX", "schema": "Schéma (Table Schema)",
         "table": "Table", "use_cases": "Cas d'usage", "errors": "Catalogue des erreurs",
@@ -43,7 +43,7 @@ WORDS = {
         "required": "Required", "constraints": "Constraints", "allowed": "Allowed values",
         "example": "Example", "yes": "yes", "no": "no", "latest": "latest", "version": "Version",
         "versions": "Versions", "overview": "Overview", "changelog": "Changelog",
-        "examples": "Examples", "fields": "Field reference", "downloads": "Downloads",
+        "examples": "Examples", "fields": "Field reference", "downloads": "Downloads", "validata": "For Validata",
         "diagram": "Tables and keys", "primary_key": "Primary key", "foreign_key": "Foreign key",
         "template_csv": "CSV template", "template_xlsx": "XLSX template", "schema": "Schema (Table Schema)",
         "table": "Table", "use_cases": "Use cases", "errors": "Error catalogue",
@@ -338,12 +338,15 @@ def version_reference(version: Version, lang: str) -> str:
     out += ["<div class=\"tt-downloads\">",
             download(base + "datapackage.json", w["datapackage"]),
             download(base + "examples.zip", w["all_examples"]), "</div>", ""]
-    rows = [f"| {w['table']} | {w['schema']} | {w['template_csv']} | {w['template_xlsx']} |", "|---|---|---|---|"]
+    rows = [f"| {w['table']} | {w['schema']} | {w['validata']} | {w['template_csv']} | {w['template_xlsx']} |",
+            "|---|---|---|---|---|"]
     for resource in version.resources:
         paths = template_paths(version, resource)
         schema = (f"<a href=\"{esc(base + resource.schema_file)}\" download>{esc(resource.schema_file)}</a>"
                   if resource.schema_file else "")
-        rows.append(f"| [`{resource.name}`](#{resource.name}) | {schema} | "
+        validata = (f"<a href=\"{esc(base + validata_path(resource))}\" download>{esc(resource.name)}.schema.json</a>"
+                    if resource.schema_file else "")
+        rows.append(f"| [`{resource.name}`](#{resource.name}) | {schema} | {validata} | "
                     f"<a class=\"tt-template\" href=\"{esc(root + paths['csv'])}\" download>{esc(resource.name)}.csv</a> | "
                     f"<a class=\"tt-template\" href=\"{esc(root + paths['xlsx'])}\" download>{esc(resource.name)}.xlsx</a> |")
     out += rows + [""]

@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema_commands.add_parser("list", help="list the catalogue entries and their versions")
     show = schema_commands.add_parser("show", help="show the fields of NAME[/RESOURCE][@VERSION]")
     show.add_argument("reference")
+    export = schema_commands.add_parser("export", help="print a table schema in another validator's vocabulary")
+    export.add_argument("reference", metavar="NAME/TABLE[@VERSION]")
+    export.add_argument("--for", dest="target", required=True, choices=["validata"],
+                        help="validata: the national catalogue's validator (validata-table 0.12.5)")
 
     lint = commands.add_parser("lint", help="check schema descriptors and house rules / vérifier les schémas")
     lint.add_argument("path", nargs="?", default=None, metavar="PATH",
@@ -100,6 +104,10 @@ def main(argv=None) -> int:
             lang = args.lang or default_lang()
             if args.schemas_command == "show":
                 return cli_schemas.show(args.reference, lang)
+            if args.schemas_command == "export":
+                from ..authoring import export
+
+                return export.main(args.reference, args.target)
             return cli_schemas.list_entries(lang)
         if args.command == "docs":
             from . import docs as cli_docs
