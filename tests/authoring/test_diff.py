@@ -311,3 +311,15 @@ def test_catalogue_numbering_orders_versions_numerically(tmp_path):
 def test_released_catalogue_versions_are_numbered_as_their_diff_requires():
     """Every consecutive pair of released versions in schemas/ respects semver."""
     assert catalogue_bump_problems() == []
+
+
+def test_diff_refuses_a_schema_that_is_itself_invalid(tmp_path, capsys):
+    from territoria.authoring.diff import main
+
+    good = {"fields": [{"name": "a", "type": "number"}]}
+    bad = {"fields": [{"name": "a", "type": "number", "constraints": {"minimum": "abc"}}]}
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    assert main(str(tmp_path / "good.json"), str(tmp_path / "bad.json")) == 2
+    err = capsys.readouterr().err
+    assert "is not a valid Table Schema" in err and "the bound is not a number" in err

@@ -224,3 +224,15 @@ def test_unparseable_schema_inside_the_catalogue_exits_2(tmp_path, capsys):
     (root / "demo" / "1.0.0" / "measurements.schema.json").write_text("{", encoding="utf-8")
     assert cli.main(["lint", str(root)]) == 2
     assert "measurements.schema.json: unreadable:" in capsys.readouterr().out
+
+
+def test_a_bound_that_is_not_a_number_is_a_lint_error(tmp_path):
+    descriptor = {"title": "t", "title_en": "t", "description": "d", "description_en": "d",
+                  "fields": [{"name": "level_pct", "type": "number", "unit": "%", "constraints": {"minimum": "abc"},
+                              "title": "t", "title_en": "t", "description": "d", "description_en": "d",
+                              "example": 1}]}
+    path = tmp_path / "table.schema.json"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    findings, _ = lint(str(path))
+    assert any(f.rule == "metaschema" and 'constraint "minimum" is "abc": the bound is not a number' in f.message
+               for f in findings), findings

@@ -117,6 +117,19 @@ def _load_path(path: str) -> dict:
     return {"package": descriptor, "tables": tables}
 
 
+def _checked(loaded: dict, reference: str) -> dict:
+    """Refuse a schema that is itself invalid: the semver of a change to a broken schema means nothing."""
+    from ..schema import schema_problems
+
+    for name, table in loaded["tables"].items():
+        problems = schema_problems(table)
+        if problems:
+            raise DiffInputError(f"{reference}: table {name!r} is not a valid Table Schema: "
+                                 + "; ".join(note for _, note in problems[:3])
+                                 + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""))
+    return loaded
+
+
 # --------------------------------------------------------------------------- comparing
 
 
@@ -419,7 +432,7 @@ def main(old: str, new: str, out=None, err=None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        changes = diff(load(old), load(new))
+        changes = diff(_checked(load(old), old), _checked(load(new), new))
     except DiffInputError as error:
         print(f"territoria diff: {error}", file=err)
         return 2

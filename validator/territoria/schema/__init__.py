@@ -201,6 +201,11 @@ def _field_rule_problems(descriptor: dict, version_2: bool) -> list:
         for name in ("exclusiveMinimum", "exclusiveMaximum"):
             if name in constraints:
                 problems.append(f'constraint "{name}" requires Table Schema v2 (declare "$schema")')
+    for name in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bound = constraints.get(name)
+        if name in supported and bound is not None and not _example_reads(descriptor, field_type, bound):
+            what = "a number" if field_type in ("number", "integer", "year") else f"a valid {field_type}"
+            problems.append(f'constraint "{name}" is "{bound}": the bound is not {what}')
     example = descriptor.get("example")
     if example and not _example_reads(descriptor, field_type, example):
         problems.append(f'example value "{example}" for field "{descriptor.get("name")}" is not valid')

@@ -34,14 +34,34 @@ def _folder() -> Optional[str]:
 
 
 def verdict_key(descriptor: Any) -> Optional[str]:
-    """The cache key of a descriptor, or None when it is not plain JSON."""
-    from .. import __version__
+    """The cache key of a descriptor, or None when it is not plain JSON.
 
+    The key also holds the checker's identity (the version and a digest of the
+    module that states the rules), so a schema is checked again whenever the
+    rules change, even between two builds of the same version.
+    """
     try:
         text = json.dumps(descriptor, sort_keys=True, ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         return None
-    return hashlib.sha256(f"{__version__}\n{text}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{_checker_identity()}\n{text}".encode("utf-8")).hexdigest()
+
+
+_identity: Optional[str] = None
+
+
+def _checker_identity() -> str:
+    global _identity
+    if _identity is None:
+        from .. import __version__
+
+        try:
+            with open(os.path.join(os.path.dirname(__file__), "__init__.py"), "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()[:16]
+        except OSError:
+            digest = ""
+        _identity = f"{__version__}+{digest}"
+    return _identity
 
 
 def _load() -> set:
