@@ -128,12 +128,19 @@ def _fill_value(kind):
     return pa.scalar(None, kind)
 
 
-def hash_keys(columns: list) -> np.ndarray:
-    """uint64 hash per row of one or more pyarrow arrays (a null hashes to a constant)."""
+def hash_keys(columns: list, salts: "list | None" = None) -> np.ndarray:
+    """uint64 hash per row of one or more pyarrow arrays (a null hashes to a constant).
+
+    ``salts``: per column, None or a uint64 array mixed into the hash where it is
+    not 0 (``fields.identity``: values equal as keys only when their salts agree).
+    """
     combined = None
     with np.errstate(over="ignore"):
-        for column in columns:
+        for number, column in enumerate(columns):
             hashes = _column_hash(column)
+            salt = salts[number] if salts is not None and number < len(salts) else None
+            if salt is not None:
+                hashes = np.where(salt != 0, _mix(hashes ^ _mix(salt)), hashes)
             combined = hashes if combined is None else _mix(combined * np.uint64(31) + hashes)
     return combined
 

@@ -90,16 +90,18 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
     def run(exact: bool):
         for batch in table.batches(exact=exact):
             n = len(batch)
-            columns = []
+            columns, salts = [], []
             for name in key_fields:
                 i = index[name]
                 spec = schema.fields[i]
-                columns.append(check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys)
+                result = check_cells(spec, field_cells(batch, i, spec, schema), batch, i)
+                columns.append(result.keys)
+                salts.append(result.key_salt())
             empty = np.ones(n, dtype=bool)
             for column in columns:
                 empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
             if not empty.all():
-                lookup_seen.add(hash_keys(columns)[~empty])
+                lookup_seen.add(hash_keys(columns, salts)[~empty])
 
     try:
         run(False)

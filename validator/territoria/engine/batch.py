@@ -112,7 +112,7 @@ class BatchChecker:
         repeats = None
         if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
             where = np.flatnonzero(validity(result.keys))
-            hashes = hash_keys([result.keys])
+            hashes = hash_keys([result.keys], [result.key_salt()])
             if before is not None:
                 before.result()  # the previous batch's rows enter the index first
             repeats = (hashes, self.seen[(index,)].previous_rows(hashes[where], batch.row_numbers[where]))
@@ -164,11 +164,12 @@ class BatchChecker:
         counts = batch.cell_counts
         records: list = []
         blank = np.ones(n, dtype=bool) if self.fields else np.zeros(n, dtype=bool)
-        keys = []
+        keys, results = [], []
         hashed: dict = {}
         looked_up: dict = {}
         for index, (result, present, repeats) in enumerate(started.results()):
             keys.append(result.keys)
+            results.append(result)
             if repeats is not None:  # hashed and looked up in the column's own task
                 hashed[(index,)], looked_up[(index,)] = repeats
             blank &= ~present
@@ -196,7 +197,7 @@ class BatchChecker:
         def hashes_of(indices: tuple) -> np.ndarray:
             """Full-length key hashes, computed once per batch per key (unique and PK share them)."""
             if indices not in hashed:
-                hashed[indices] = hash_keys([keys[i] for i in indices])
+                hashed[indices] = hash_keys([keys[i] for i in indices], [results[i].key_salt() for i in indices])
             return hashed[indices]
 
         def all_null(indices: tuple) -> np.ndarray:

@@ -32,7 +32,7 @@ It returns a :class:`FieldResult` whose arrays all have ``len(cells)``:
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 import numpy as np
 import pyarrow as pa
@@ -68,6 +68,12 @@ class FieldResult:
     type_error: np.ndarray
     constraints: dict[str, np.ndarray]
     keys: pa.Array
+    #: () -> the uint64 salts mixed into the key hashes (``fields.identity``), None when every
+    #: salt is 0; computed only when asked, i.e. only for the columns of a key
+    salt_of: Optional[Callable[[], Optional[np.ndarray]]] = None
+
+    def key_salt(self) -> Optional[np.ndarray]:
+        return self.salt_of() if self.salt_of is not None else None
 
 
 #: type name -> function(field, cells) -> FieldResult

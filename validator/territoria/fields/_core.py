@@ -71,6 +71,9 @@ class TypeSpec:
     fast_direct: Optional[Callable[[pa.Array], tuple]] = None
     #: fast cells carry an awareness flag (datetime/time): np.ndarray or None
     extra: dict = dataclass_field(default_factory=dict)
+    #: (cast, spec) -> uint64 salts of the keys or None (``fields.identity``): where the key
+    #: alone does not say whether two values are equal as frictionless compares them
+    key_salt: Optional[Callable[[Any, Any], Optional[np.ndarray]]] = None
 
 
 @dataclass
@@ -85,6 +88,7 @@ class Cast:
     res_values: list  # their python values (None: type error)
     aware: Optional[np.ndarray] = None  # fast datetime/time cells with an offset
     direct: Optional[np.ndarray] = None  # cells the type's direct path recognised (plain forms)
+
 
 
 def plain_decimal_mask(cells: pa.Array, fraction: bool, max_length: int = 63) -> np.ndarray:

@@ -27,7 +27,8 @@ def make_checker(type_name: str, factory: Callable[[FieldSpec], TypeSpec]):
         cast = cast_column(spec, cells)
         type_error = cast.present & ~cast.ok
         constraints = check_constraints(field, spec, cast)
-        return FieldResult(type_error=type_error, constraints=constraints, keys=cast.keys)
+        salt_of = (lambda: spec.key_salt(cast, spec)) if spec.key_salt is not None else None
+        return FieldResult(type_error=type_error, constraints=constraints, keys=cast.keys, salt_of=salt_of)
 
     check.__name__ = f"check_{type_name}"
     return check

@@ -21,6 +21,7 @@ import pyarrow as pa
 from . import FieldSpec
 from ._core import TypeSpec
 from .checker import make_checker
+from .identity import temporal_salt
 from ._temporal import direct_keys, ISO_DATETIME_RE, iso_components, awareness, components, datetime_key, strptime_regex, timestamp_micros
 from .string_type import field_format
 
@@ -76,6 +77,7 @@ def datetime_spec(field: FieldSpec) -> TypeSpec:
         fast_cast=fast_cast if regex else None,
         fast_direct=direct if regex else None,
         extra={"awareness": awareness},
+        key_salt=temporal_salt,
     )
 
 

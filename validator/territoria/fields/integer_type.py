@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from . import FieldSpec
 from ._core import TypeSpec
 from .checker import make_checker
+from .identity import integer_salt
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 FAST_RE = r"^-?[0-9]{1,18}$"
@@ -86,6 +87,7 @@ def integer_spec(field: FieldSpec) -> TypeSpec:
         fast_regex=FAST_RE,
         fast_cast=fast_cast,
         fast_direct=direct,
+        key_salt=integer_salt,
     )
 
 

@@ -209,4 +209,11 @@ def check_cells(spec, cells: pa.Array, batch, index: int):
         result.type_error = result.type_error | forced
         result.constraints = {k: (m & ~forced if m is not None else None) for k, m in result.constraints.items()}
         result.keys = pc.if_else(pa.array(forced), pa.scalar(None, result.keys.type), result.keys)
+        if result.salt_of is not None:
+            salt_of = result.salt_of
+            result.salt_of = lambda: _unsalted(salt_of(), forced)
     return result
+
+
+def _unsalted(salt, forced):
+    return None if salt is None else np.where(forced, np.uint64(0), salt)

@@ -27,6 +27,7 @@ from ..columnar import kernels
 from . import FieldSpec
 from ._core import TypeSpec, plain_decimal_mask
 from .checker import make_checker
+from .identity import number_salt
 from ..columnar.arrow import keep_where
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
@@ -126,6 +127,8 @@ def number_spec(field: FieldSpec) -> TypeSpec:
         fast_cast=fast_cast,
         fast_direct=direct,
         inexact_keys=True,
+        extra={"float_number": bool(descriptor.get("floatNumber", False))},
+        key_salt=number_salt,
     )
 
 

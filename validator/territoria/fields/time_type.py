@@ -19,6 +19,7 @@ import pyarrow as pa
 from . import FieldSpec
 from ._core import TypeSpec
 from .checker import make_checker
+from .identity import temporal_salt
 from ._temporal import direct_keys, ISO_TIME_RE, iso_components, awareness, components, micros_of_day, strptime_regex, time_key
 from .string_type import field_format
 
@@ -74,6 +75,7 @@ def time_spec(field: FieldSpec) -> TypeSpec:
         fast_cast=fast_cast if regex else None,
         fast_direct=direct if regex else None,
         extra={"awareness": awareness},
+        key_salt=temporal_salt,
     )
 
 
