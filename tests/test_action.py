@@ -236,7 +236,7 @@ def test_nothing_to_do_and_missing_files(workspace, tmp_path):
     assert run.code == 2 and "Nothing to validate" in run.stdout and run.outputs["valid"] == "false"
     run = run_action(workspace, {"paths": "data/nothing-here/*.csv\ndata/waste/examples/valid"}, tmp_path, bash=False)
     assert run.code == 2
-    assert "no file matches" in run.summary and run.summary.count("| ✅ |") == 3
+    assert "aucun fichier ne correspond" in run.summary and run.summary.count("| ✅ |") == 3  # lang fr
 
 
 def test_data_in_the_log_cannot_issue_workflow_commands(workspace, tmp_path):

@@ -13,56 +13,62 @@ from .hints import specific_hint
 declare(Rule(
     'source-error', 'error', 'source', 'Source error', 'Erreur de source',
     'The data source could not be read: {note}',
-    "La source de données n'a pas pu être lue : {note}",
+    "La source de données n'a pas pu être lue : {note_fr}",
     'Check that the file exists, is not empty and is a CSV, TSV, XLSX, ODS, JSON or Parquet file.',
     "Vérifiez que le fichier existe, n'est pas vide et est au format CSV, TSV, XLSX, ODS, JSON ou Parquet.",
     example={'note': 'the source is empty'},
     raised_by='readers',
+    values=words.note_words,
 ))
 declare(Rule(
     'scheme-error', 'error', 'source', 'Scheme error', "Erreur d'accès",
     'The data source could not be opened: {note}',
-    "La source de données n'a pas pu être ouverte : {note}",
+    "La source de données n'a pas pu être ouverte : {note_fr}",
     'Check the path or the URL, and your network connection.',
     "Vérifiez le chemin ou l'adresse, et votre connexion réseau.",
     example={'note': 'mesures.csv: no such file'},
     raised_by='readers',
+    values=words.note_words,
 ))
 declare(Rule(
     'format-error', 'error', 'source', 'Format error', 'Erreur de format',
     'The data source format is not supported or the file is damaged: {note}',
-    "Le format de la source n'est pas pris en charge ou le fichier est endommagé : {note}",
+    "Le format de la source n'est pas pris en charge ou le fichier est endommagé : {note_fr}",
     'Save the file again as CSV (UTF-8) or XLSX from your spreadsheet software.',
     'Réenregistrez le fichier au format CSV (UTF-8) ou XLSX depuis votre tableur.',
     example={'note': 'a zip archive that is neither an XLSX nor an ODS spreadsheet'},
     raised_by='readers',
+    values=words.note_words,
 ))
 declare(Rule(
     'encoding-error', 'error', 'source', 'Encoding error', "Erreur d'encodage",
     'The data source could not be decoded: {note}',
-    "La source de données n'a pas pu être décodée : {note}",
+    "La source de données n'a pas pu être décodée : {note_fr}",
     "Save the file as CSV UTF-8 (in Excel: 'CSV UTF-8 (comma delimited)').",
     'Enregistrez le fichier en « CSV UTF-8 » (dans Excel : « CSV UTF-8 (délimité par des virgules) »).',
     example={'note': "'utf-8' codec can't decode byte 0xe9 in position 1234"},
     raised_by='readers',
+    values=words.note_words,
 ))
 declare(Rule(
     'schema-error', 'error', 'schema', 'Schema error', 'Erreur de schéma',
     'The schema is not valid: {note}',
-    "Le schéma n'est pas valide : {note}",
+    "Le schéma n'est pas valide : {note_fr}",
     'Fix the schema descriptor so that it follows the Table Schema specification.',
     "Corrigez le descripteur de schéma pour qu'il respecte la spécification Table Schema.",
     example={'note': "fields/2/type: 'nombre' is not one of ['string', 'number', …]"},
     raised_by='schema',
+    values=words.note_words,
 ))
 declare(Rule(
     'field-error', 'error', 'schema', 'Field error', 'Erreur de champ',
     'A field of the schema is not valid: {note}',
-    "Un champ du schéma n'est pas valide : {note}",
+    "Un champ du schéma n'est pas valide : {note_fr}",
     "Fix the field's descriptor (type, format, constraints, example) in the schema.",
     'Corrigez la description du champ (type, format, contraintes, exemple) dans le schéma.',
     example={'note': 'fields/3: constraint "pattern" is not supported by type "integer"'},
     raised_by='schema',
+    values=words.note_words,
 ))
 declare(Rule(
     'blank-label', 'error', 'header', 'Blank label', 'En-tête vide',
@@ -76,11 +82,12 @@ declare(Rule(
 declare(Rule(
     'duplicate-label', 'error', 'header', 'Duplicate label', 'En-tête en double',
     'Column {fieldNumber} repeats the label "{label}" ({note}).',
-    "La colonne {fieldNumber} répète l'en-tête « {label} » ({note}).",
+    "La colonne {fieldNumber} répète l'en-tête « {label} » (déjà en position {earlier}).",
     'Each column name must appear once: rename or remove the duplicate column.',
     'Chaque nom de colonne doit être unique : renommez ou supprimez la colonne en double.',
     example={'fieldNumber': 5, 'label': 'latitude', 'fieldName': 'longitude', 'note': 'at position "3"'},
     raised_by='engine.header',
+    values=lambda finding: {"earlier": str(finding.get("note", "")).replace('at position ', '').strip('"')},
 ))
 declare(Rule(
     'extra-label', 'error', 'header', 'Extra label', 'Colonne en trop',
@@ -178,12 +185,13 @@ declare(Rule(
 ))
 declare(Rule(
     'foreign-key', 'error', 'row', 'Foreign key error', 'Référence introuvable',
-    'Row {rowNumber}: {note}.',
-    'Ligne {rowNumber} : {note}.',
+    'Row {rowNumber}: {fieldNames} = {values} is not found in the table "{referenceName}" ({referenceFieldNames}).',
+    'Ligne {rowNumber} : {fieldNames} = {values} est introuvable dans la table « {referenceName} » ({referenceFieldNames}).',
     'The value must exist in the referenced table: add the missing row there or correct the reference.',
     'La valeur doit exister dans la table référencée : ajoutez-y la ligne manquante ou corrigez la référence.',
     example={'rowNumber': 8, 'fieldNames': ['control_cabinet_id'], 'fieldValues': ['AC-12'], 'referenceName': 'control_cabinets', 'referenceFieldNames': ['control_cabinet_id'], 'note': 'for "control_cabinet_id": values "AC-12" not found in the lookup table "control_cabinets" as "control_cabinet_id"'},
     raised_by='engine.batch (key index)',
+    values=words.foreign_key_words,
 ))
 # Warnings: what a careful reader should know, never a schema violation.
 declare(Rule(
@@ -226,7 +234,7 @@ declare(Rule(
 declare(Rule(
     'internal-error', 'error', 'source', 'Internal error', 'Erreur interne',
     'Territoria could not check this file because of an internal error: {note}',
-    "Territoria n'a pas pu vérifier ce fichier à cause d'une erreur interne : {note}",
+    "Territoria n'a pas pu vérifier ce fichier à cause d'une erreur interne (son détail technique, en anglais, est dans le rapport JSON).",
     'This is a bug of Territoria, not of your file: please report it with the file if you can.',
     "C'est un défaut de Territoria, pas de votre fichier : signalez-le, avec le fichier si possible.",
     example={'note': 'ValueError: …'},
@@ -283,4 +291,24 @@ declare(Rule(
     "Vérifiez le nom dans la liste des vérifications du catalogue des erreurs (une faute de frappe, ou la vérification d'un validateur plus récent).",
     example={"fieldName": "code_insee", "check": "code-ommune-insee"},
     raised_by="checks (build_checks)",
+))
+declare(Rule(
+    "unmatched-header", "error", "header", "No column of the schema", "Aucune colonne du schéma",
+    "None of the file's columns ({labels_shown}) is a field of the schema.",
+    "Aucune colonne du fichier ({labels_shown}) n'est un champ du schéma.",
+    "Check that the file is the one the schema describes, and that its first row holds the column names.",
+    "Vérifiez que le fichier est bien celui que décrit le schéma, et que sa première ligne porte les noms des colonnes.",
+    example={"labels": ["nom", "valeur"]},
+    raised_by="engine.header",
+    values=lambda finding: {"labels_shown": ", ".join(str(label) for label in finding.get("labels") or [])},
+))
+declare(Rule(
+    "error", "error", "table", "Table not checked", "Table non vérifiée",
+    "The table could not be checked: {note}",
+    "La table n'a pas pu être vérifiée : {note_fr}",
+    "Give each column a distinct name in the first row, or declare \"fieldsMatch\": \"exact\" to pair columns by position.",
+    "Donnez à chaque colonne un nom distinct sur la première ligne, ou déclarez « fieldsMatch »: « exact » pour associer les colonnes par position.",
+    example={"note": 'header: matching fields by name ("fieldsMatch": "subset") requires unique labels in the header'},
+    raised_by="engine.header",
+    values=words.note_words,
 ))

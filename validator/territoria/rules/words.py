@@ -148,3 +148,18 @@ def portal_schema_words(finding: dict) -> dict:
                           f"(versions : {versions})."}
     return {"why_en": f"The portal declares the schema {shown}, which is not in the Territoria catalogue.",
             "why_fr": f"Le portail déclare le schéma {shown}, qui n'est pas dans le catalogue Territoria."}
+
+
+def note_words(finding: dict) -> dict:
+    """``note_fr``: the finding's English note in French (``rules.notes``)."""
+    from .notes import french
+
+    return {"note_fr": french(str(finding.get("note") or ""))}
+
+
+def foreign_key_words(finding: dict) -> dict:
+    """The values of a foreign key and the fields they are looked up in, as words."""
+    values = finding.get("fieldValues") or []
+    return {"values": ", ".join(str(v) for v in values),
+            "referenceName": finding.get("referenceName") or "",
+            "referenceFieldNames": ", ".join(finding.get("referenceFieldNames") or [])}
