@@ -17,7 +17,7 @@ from .readers import SourceProblem, Table
 from .readers.open import detect_format, is_url, localise, open_table
 from .report import Report, Task, task_name
 from .rules.words import dialect_note
-from .schema import SchemaProblem, TableSchema, read_json, table_schema_from_descriptor
+from .schema import SchemaProblem, TableSchema, declares_version_2, read_json, table_schema_from_descriptor
 from .schema.profile import SchemaProfile
 from .schema.resolve import resolve_schema
 
@@ -46,7 +46,8 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
         profile, report.tasks = None, [Task.failed(place, problem.code, problem.note)]
     if not report.tasks:
         if is_package(source):
-            report.tasks = validate_package(source, profile, limit_errors=limit_errors, progress=progress)
+            package = validate_package(source, profile, limit_errors=limit_errors, progress=progress)
+            report.tasks, report.errors = package.tasks, package.errors
         else:
             options = dict(limit_errors=limit_errors, format=format, encoding=encoding, delimiter=delimiter,
                            sheet=sheet, name=name, progress=progress)
@@ -75,7 +76,8 @@ def schema_task(place: str, problem: SchemaProblem) -> Task:
 
 
 def schema_errors(problem: SchemaProblem) -> list:
-    return [{"type": code, "note": f"{problem.where}: {note}"} for code, note in zip(problem.codes, problem.notes)]
+    where = f"{problem.where}: " if problem.where else ""
+    return [{"type": code, "note": f"{where}{note}"} for code, note in zip(problem.codes, problem.notes)]
 
 
 def _place(source: Any) -> str:
@@ -210,30 +212,36 @@ def _warning(code: str, note: str) -> dict:
 # --- Data Packages ---------------------------------------------------------------------
 
 def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, limit_errors: int,
-                     progress=None) -> list:
+                     progress=None) -> Report:
     """Every resource of the package at ``source`` (foreign keys and cross-file checks included),
-    against the schema each declares, or against the table of ``profile`` of the same name."""
+    against the schema each declares, or against the table of ``profile`` of the same name.
+
+    As frictionless, a package whose resource schemas break the specification is
+    not validated at all: its first problem is the report's own error.
+    """
     place = _place(source)
     try:
         descriptor = read_json(place, "data package")
     except SchemaProblem as problem:
-        return [schema_task(place, problem)]
+        return Report(tasks=[schema_task(place, problem)])
     except SourceProblem as problem:
-        return [Task.failed(place, problem.code, problem.note)]
+        return Report(tasks=[Task.failed(place, problem.code, problem.note)])
     base = place.rsplit("/", 1)[0] if is_url(place) else os.path.dirname(place)
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not resources:
-        return [Task.failed(place, "schema-error", f"{place}: a data package needs a non-empty 'resources' list")]
+        return Report(tasks=[Task.failed(place, "schema-error", f"{place}: a data package needs a non-empty 'resources' list")])
+    version_2 = declares_version_2(descriptor)
     schemas: dict = {}
     tasks = []
     prepared = []
     for number, resource in enumerate(resources):
-        name = resource.get("name") or f"resource{number + 1}"
+        name = resource.get("name") if isinstance(resource, dict) else None
+        name = name or f"resource{number + 1}"
         try:
-            schema = _resource_schema(resource, base, profile, name)
+            schema = _resource_schema(resource, base, profile, name, version_2)
         except SchemaProblem as problem:
-            tasks.append(schema_task(name, problem))
-            continue
+            first = schema_errors(problem)[0]
+            return Report(errors=[rules.describe(dict(first, note=f"{name}: {first['note']}"))])
         except SourceProblem as problem:
             tasks.append(Task.failed(name, problem.code, problem.note))
             continue
@@ -241,15 +249,18 @@ def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, li
         prepared.append((name, resource, schema))
     by_name = {name: resource for name, resource, _ in prepared}
     for name, resource, schema in prepared:
+        missing = [fk["reference"]["resource"] for fk in (schema.foreign_keys if schema else [])
+                   if fk["reference"]["resource"] and fk["reference"]["resource"] not in by_name]
+        if missing:  # frictionless: one resource-error, and the resource is not checked
+            tasks.append(Task.failed(_resource_location_or(resource, base, name), "resource-error",
+                                     f'failed to handle a foreign key for resource "{name}" as resource '
+                                     f'"{missing[0]}" does not exist', name=name))
+            continue
         lookup = {}
-        missing_reference = None
         for fk in (schema.foreign_keys if schema else []):
             target = fk["reference"]["resource"] or name
             key = (target, tuple(fk["reference"]["fields"]))
             if key in lookup:
-                continue
-            if target not in by_name:
-                missing_reference = target
                 continue
             seen = SeenKeys()
             try:
@@ -261,18 +272,18 @@ def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, li
         related = _related_columns(schema, by_name, schemas, base)
         location = _resource_location(resource, base)
         dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
-        task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
-                             resource_name=name, related=related, format=resource.get("format"),
-                             encoding=resource.get("encoding"), delimiter=dialect.get("delimiter"),
-                             progress=progress)
-        if missing_reference:
-            task.errors.insert(0, rules.describe({
-                "type": "schema-error",
-                "note": f"foreign key to resource {missing_reference!r}, which the package does not have"}))
-            task.error_count += 1
-            task.could_not_run = True
-        tasks.append(task)
-    return tasks
+        tasks.append(validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
+                                   resource_name=name, related=related, format=resource.get("format"),
+                                   encoding=resource.get("encoding"), delimiter=dialect.get("delimiter"),
+                                   progress=progress))
+    return Report(tasks=tasks)
+
+
+def _resource_location_or(resource: dict, base: str, name: str) -> str:
+    try:
+        return _resource_location(resource, base)
+    except SourceProblem:
+        return name
 
 
 def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict, base: str) -> dict:
@@ -323,16 +334,19 @@ def _open_resource(resource: dict, base: str) -> Table:
                       encoding=resource.get("encoding"))
 
 
-def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile], name: str) -> Optional[TableSchema]:
+def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile], name: str,
+                     version_2: bool) -> Optional[TableSchema]:
     if profile is not None:
         if not profile.lone and name not in profile.names:
             raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
         return profile.table(name)
+    if not isinstance(resource, dict):
+        raise SchemaProblem(name, ["a resource must be a JSON object"])
     schema = resource.get("schema")
     if schema is None:
         return None
     from .schema import load_table_schema
 
     if isinstance(schema, dict) or (isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema)):
-        return load_table_schema(schema, base=base)
-    return load_table_schema(schema)
+        return load_table_schema(schema, base=base, version_2=version_2)
+    return load_table_schema(schema, version_2=version_2)

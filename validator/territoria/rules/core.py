@@ -312,3 +312,13 @@ declare(Rule(
     raised_by="engine.header",
     values=words.note_words,
 ))
+declare(Rule(
+    "resource-error", "error", "table", "Resource not checked", "Ressource non vérifiée",
+    "The resource could not be checked: {note}",
+    "La ressource n'a pas pu être vérifiée : {note_fr}",
+    "Fix the data package: each foreign key must name a resource of the package.",
+    "Corrigez le jeu de données : chaque clé étrangère doit nommer une ressource du jeu.",
+    example={"note": 'failed to handle a foreign key for resource "light_points" as resource "cabinets" does not exist'},
+    raised_by="api (packages)",
+    values=words.note_words,
+))

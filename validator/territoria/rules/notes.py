@@ -128,6 +128,10 @@ NOTES = [
      "{entry} n'a pas de version {version} (versions : {versions})"),
     (r"(?P<entry>\S+) has no resource '(?P<name>.+)' \(resources: (?P<names>.+)\)",
      "{entry} n'a pas de ressource « {name} » (ressources : {names})"),
+    (r'failed to handle a foreign key for resource "(?P<name>.+)" as resource "(?P<target>.+)" does not exist',
+     "la clé étrangère de la ressource « {name} » vers la ressource « {target} » ne peut pas être vérifiée : "
+     "le jeu de données n'a pas cette ressource"),
+    (r"a resource must be a JSON object", "une ressource doit être un objet JSON"),
     (r"foreign key to resource '(?P<name>.+)', which the package does not have",
      "clé étrangère vers la ressource « {name} », que le jeu de données n'a pas"),
     (r'matching fields by name \("fieldsMatch": "(?P<mode>\w+)"\) requires unique labels in the header',

@@ -27,7 +27,7 @@ class SchemaProblem(Exception):
         self.where = where
         self.notes = notes
         self.codes = codes or ["schema-error"] * len(notes)
-        super().__init__(f"{where}: " + "; ".join(notes))
+        super().__init__((f"{where}: " if where else "") + "; ".join(notes))
 
 
 @dataclass
@@ -81,23 +81,25 @@ def metaschema_problems(descriptor: Any) -> list:
     return [note for _, note in schema_problems(descriptor)]
 
 
-def schema_problems(descriptor: Any) -> list:
+def schema_problems(descriptor: Any, version_2: Optional[bool] = None) -> list:
     """Every way the descriptor breaks the specification, as (error type, note) pairs.
 
     Beyond the metaschema, the rules frictionless v5 enforces on a field (a
     constraint its type does not support, an example its type cannot read,
     ``required`` outside ``constraints``, exclusive bounds without a v2
     ``$schema``) are field errors, so both tools refuse the same schemas.
+    ``version_2``: whether v2 properties are allowed, when the descriptor's own
+    ``$schema`` does not decide (a table of a package: the package's does).
     """
     if not isinstance(descriptor, dict):
         return [("schema-error", "a Table Schema must be a JSON object")]
     from .verdict_cache import known_valid, remember_valid, verdict_key
 
     missing = _missing_extras(descriptor)  # outside the cache: an extra may be uninstalled since
-    key = verdict_key(descriptor)
+    key = verdict_key(descriptor if version_2 is None else {"table": descriptor, "version_2": version_2})
     if known_valid(key):
         return missing
-    problems = _problems(descriptor)
+    problems = _problems(descriptor, version_2)
     if not problems:
         remember_valid(key)
     return problems + missing
@@ -119,7 +121,7 @@ def _missing_extras(descriptor: dict) -> list:
             if isinstance(f, dict) and f.get("type", "string") in ("string", None) and f.get("format") == "wkt"]
 
 
-def _problems(descriptor: dict) -> list:
+def _problems(descriptor: dict, version_2: Optional[bool] = None) -> list:
     global _metaschema_validator
     if _metaschema_validator is None:
         import jsonschema
@@ -158,7 +160,8 @@ def _problems(descriptor: dict) -> list:
                 re.compile(pattern)
             except re.error as error:
                 problems.append(("field-error", f"fields/{number}/constraints/pattern: invalid regular expression: {error}"))
-    version_2 = any(marker in str(descriptor.get("$schema", "")) for marker in ("2.0", "/v2"))
+    if version_2 is None:
+        version_2 = declares_version_2(descriptor)
     for number, field_descriptor in enumerate(fields):
         if isinstance(field_descriptor, dict):
             problems.extend(("field-error", f"fields/{number}: {note}")
@@ -184,6 +187,11 @@ _SUPPORTED_CONSTRAINTS = {
     "geojson": {"required", "enum"},
     "any": {"required", "enum"},
 }
+
+
+def declares_version_2(descriptor: dict) -> bool:
+    """Whether a descriptor's ``$schema`` names a v2 profile (Table Schema or Data Package)."""
+    return any(marker in str(descriptor.get("$schema", "")) for marker in ("2.0", "/v2"))
 
 
 def _field_rule_problems(descriptor: dict, version_2: bool) -> list:
@@ -232,8 +240,9 @@ def _example_reads(descriptor: dict, field_type: str, example: Any) -> bool:
         return False
 
 
-def load_table_schema(source: Any, base: Optional[str] = None) -> TableSchema:
-    """A TableSchema from a dict, a path or a URL (relative to ``base`` if given)."""
+def load_table_schema(source: Any, base: Optional[str] = None, version_2: Optional[bool] = None) -> TableSchema:
+    """A TableSchema from a dict, a path or a URL (relative to ``base`` if given); ``version_2`` as in
+    :func:`schema_problems`."""
     where = "schema"
     if isinstance(source, TableSchema):
         return source
@@ -249,9 +258,10 @@ def load_table_schema(source: Any, base: Optional[str] = None) -> TableSchema:
             base = os.path.dirname(os.path.abspath(location))
     elif isinstance(source, dict):
         descriptor = source  # keeps the ``base`` it was given (its package's folder)
+        where = ""  # no place of its own: the caller names it (a resource, the command line)
     else:
         raise SchemaProblem(where, [f"unsupported schema source {type(source).__name__}"])
-    problems = schema_problems(descriptor)
+    problems = schema_problems(descriptor, version_2)
     if problems:
         raise SchemaProblem(where, [note for _, note in problems], [code for code, _ in problems])
     schema = table_schema_from_descriptor(descriptor)

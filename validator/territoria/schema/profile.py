@@ -68,7 +68,7 @@ class SchemaProfile:
                 return name
         return None
 
-    def table(self, name: Optional[str] = None) -> TableSchema:
+    def table(self, name: Optional[str] = None, version_2: Optional[bool] = None) -> TableSchema:
         """The table schema of resource ``name`` (None: the only one); SchemaProblem if unusable."""
         if name is None or (self.lone and name not in self.names):
             if not self.lone:
@@ -82,7 +82,7 @@ class SchemaProfile:
             raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
         if resource.get("schema") is None:
             raise SchemaProblem(name, [f"resource {name!r} of the schema's package has no schema"])
-        self.tables[name] = load_table_schema(resource["schema"], base=self.base)
+        self.tables[name] = load_table_schema(resource["schema"], base=self.base, version_2=version_2)
         return self.tables[name]
 
 
