@@ -121,3 +121,11 @@ def test_a_v2_package_allows_v2_properties(tmp_path):
     package = {"$schema": "https://datapackage.org/profiles/2.0/datapackage.json"}
     theirs, ours, _ = _package_errors_both(tmp_path, [{"name": "a", "path": "a.csv", "schema": schema_a}, B], package)
     assert ours == theirs == {"package": [], "tasks": {"a": [], "b": []}}
+
+
+@pytest.mark.parametrize("padding", [6, 7, 8])
+@pytest.mark.parametrize("character", ["€", "😀"])
+def test_a_character_cut_by_the_end_of_the_sample_after_a_bom(tmp_path, padding, character):
+    """The encoding sample is 1 MiB: a multibyte character may straddle its end, BOM or not."""
+    data = b"\xef\xbb\xbfa\n" + b"x" * (1048576 - padding) + character.encode() + b"\n"
+    check(tmp_path, data, {"fields": [{"name": "a"}]})

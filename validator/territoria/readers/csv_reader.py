@@ -10,6 +10,7 @@ Python's csv module — the reference's own parser — row by row.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -45,9 +46,11 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
     try:
         text = sample.decode(encoding, errors="strict")
     except UnicodeDecodeError as error:
-        if len(sample) < SAMPLE_BYTES or error.start < len(sample) - 4:
-            raise SourceProblem("encoding-error", f"cannot decode byte {error.start} as {encoding}")
-        text = sample[: error.start].decode(encoding)
+        # utf-8-sig counts its offsets after the byte order mark, which the sample still holds
+        start = error.start + (3 if encoding == "utf-8-sig" and sample.startswith(codecs.BOM_UTF8) else 0)
+        if len(sample) < SAMPLE_BYTES or start < len(sample) - 4:
+            raise SourceProblem("encoding-error", f"cannot decode byte {start} as {encoding}")
+        text = sample[:start].decode(encoding)  # a character cut by the end of the sample
     except LookupError:
         raise SourceProblem("encoding-error", f"unknown encoding {encoding!r}")
     if format == "tsv" and not delimiter:
