@@ -1,9 +1,10 @@
 """``territoria.validate``: one call for a file, a URL, bytes or a Data Package.
 
 Why here: the CLI, the GitHub Action and library users share this single entry
-point, so they always get the same verdict for the same input. It reads as the
-pipeline does: resolve the schema, open the source (detect, read), check every
-batch (``engine``), then describe the findings (``rules``) into a ``Report``.
+point, so they always get the same verdict for the same input. It resolves the
+schema (``schema.resolve``), then hands the source to ``validation``: one table
+(``validation.table``), or a package, declared or made of files given together
+(``validation.package``).
 """
 from __future__ import annotations
 
@@ -11,17 +12,13 @@ import os
 import time
 from typing import Any, Callable, Optional
 
-from . import engine, rules
-from .columnar.keys import SeenKeys
-from .readers import SourceProblem, Table
-from .readers.open import detect_format, is_url, localise, open_table
-from .report import Report, Task, task_name
-from .rules.words import dialect_note
-from .schema import SchemaProblem, TableSchema, declares_version_2, read_json, table_schema_from_descriptor
-from .schema.profile import SchemaProfile
+from .readers import SourceProblem
+from .report import Report, Task
+from .schema import SchemaProblem
 from .schema.resolve import resolve_schema
+from .validation.package import validate_files, validate_package
+from .validation.table import DEFAULT_LIMIT_ERRORS, place_of, schema_task, validate_with_profile
 
-DEFAULT_LIMIT_ERRORS = 1000
 
 
 def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
@@ -32,12 +29,14 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
 
     ``source``: a path, an http(s) URL, bytes or a binary file object; a path or
     URL ending in ``datapackage.json`` validates every resource of the package,
-    foreign keys included. ``schema``: a path, a URL, a dict, a catalogue name
+    foreign keys included; a list of paths or URLs with a package schema (a
+    catalogue entry, a ``datapackage.json``) validates them together, each file
+    matched to its table. ``schema``: a path, a URL, a dict, a catalogue name
     (``NAME``, ``NAME@VERSION``, ``NAME/RESOURCE@VERSION``) or None.
     """
     started = time.perf_counter()
     report = Report()
-    place = name or _place(source)
+    place = name or place_of(source)
     try:
         profile = resolve_schema(schema) if schema is not None else None
     except SchemaProblem as problem:
@@ -45,45 +44,19 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
     except SourceProblem as problem:
         profile, report.tasks = None, [Task.failed(place, problem.code, problem.note)]
     if not report.tasks:
-        if is_package(source):
+        if isinstance(source, (list, tuple)):
+            files = validate_files(list(source), profile, limit_errors=limit_errors, format=format,
+                                   encoding=encoding, delimiter=delimiter, sheet=sheet, progress=progress)
+            report.tasks, report.errors = files.tasks, files.errors
+        elif is_package(source):
             package = validate_package(source, profile, limit_errors=limit_errors, progress=progress)
             report.tasks, report.errors = package.tasks, package.errors
         else:
             options = dict(limit_errors=limit_errors, format=format, encoding=encoding, delimiter=delimiter,
                            sheet=sheet, name=name, progress=progress)
-            report.tasks = [_validate_with_profile(source, profile, options)]
+            report.tasks = [validate_with_profile(source, profile, options)]
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _validate_with_profile(source: Any, profile: Optional[SchemaProfile], options: dict) -> Task:
-    """One file against the table of ``profile`` it is for (by its name, when the profile has several)."""
-    if profile is None:
-        return validate_file(source, None, **options)
-    resource = profile.match([options.get("name") or "", _place(source)]) if not profile.lone else None
-    try:
-        schema = profile.table(resource)
-    except SchemaProblem as problem:
-        return schema_task(options.get("name") or _place(source), problem)
-    return validate_file(source, schema, **options)
-
-
-def schema_task(place: str, problem: SchemaProblem) -> Task:
-    """A task that could not run because of its schema: one error per problem, typed as frictionless types it."""
-    task = Task(name=task_name(place), place=place)
-    task.fail(schema_errors(problem))
-    return task
-
-
-def schema_errors(problem: SchemaProblem) -> list:
-    where = f"{problem.where}: " if problem.where else ""
-    return [{"type": code, "note": f"{where}{note}"} for code, note in zip(problem.codes, problem.notes)]
-
-
-def _place(source: Any) -> str:
-    if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)
-    return "<bytes>"
 
 
 def is_package(source: Any) -> bool:
@@ -92,261 +65,3 @@ def is_package(source: Any) -> bool:
         base = os.fspath(source).split("?", 1)[0].rstrip("/")
         return base.endswith("datapackage.json") or base.endswith("datapackage.yaml")
     return False
-
-
-# --- one table -------------------------------------------------------------------------
-
-def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
-                  format: Optional[str] = None, encoding: Optional[str] = None,
-                  delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
-                  lookup: Optional[dict] = None, resource_name: str = "",
-                  progress: Optional[Callable[[int], None]] = None,
-                  related: Optional[dict] = None) -> Task:
-    """Validate one table; whatever happens, answer a :class:`Task` (a failure is a task that could not run)."""
-    started = time.perf_counter()
-    place = _place(source)
-    task = Task(name=name or task_name(place), place=place)
-    local = None
-    try:
-        local = localise(source, name_hint=name if not isinstance(source, str) else "")
-        task.place = local.place
-        fmt = detect_format(local.path, local.place, format)
-        table = open_table(local.path, fmt, dialect={"delimiter": delimiter} if delimiter else None,
-                           encoding=encoding, sheet=sheet)
-        task.format, task.encoding, task.bytes = table.format, table.encoding, table.byte_count
-        if schema is None:
-            schema = _structure_only_schema(table)
-            task.warnings.append(_warning("no-schema-warning", ""))
-        task.fields = len(schema.fields)
-        task.schema = schema.descriptor.get("name", "") if isinstance(schema.descriptor, dict) else ""
-        if schema.foreign_keys and lookup is None:
-            lookup = _self_lookup(table, schema, resource_name)
-            # Deliberate divergence: frictionless refuses to validate a lone table whose
-            # schema references another table; we check everything else and say so.
-            for fk in schema.foreign_keys:
-                target = fk["reference"]["resource"]
-                if target not in ("", resource_name):
-                    shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
-                    task.warnings.append(_warning("foreign-key-warning", shown))
-        describer = _Describer(schema)
-        outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
-                                        resource_name=resource_name, on_batch=progress,
-                                        related=related, on_errors=describer.catch_up)
-        _fill(task, outcome, describer)
-        if table.dialect_notes:
-            task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
-                                                 "note": dialect_note(table.dialect_notes)}))
-    except SourceProblem as problem:
-        task.fail([{"type": problem.code, "note": problem.note}])
-    except SchemaProblem as problem:
-        task.fail(schema_errors(problem))
-    except MemoryError:
-        task.fail([{"type": "source-error", "note": "out of memory while reading the source"}])
-    except Exception as error:  # a bug must cost one file's verdict, never the whole run
-        if os.environ.get("TERRITORIA_DEBUG"):
-            raise
-        task.fail([{"type": "internal-error", "note": f"{type(error).__name__}: {error}"}])
-    finally:
-        if local is not None:
-            local.cleanup()
-    task.seconds = time.perf_counter() - started
-    return task
-
-
-def _structure_only_schema(table: Table) -> TableSchema:
-    names = [label if label else f"field{i}" for i, label in enumerate(table.labels, start=1)]
-    return table_schema_from_descriptor({"fields": [{"name": n, "type": "string"} for n in names]})
-
-
-def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
-    lookup = {}
-    for fk in schema.foreign_keys:
-        reference = fk["reference"]
-        if reference["resource"] not in ("", resource_name):
-            continue
-        key = (reference["resource"] or resource_name, tuple(reference["fields"]))
-        if key not in lookup:
-            seen = SeenKeys()
-            engine.collect_keys(table, schema, reference["fields"], seen)
-            lookup[key] = seen
-    return lookup
-
-
-class _Describer:
-    """Gives listed findings their words as they come: the engine calls ``catch_up``
-    after each batch, while the next one is being checked, so the 1,000 errors of a
-    broken file are not all described at the end of the run."""
-
-    def __init__(self, schema: TableSchema) -> None:
-        self.by_name = {f.name: f.descriptor for f in schema.fields}
-        self.errors: Optional[list] = None
-        self.done = 0
-
-    def catch_up(self, errors: list) -> None:
-        if errors is not self.errors:  # a restart on the exact reader lists errors anew
-            self.errors, self.done = errors, 0
-        for error in errors[self.done:]:
-            rules.describe(error, self.by_name.get(error.get("fieldName")))
-        self.done = len(errors)
-
-
-def _fill(task: Task, outcome: engine.TableOutcome, describer: _Describer) -> None:
-    findings = outcome.findings
-    describer.catch_up(findings.errors)
-    task.errors = findings.errors
-    task.error_count = findings.total
-    for warning in findings.warnings:
-        task.warnings.append(rules.describe(warning))
-    task.counts_by_type = dict(findings.by_type)
-    task.counts_by_field = dict(findings.by_field)
-    task.rows = outcome.rows
-    task.labels = outcome.labels
-    if findings.truncated:
-        task.warnings.append(_warning("error-limit-warning", str(findings.limit)))
-
-
-def _warning(code: str, note: str) -> dict:
-    return rules.describe({"type": code, "note": note, "severity": "warning"})
-
-
-# --- Data Packages ---------------------------------------------------------------------
-
-def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, limit_errors: int,
-                     progress=None) -> Report:
-    """Every resource of the package at ``source`` (foreign keys and cross-file checks included),
-    against the schema each declares, or against the table of ``profile`` of the same name.
-
-    As frictionless, a package whose resource schemas break the specification is
-    not validated at all: its first problem is the report's own error.
-    """
-    place = _place(source)
-    try:
-        descriptor = read_json(place, "data package")
-    except SchemaProblem as problem:
-        return Report(tasks=[schema_task(place, problem)])
-    except SourceProblem as problem:
-        return Report(tasks=[Task.failed(place, problem.code, problem.note)])
-    base = place.rsplit("/", 1)[0] if is_url(place) else os.path.dirname(place)
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list) or not resources:
-        return Report(tasks=[Task.failed(place, "schema-error", f"{place}: a data package needs a non-empty 'resources' list")])
-    version_2 = declares_version_2(descriptor)
-    schemas: dict = {}
-    tasks = []
-    prepared = []
-    for number, resource in enumerate(resources):
-        name = resource.get("name") if isinstance(resource, dict) else None
-        name = name or f"resource{number + 1}"
-        try:
-            schema = _resource_schema(resource, base, profile, name, version_2)
-        except SchemaProblem as problem:
-            first = schema_errors(problem)[0]
-            return Report(errors=[rules.describe(dict(first, note=f"{name}: {first['note']}"))])
-        except SourceProblem as problem:
-            tasks.append(Task.failed(name, problem.code, problem.note))
-            continue
-        schemas[name] = schema
-        prepared.append((name, resource, schema))
-    by_name = {name: resource for name, resource, _ in prepared}
-    for name, resource, schema in prepared:
-        missing = [fk["reference"]["resource"] for fk in (schema.foreign_keys if schema else [])
-                   if fk["reference"]["resource"] and fk["reference"]["resource"] not in by_name]
-        if missing:  # frictionless: one resource-error, and the resource is not checked
-            tasks.append(Task.failed(_resource_location_or(resource, base, name), "resource-error",
-                                     f'failed to handle a foreign key for resource "{name}" as resource '
-                                     f'"{missing[0]}" does not exist', name=name))
-            continue
-        lookup = {}
-        for fk in (schema.foreign_keys if schema else []):
-            target = fk["reference"]["resource"] or name
-            key = (target, tuple(fk["reference"]["fields"]))
-            if key in lookup:
-                continue
-            seen = SeenKeys()
-            try:
-                table = _open_resource(by_name[target], base)
-                engine.collect_keys(table, schemas[target], list(key[1]), seen)
-            except (SourceProblem, SchemaProblem):
-                pass  # the referenced resource's own task reports why it cannot be read
-            lookup[key] = seen
-        related = _related_columns(schema, by_name, schemas, base)
-        location = _resource_location(resource, base)
-        dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
-        tasks.append(validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
-                                   resource_name=name, related=related, format=resource.get("format"),
-                                   encoding=resource.get("encoding"), delimiter=dialect.get("delimiter"),
-                                   progress=progress))
-    return Report(tasks=tasks)
-
-
-def _resource_location_or(resource: dict, base: str, name: str) -> str:
-    try:
-        return _resource_location(resource, base)
-    except SourceProblem:
-        return name
-
-
-def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict, base: str) -> dict:
-    """The columns of other resources that the table's cross-file checks need.
-
-    ``{resource: {field: typed pyarrow array}}``, or a reason string (``"unreadable"``,
-    ``"no-schema"``) when the resource is in the package but cannot serve; a resource
-    the package lacks is left out (``checks.cross_file.connect`` says so in a warning).
-    """
-    if schema is None:
-        return {}
-    import pyarrow as pa
-
-    from .checks.cross_file import needed_columns
-
-    related: dict = {}
-    for target, names in needed_columns(schema).items():
-        if target not in by_name:
-            continue
-        if schemas.get(target) is None:
-            related[target] = "unreadable" if target not in schemas else "no-schema"
-            continue
-        try:
-            table = _open_resource(by_name[target], base)
-            related[target] = engine.collect_columns(table, schemas[target], names)
-        except (SourceProblem, SchemaProblem, pa.ArrowException):
-            related[target] = "unreadable"  # the resource's own task reports why
-    return related
-
-
-def _resource_location(resource: dict, base: str) -> str:
-    path = resource.get("path")
-    if isinstance(path, list):
-        path = path[0] if path else None
-    if not isinstance(path, str) or not path:
-        raise SourceProblem("source-error", f"resource {resource.get('name')!r} has no path")
-    if is_url(path) or os.path.isabs(path):
-        return path
-    if is_url(base):
-        return f"{base}/{path}"
-    return os.path.join(base, path)
-
-
-def _open_resource(resource: dict, base: str) -> Table:
-    location = _resource_location(resource, base)
-    local = localise(location)
-    return open_table(local.path, detect_format(local.path, local.place, resource.get("format")),
-                      encoding=resource.get("encoding"))
-
-
-def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile], name: str,
-                     version_2: bool) -> Optional[TableSchema]:
-    if profile is not None:
-        if not profile.lone and name not in profile.names:
-            raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
-        return profile.table(name)
-    if not isinstance(resource, dict):
-        raise SchemaProblem(name, ["a resource must be a JSON object"])
-    schema = resource.get("schema")
-    if schema is None:
-        return None
-    from .schema import load_table_schema
-
-    if isinstance(schema, dict) or (isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema)):
-        return load_table_schema(schema, base=base, version_2=version_2)
-    return load_table_schema(schema, version_2=version_2)

@@ -34,6 +34,7 @@ class Target:
     dataset: str = ""  # the portal reference it comes from, if any
     warnings: list = field(default_factory=list)  # warning findings added to its task(s)
     problem: Optional[tuple] = None  # (code, note): nothing could be read at all
+    members: list = field(default_factory=list)  # files validated together as one package (its tables)
 
 
 @dataclass
@@ -62,12 +63,39 @@ def collect(paths=(), urls=(), datasets=(), schema: Any = None, *, root: str = "
             targets.append(Target(source=url, schema=schema_for_file(schema, [url])))
         else:
             targets.append(Target(source=url, name=url, problem=("scheme-error", f"{url}: not an http(s) URL")))
+    if targets and _is_package_schema(schema):
+        targets = _together(targets, schema)
     skipped: list = []
     for reference in datasets:
         found, left = dataset_targets(reference, schema)
         targets += found
         skipped += left
     return Plan(targets, skipped)
+
+
+def _is_package_schema(schema: Any) -> bool:
+    """Whether the schema describes several tables (a catalogue entry, a ``datapackage.json``)."""
+    if schema is None:
+        return False
+    from .schema import SchemaProblem
+    from .schema.resolve import resolve_schema
+    from .readers import SourceProblem
+
+    try:
+        return not resolve_schema(schema).lone
+    except (SchemaProblem, SourceProblem):
+        return False  # each target's validation says what is wrong with the schema
+
+
+def _together(targets: list, schema: Any) -> list:
+    """The data files given with a package schema, as one target: they are validated together."""
+    members = [t for t in targets if not t.problem and not t.dataset and not _is_package_path(t.source)]
+    if not members:
+        return targets
+    together = Target(source=members[0].source, schema=schema, members=[t.source for t in members])
+    first = targets.index(members[0])
+    rest = [t for t in targets if t not in members]
+    return rest[:first] + [together] + rest[first:]
 
 
 def run(targets: list, *, limit_errors: int = 1000,
@@ -95,7 +123,8 @@ def validate_target(target: Target, *, limit_errors: int = 1000, **options) -> R
         return Report(tasks=[Task.failed(target.source, code, note, name=target.name)])
     if target.format:
         options.setdefault("format", target.format)
-    report = validate(target.source, target.schema, limit_errors=limit_errors,
+    source = target.members if target.members else target.source
+    report = validate(source, target.schema, limit_errors=limit_errors,
                       name=target.name if target.dataset else "", **options)
     for task in report.tasks:
         task.warnings.extend(rules.describe(dict(w)) for w in target.warnings)

@@ -113,6 +113,8 @@ def dialect_note(dialect: list) -> str:
 UNAVAILABLE = {
     "alone": ("the file was validated alone, outside its data package",
               "le fichier a été validé seul, hors de son jeu de données"),
+    "not-given": ("that table was not given with this file",
+                  "cette table n'a pas été fournie avec ce fichier"),
     "no-resource": ("the data package has no resource named \"{resource}\"",
                     "le jeu de données n'a pas de ressource nommée « {resource} »"),
     "no-column": ("that table has no column \"{column}\"",

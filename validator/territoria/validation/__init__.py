@@ -1,0 +1,1 @@
+"""Validation of one source: one table (``table``), or the tables of a package (``package``)."""
