@@ -170,7 +170,7 @@ def test_valid_example_set(workspace, tmp_path):
     assert data["valid"] is True and len(data["tasks"]) == 3
     assert "<!DOCTYPE html>" in (report / "report.html").read_text(encoding="utf-8")
     assert run.annotations == []
-    assert "::notice title=Territoria::3 file(s) checked: 3 valid" in run.stdout
+    assert "::notice title=Territoria::3 files checked: 3 valid" in run.stdout
     assert "All files are valid" in run.summary
     assert run.summary.count("| ✅ |") == 3
 

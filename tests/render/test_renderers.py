@@ -98,8 +98,8 @@ def test_annotations_are_capped_fairly_with_a_final_count(tmp_path):
     assert len(errors) == render_github.ERROR_ANNOTATIONS
     assert sum("file=b.csv" in c for c in errors) == 1
     notice = commands[-1]
-    assert notice.startswith("::notice") and "131 error(s)" in notice and "10 error(s) shown" in notice
-    assert "3 file(s) checked: 1 valid, 2 invalid" in notice
+    assert notice.startswith("::notice") and "131 errors" in notice and "10 errors shown" in notice
+    assert "3 files checked: 1 valid, 2 invalid" in notice
 
 
 def test_urls_and_files_outside_the_workspace_have_no_file_property(tmp_path):
@@ -130,7 +130,7 @@ def test_markdown_summary():
     assert "\\*\\*bold\\*\\*" in text and "x \\| &lt;" in text
     assert "use 12.5 instead of 12,5" in text
     assert "… and 2 more errors" in text
-    assert "1 of 2 file(s) need fixing" in text
+    assert "1 of 2 files need fixing" in text
     for line in text.splitlines():  # every table row keeps its column count
         if line.startswith("| ") and "---" not in line:
             assert line.count(" | ") + 2 == line.count("|") - line.count("\\|")

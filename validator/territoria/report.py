@@ -60,7 +60,8 @@ class Task:
     def truncated(self) -> bool:
         return self.error_count > len(self.errors)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "en") -> dict:
+        """The task as frictionless lays it out; ``message`` (and the ``warnings`` strings) in ``lang``."""
         return {
             "name": self.name,
             "type": "table",
@@ -75,8 +76,8 @@ class Task:
                 "fields": self.fields,
                 "bytes": self.bytes,
             },
-            "warnings": [w["message_en"] for w in self.warnings],
-            "errors": self.errors,
+            "warnings": [w.get(f"message_{lang}") or w.get("message_en", "") for w in self.warnings],
+            "errors": _in_language(self.errors, lang),
             "territoria": {
                 "format": self.format,
                 "encoding": self.encoding,
@@ -86,7 +87,7 @@ class Task:
                 "errorsTruncated": self.truncated,
                 "errorCountsByType": self.counts_by_type,
                 "errorCountsByField": self.counts_by_field,
-                "warnings": self.warnings,
+                "warnings": _in_language(self.warnings, lang),
             },
         }
 
@@ -119,7 +120,7 @@ class Report:
         """Like frictionless's ``Report.flatten``: one list of values per listed error."""
         return [[error.get(key) for key in keys] for task in self.tasks for error in task.errors]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, lang: str = "en") -> dict:
         return {
             "valid": self.valid,
             "stats": {
@@ -129,8 +130,8 @@ class Report:
                 "seconds": round(self.seconds, 3),
             },
             "warnings": [],
-            "errors": self.errors,
-            "tasks": [t.to_dict() for t in self.tasks],
+            "errors": _in_language(self.errors, lang),
+            "tasks": [t.to_dict(lang) for t in self.tasks],
         }
 
     @classmethod
@@ -138,6 +139,13 @@ class Report:
         """One report of several runs, in their order."""
         return cls(tasks=[t for r in reports for t in r.tasks], errors=[e for r in reports for e in r.errors],
                    seconds=sum(r.seconds for r in reports))
+
+
+def _in_language(findings: list, lang: str) -> list:
+    """The findings with ``message`` in ``lang`` (frictionless's one message; both stay as message_fr/en)."""
+    if lang == "en":
+        return findings
+    return [dict(f, message=f.get(f"message_{lang}") or f.get("message", "")) for f in findings]
 
 
 FAIL_ON = ("error", "warning", "never")

@@ -46,13 +46,27 @@ class FormatCheck(Check):
         return ""
 
 
-def format_rule(code, what_en, what_fr, hint_en, hint_fr, cell, column, note=""):
+def format_rule(code, what_en, what_fr, hint_en, hint_fr, cell, column, note="", specific_hint=None):
     """The rule of a format check: "<cell> in <column> is not a valid <what>"."""
     return check_rule(
         code, f"Invalid {what_en}", f"{what_fr[0].upper()}{what_fr[1:]} invalide",
         f"Row {{rowNumber}}: \"{{cell}}\" in {{fieldName}} is not a valid {what_en}{{note}}.",
         f"Ligne {{rowNumber}} : « {{cell}} » dans {{fieldName}} n'est pas un {what_fr} valide{{note}}.",
-        hint_en, hint_fr, example={"rowNumber": 2, "fieldName": column, "cell": cell, "note": note})
+        hint_en, hint_fr, example={"rowNumber": 2, "fieldName": column, "cell": cell, "note": note},
+        specific_hint=specific_hint)
+
+
+def postcode_hint(finding: dict, field: dict):
+    """A French postcode written where an INSEE commune code is expected (38000 for Grenoble's 38185)."""
+    import frformat
+
+    cell = str(finding.get("cell") or "").strip()
+    if not cell or not frformat.CodePostal().is_valid(cell):
+        return None
+    return (f"« {cell} » est un code postal, pas le code INSEE de la commune : cherchez son code INSEE "
+            "(5 caractères, comme 38185 pour Grenoble, dont le code postal est 38000) dans le COG.",
+            f"\"{cell}\" is a postcode, not the commune's INSEE code: look its INSEE code up in the COG "
+            "(5 characters, like 38185 for Grenoble, whose postcode is 38000).")
 
 
 # -- SIREN / SIRET -----------------------------------------------------------
@@ -188,7 +202,8 @@ for _code, _format, _en, _fr, _hint_en, _hint_fr, _cell in _COG_CODES:
     _column = _code.replace("-", "_")
     register(type(_format, (CogCheck,), {
         "name": _code, "format_name": _format, "__doc__": f"A {_en} of the COG vintage ``version``.",
-        "rules": (format_rule(_code, _en, _fr, _hint_en, _hint_fr, _cell, _column, " (COG 2024)"),),
+        "rules": (format_rule(_code, _en, _fr, _hint_en, _hint_fr, _cell, _column, " (COG 2024)",
+                              postcode_hint if _code == "code-commune-insee" else None),),
         "example": {"name": _code, "params": {"column": _column, "cog": "2024"}}}))
 
 

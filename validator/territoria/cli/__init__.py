@@ -30,15 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="territoria",
-        description="Validate smart-territory open data against Table Schemas. "
-                    "/ Valider les données ouvertes des territoires intelligents.",
+        description="Validate smart-territory open data against Table Schemas.",
     )
     parser.add_argument("--version", action="version", version=f"territoria {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("validate", help="validate data files against a schema / valider des fichiers")
+    check = commands.add_parser("validate", help="validate data files against a schema")
     check.add_argument("paths", nargs="*", metavar="PATH",
-                       help="CSV, TSV, XLSX, ODS, JSON or Parquet file, URL, or datapackage.json")
+                       help="CSV, TSV, XLSX, ODS, JSON or Parquet file, URL, folder or datapackage.json")
     check.add_argument("--schema", "-s", help="schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]")
     check.add_argument("--format", "-f", dest="output", default="text",
                        choices=["text", "json", "markdown", "html", "github"],
@@ -54,21 +53,26 @@ def build_parser() -> argparse.ArgumentParser:
                        help="errors listed in detail per file (counts stay exact; default 1000)")
     check.add_argument("--delimiter", help="CSV delimiter, when detection is not wanted")
     check.add_argument("--encoding", help="text encoding, when detection is not wanted")
-    check.add_argument("--sheet", help="spreadsheet sheet name or number (default: the first)")
+    check.add_argument("--sheet", help="spreadsheet sheet: its name, its number (1 is the first) or all "
+                                       "(default: the first)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
-    schemas = commands.add_parser("schemas", help="browse the schema catalogue / parcourir le catalogue")
-    schemas.add_argument("--lang", choices=["fr", "en"], default=None)
+    schemas = commands.add_parser("schemas", help="browse the schema catalogue")
+    schemas.add_argument("--lang", choices=["fr", "en"], default=None, help="message language (default: from the locale)")
     schema_commands = schemas.add_subparsers(dest="schemas_command", metavar="ACTION")
-    schema_commands.add_parser("list", help="list the catalogue entries and their versions")
-    show = schema_commands.add_parser("show", help="show the fields of NAME[/RESOURCE][@VERSION]")
+    lang_too = argparse.ArgumentParser(add_help=False)  # --lang after the action as well
+    lang_too.add_argument("--lang", choices=["fr", "en"], default=argparse.SUPPRESS,
+                          help="message language (default: from the locale)")
+    schema_commands.add_parser("list", help="list the catalogue entries and their versions", parents=[lang_too])
+    show = schema_commands.add_parser("show", help="show the fields of NAME[/RESOURCE][@VERSION]", parents=[lang_too])
     show.add_argument("reference")
-    export = schema_commands.add_parser("export", help="print a table schema in another validator's vocabulary")
+    export = schema_commands.add_parser("export", help="print a table schema in another validator's vocabulary",
+                                        parents=[lang_too])
     export.add_argument("reference", metavar="NAME/TABLE[@VERSION]")
     export.add_argument("--for", dest="target", required=True, choices=["validata"],
                         help="validata: the national catalogue's validator (validata-table 0.12.5)")
 
-    lint = commands.add_parser("lint", help="check schema descriptors and house rules / vérifier les schémas")
+    lint = commands.add_parser("lint", help="check schema descriptors and house rules")
     lint.add_argument("path", nargs="?", default=None, metavar="PATH",
                       help="catalogue, entry or version folder, datapackage.json or table schema "
                            "(default: the whole catalogue)")
@@ -84,14 +88,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _lang_of(argv: list) -> str:
+    """The language asked on the command line (``--lang fr``), else the locale's."""
+    for number, word in enumerate(argv):
+        if word == "--lang" and number + 1 < len(argv):
+            return argv[number + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return default_lang()
+
+
 def main(argv=None) -> int:
+    import contextlib
+
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
+    french = _lang_of(argv) == "fr"
+    if french:
+        from .french import argparse_in_french, translate
+
+        translate(parser)
     try:
-        args = parser.parse_args(argv)
+        with argparse_in_french() if french else contextlib.nullcontext():
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
         return 0 if exit_.code == 0 else 2
     if args.command is None:
-        parser.print_help()
+        with argparse_in_french() if french else contextlib.nullcontext():
+            parser.print_help()
         return 2
     try:
         if args.command == "validate":
@@ -126,7 +150,7 @@ def main(argv=None) -> int:
 
             return lockfile.main(check_only=args.check, root=args.catalogue)
     except KeyboardInterrupt:
-        print("territoria: interrupted", file=sys.stderr)
+        print("territoria : interrompu" if french else "territoria: interrupted", file=sys.stderr)
         return 2
     except Exception as error:  # last resort: one line, never a traceback
         print(f"territoria: internal error: {type(error).__name__}: {error}", file=sys.stderr)

@@ -52,7 +52,7 @@ def run(action: str, site_dir: Optional[str] = None, strict: bool = True, dev_ad
 
 
 def add_parser(commands) -> None:
-    docs = commands.add_parser("docs", help="build or serve the catalogue site / construire ou servir le site")
+    docs = commands.add_parser("docs", help="build or serve the catalogue site")
     actions = docs.add_subparsers(dest="docs_command", metavar="ACTION")
     build = actions.add_parser("build", help="build the site (strict: a warning fails)")
     build.add_argument("--site-dir", "-d", help="output folder (default: site/ at the repository root)")

@@ -6,8 +6,9 @@ import time
 
 
 class ProgressBar:
-    def __init__(self, label: str, enabled: bool):
+    def __init__(self, label: str, enabled: bool, lang: str = "en"):
         self.label = label
+        self.lang = lang
         self.enabled = enabled
         self.rows = 0
         self.started = time.monotonic()
@@ -24,7 +25,11 @@ class ProgressBar:
         if elapsed < 1.0:
             return
         rate = self.rows / elapsed if elapsed else 0
-        sys.stderr.write(f"\r{self.label}: {self.rows:,} rows ({rate:,.0f} rows/s)  ")
+        if self.lang == "fr":
+            rows, speed = f"{self.rows:,}".replace(",", "\u202f"), f"{rate:,.0f}".replace(",", "\u202f")
+            sys.stderr.write(f"\r{self.label} : {rows} lignes ({speed} lignes/s)  ")
+        else:
+            sys.stderr.write(f"\r{self.label}: {self.rows:,} rows ({rate:,.0f} rows/s)  ")
         sys.stderr.flush()
         self.shown = True
 

@@ -9,14 +9,18 @@ def list_entries(lang: str) -> int:
 
     entries = catalogue.entries()
     if not entries:
-        print("territoria: no schema catalogue found", file=sys.stderr)
+        print("territoria : aucun catalogue de schémas trouvé" if lang == "fr" else
+              "territoria: no schema catalogue found", file=sys.stderr)
         return 2
     for entry in entries:
         package = entry.package()
         title = package.get("title" if lang == "fr" else "title_en") or package.get("title", "")
         resources = ", ".join(r.get("name", "?") for r in package.get("resources", []))
         print(f"{entry.name:<18} {entry.latest:<8} {title}")
-        print(f"{'':<18} {'':<8} versions: {', '.join(entry.versions)}; resources: {resources}")
+        if lang == "fr":
+            print(f"{'':<18} {'':<8} versions : {', '.join(entry.versions)} ; tables : {resources}")
+        else:
+            print(f"{'':<18} {'':<8} versions: {', '.join(entry.versions)}; resources: {resources}")
     return 0
 
 
@@ -47,10 +51,12 @@ def show(reference: str, lang: str) -> int:
 def _print_table(reference: str, descriptor: dict, lang: str) -> None:
     title = descriptor.get("title" if lang == "fr" else "title_en") or descriptor.get("title", "")
     print(f"{reference}: {title}")
-    rows = [("field", "type", "unit", "required", "constraints", "example")]
+    headings = (("champ", "type", "unité", "obligatoire", "contraintes", "exemple") if lang == "fr"
+                else ("field", "type", "unit", "required", "constraints", "example"))
+    rows = [headings]
     for field in descriptor.get("fields", []):
         constraints = dict(field.get("constraints") or {})
-        required = "yes" if constraints.pop("required", False) else ""
+        required = ("oui" if lang == "fr" else "yes") if constraints.pop("required", False) else ""
         shown = ", ".join(f"{k}={_short(v)}" for k, v in constraints.items())
         kind = field.get("type", "string") + (f"/{field['format']}" if field.get("format", "default") != "default" else "")
         rows.append((field.get("name", ""), kind, field.get("unit", ""), required, shown, str(field.get("example", ""))))
@@ -60,10 +66,12 @@ def _print_table(reference: str, descriptor: dict, lang: str) -> None:
         if number == 0:
             print("  " + "  ".join("-" * w for w in widths))
     keys = []
+    primary, foreign, itself = (("clé primaire : ", "clé étrangère : ", "(elle-même)") if lang == "fr"
+                                else ("primary key: ", "foreign key: ", "(self)"))
     if descriptor.get("primaryKey"):
-        keys.append(f"primary key: {descriptor['primaryKey']}")
+        keys.append(f"{primary}{descriptor['primaryKey']}")
     for fk in descriptor.get("foreignKeys") or []:
-        keys.append(f"foreign key: {fk['fields']} → {fk['reference'].get('resource') or '(self)'}.{fk['reference']['fields']}")
+        keys.append(f"{foreign}{fk['fields']} → {fk['reference'].get('resource') or itself}.{fk['reference']['fields']}")
     for line in keys:
         print(f"  {line}")
 

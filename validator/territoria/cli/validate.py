@@ -18,15 +18,18 @@ def run(args, default_lang: str) -> int:
     sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
     plan = targets.collect(args.paths, args.url, args.dataset, args.schema)
     for item in plan.skipped:
-        print(f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, not checked",
+        print(f"territoria : {item.dataset} : {item.title} ({item.format or '?'}) n'est pas un tableau, non vérifié"
+              if lang == "fr" else
+              f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, not checked",
               file=sys.stderr)
     if not plan.targets:
-        print("territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
+        print("territoria validate : indiquez au moins un CHEMIN, --url ou --dataset" if lang == "fr" else
+              "territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
         return 2
     show = not args.no_progress and sys.stderr.isatty()
     report = targets.run(plan.targets, limit_errors=max(args.limit_errors, 0), delimiter=args.delimiter,
                          encoding=args.encoding, sheet=sheet,
-                         progress=lambda target: ProgressBar(target.source, enabled=show))
+                         progress=lambda target: ProgressBar(target.source, enabled=show, lang=lang))
     text = render(report, args.output, lang, skipped=plan.skipped)
     if args.output_file:
         with open(args.output_file, "w", encoding="utf-8") as stream:

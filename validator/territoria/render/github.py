@@ -18,6 +18,7 @@ from typing import Optional
 
 from .. import rules
 from ..report import Report, Task
+from .words import count, summary, totals, word
 from ..readers.open import is_url
 
 ERROR_ANNOTATIONS = 10
@@ -26,13 +27,9 @@ SCAN_BYTES = 256 << 20  # never read more than this to place annotations
 
 _WORDS = {
     "fr": {"hint": "conseil", "row": "ligne",
-           "total": "{files} fichier(s) vérifié(s) : {valid} valide(s), {invalid} invalide(s), "
-                    "{failed} non vérifiable(s) ; {errors} erreur(s), {warnings} avertissement(s).",
-           "shown": " {shown} erreur(s) affichée(s) en annotation ; le détail est dans le résumé et le rapport."},
+           "shown": " {shown} en annotation ; le détail est dans le résumé et le rapport."},
     "en": {"hint": "hint", "row": "row",
-           "total": "{files} file(s) checked: {valid} valid, {invalid} invalid, {failed} could not be checked; "
-                    "{errors} error(s), {warnings} warning(s).",
-           "shown": " {shown} error(s) shown as annotations; see the job summary and the report for the rest."},
+           "shown": " {shown} as annotations; see the job summary and the report for the rest."},
 }
 
 
@@ -237,13 +234,11 @@ def annotations(report: Report, lang: str = "en", root: Optional[str] = None, *,
         lines.append(command("warning", _message(warning, lang, task), file=relative,
                              title=_title(warning, lang, task)))
     listed = sum(len(t.errors) for t in tasks)
-    valid = sum(1 for t in tasks if t.valid)
-    failed = sum(1 for t in tasks if t.could_not_run)
-    total = words["total"].format(files=len(tasks), valid=valid, invalid=len(tasks) - valid - failed,
-                                  failed=failed, errors=report.error_count, warnings=report.warning_count)
+    separator = " ; " if lang == "fr" else "; "
+    total = summary(tasks, lang) + separator + totals(report.error_count, report.warning_count, lang) + "."
     shown = len(error_picks) + min(len(report.errors), max_errors)
     if report.error_count > shown or listed > shown:
-        total += words["shown"].format(shown=shown)
+        total += words["shown"].format(shown=f"{count(shown, 'error', lang)} {word(shown, 'shown', lang)}")
     lines.append(command("notice", total, title="Territoria"))
     return lines
 

@@ -12,6 +12,7 @@ from html import escape as _escape
 from .. import __version__
 from .. import rules
 from ..report import Report, Task
+from .words import count as counted
 
 MAX_ROWS_PER_FILE = 1000
 
@@ -19,7 +20,7 @@ _WORDS = {
     "fr": {
         "title": "Rapport de validation Territoria", "generated": "Rapport produit le {when} par Territoria {version}.",
         "valid": "Valide", "invalid": "À corriger", "failed": "Impossible à vérifier",
-        "all_valid": "Tous les fichiers sont valides.", "some_invalid": "{bad} fichier(s) sur {files} à corriger.",
+        "all_valid": "Tous les fichiers sont valides.", "some_invalid": "{bad} sur {files} à corriger.",
         "file": "Fichier", "verdict": "Verdict", "rows": "Lignes", "errors": "Erreurs", "warnings": "Avertissements",
         "schema": "Schéma", "by_type": "Erreurs par type", "by_field": "Erreurs par colonne",
         "count": "Nombre", "type": "Type", "column": "Colonne", "row": "Ligne", "value": "Valeur",
@@ -33,7 +34,7 @@ _WORDS = {
     "en": {
         "title": "Territoria validation report", "generated": "Report produced on {when} by Territoria {version}.",
         "valid": "Valid", "invalid": "Needs fixing", "failed": "Could not be checked",
-        "all_valid": "All files are valid.", "some_invalid": "{bad} of {files} file(s) need fixing.",
+        "all_valid": "All files are valid.", "some_invalid": "{bad} of {files} need fixing.",
         "file": "File", "verdict": "Verdict", "rows": "Rows", "errors": "Errors", "warnings": "Warnings",
         "schema": "Schema", "by_type": "Errors by type", "by_field": "Errors by column",
         "count": "Count", "type": "Type", "column": "Column", "row": "Row", "value": "Value",
@@ -108,7 +109,7 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
         parts.append(f"<p>{e(words['nothing'])}</p>")
     else:
         if bad:
-            parts.append(f'<p class="banner bad">✗ {e(words["some_invalid"].format(bad=bad, files=len(tasks)))}</p>')
+            parts.append(f'<p class="banner bad">✗ {e(words["some_invalid"].format(bad=counted(bad, "file", lang) if lang == "fr" else bad, files=counted(len(tasks), "file", lang)))}</p>')
         else:
             parts.append(f'<p class="banner ok">✓ {e(words["all_valid"])}</p>')
         parts.append(f"<p>{e(words['intro'])}</p>")

@@ -10,11 +10,11 @@ import json
 from dataclasses import asdict
 
 
-def to_dict(report, *, skipped: list = ()) -> dict:
-    data = report.to_dict()
+def to_dict(report, *, skipped: list = (), lang: str = "en") -> dict:
+    data = report.to_dict(lang)
     data["territoria"] = {"skipped": [asdict(item) for item in skipped]}
     return data
 
 
 def render(report, lang: str = "en", *, skipped: list = ()) -> str:
-    return json.dumps(to_dict(report, skipped=skipped), ensure_ascii=False, indent=2, default=str) + "\n"
+    return json.dumps(to_dict(report, skipped=skipped, lang=lang), ensure_ascii=False, indent=2, default=str) + "\n"

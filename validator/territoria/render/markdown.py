@@ -13,6 +13,7 @@ import re
 
 from .. import rules
 from ..report import Report, Task
+from .words import count as counted, totals
 
 SHOWN_ERRORS = 10  # per file
 MAX_CHARS = 900_000
@@ -25,8 +26,8 @@ _WORDS = {
         "row": "Ligne", "column": "Colonne", "value": "Valeur", "problem": "Problème", "hint": "Conseil",
         "first": "Premières erreurs", "more": "… et {n} autres erreurs (voir le rapport complet).",
         "by_type": "Par type", "skipped": "Ressources publiées non vérifiées (pas des tableaux)",
-        "all_valid": "✅ **Tous les fichiers sont valides** ({files} fichier(s)).",
-        "some_invalid": "❌ **{bad} fichier(s) sur {files} à corriger** — {errors} erreur(s), {warnings} avertissement(s).",
+        "all_valid": "✅ **Tous les fichiers sont valides** ({files}).",
+        "some_invalid": "❌ **{bad} sur {files} à corriger** — {totals}.",
         "nothing": "Aucun fichier à vérifier.", "truncated": "… résumé tronqué (voir le rapport complet).",
         "warning": "Avertissement",
     },
@@ -37,8 +38,8 @@ _WORDS = {
         "row": "Row", "column": "Column", "value": "Value", "problem": "Problem", "hint": "Hint",
         "first": "First errors", "more": "… and {n} more errors (see the full report).",
         "by_type": "By type", "skipped": "Published resources not checked (not tables)",
-        "all_valid": "✅ **All files are valid** ({files} file(s)).",
-        "some_invalid": "❌ **{bad} of {files} file(s) need fixing** — {errors} error(s), {warnings} warning(s).",
+        "all_valid": "✅ **All files are valid** ({files}).",
+        "some_invalid": "❌ **{bad} of {files} need fixing** — {totals}.",
         "nothing": "No file to check.", "truncated": "… summary truncated (see the full report).",
         "warning": "Warning",
     },
@@ -77,10 +78,11 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
         return "\n".join(out) + "\n"
     bad = sum(1 for t in tasks if not t.valid) + (1 if report.errors else 0)
     if bad:
-        out.append(words["some_invalid"].format(bad=bad, files=len(tasks), errors=report.error_count,
-                                                warnings=report.warning_count))
+        out.append(words["some_invalid"].format(bad=counted(bad, "file", lang) if lang == "fr" else bad,
+                                                files=counted(len(tasks), "file", lang),
+                                                totals=totals(report.error_count, report.warning_count, lang)))
     else:
-        out.append(words["all_valid"].format(files=len(tasks)))
+        out.append(words["all_valid"].format(files=counted(len(tasks), "file", lang)))
     out += ["", f"| | {words['file']} | {words['verdict']} | {words['rows']} | {words['errors']} "
                 f"| {words['warnings']} | {words['schema']} |",
             "|---|---|---|---:|---:|---:|---|"]

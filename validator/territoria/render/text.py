@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .. import rules
 from ..report import Report, Task
+from .words import count as counted, summary
 
 SHOWN_ERRORS = 20
 
@@ -18,7 +19,6 @@ _WORDS = {
         "by_field": "Erreurs par colonne :", "first": "Premières erreurs :", "row": "ligne",
         "column": "colonne", "value": "valeur", "hint": "conseil :", "warning": "Avertissement",
         "more": "… et {n} autres erreurs (voir --format json ou --limit-errors)",
-        "summary": "{files} fichier(s) vérifié(s) : {valid} valide(s), {invalid} invalide(s), {failed} non vérifiable(s).",
         "schema": "schéma",
     },
     "en": {
@@ -27,7 +27,6 @@ _WORDS = {
         "by_field": "Errors by column:", "first": "First errors:", "row": "row",
         "column": "column", "value": "value", "hint": "hint:", "warning": "Warning",
         "more": "… and {n} more errors (see --format json or --limit-errors)",
-        "summary": "{files} file(s) checked: {valid} valid, {invalid} invalid, {failed} could not be checked.",
         "schema": "schema",
     },
 }
@@ -39,10 +38,7 @@ def render(report: Report, lang: str = "en") -> str:
     for error in report.errors:
         blocks.append(error.get(f"message_{lang}", error.get("message", "")))
     if len(report.tasks) > 1:
-        valid = sum(1 for t in report.tasks if t.valid)
-        failed = sum(1 for t in report.tasks if t.could_not_run)
-        blocks.append(words["summary"].format(files=len(report.tasks), valid=valid,
-                                              invalid=len(report.tasks) - valid - failed, failed=failed))
+        blocks.append(summary(report.tasks, lang) + ".")
     return "\n\n".join(blocks) + "\n"
 
 
@@ -54,7 +50,7 @@ def _task_block(task: Task, words: dict, lang: str) -> str:
     mark = "✓" if task.valid else "✗"
     lines = [f"{mark} {verdict} — {task.place}"]
     if not task.could_not_run:
-        details = f"{task.rows} {words['rows']}, {task.error_count} {words['errors']}"
+        details = f"{counted(task.rows, 'row', lang)}, {counted(task.error_count, 'error', lang)}"
         if task.schema:
             details += f", {words['schema']} {task.schema}"
         lines.append(f"  {details}")
@@ -77,11 +73,13 @@ def _task_block(task: Task, words: dict, lang: str) -> str:
             for name, count in sorted(task.counts_by_field.items(), key=lambda kv: (-kv[1], kv[0])):
                 lines.append(f"    {count:>8}  {name}")
         lines.append(f"  {words['first']}")
+        hinted: set = set()  # a rule's general hint is shown once, a hint about the very value always
         for error in task.errors[:SHOWN_ERRORS]:
             lines.append(f"    - {error.get(f'message_{lang}', error.get('message'))}")
             hint = error.get(f"hint_{lang}")
-            if hint and rules.has_specific_hint(error):
+            if hint and (rules.has_specific_hint(error) or error.get("type") not in hinted):
                 lines.append(f"      → {words['hint']} {hint}")
+                hinted.add(error.get("type"))
         remaining = task.error_count - min(len(task.errors), SHOWN_ERRORS)
         if remaining > 0:
             lines.append("    " + words["more"].format(n=remaining))

@@ -148,10 +148,11 @@ def doc_url(code: str, lang: str = "fr") -> str:
 
 def check_rule(code: str, title_en: str, title_fr: str, message_en: str, message_fr: str,
                hint_en: str, hint_fr: str, *, example: Optional[Mapping] = None, severity: str = "error",
-               scope: str = "row", values: Optional[Callable[[dict], dict]] = None) -> Rule:
+               scope: str = "row", values: Optional[Callable[[dict], dict]] = None,
+               specific_hint: Optional[Callable[[dict, dict], Optional[tuple]]] = None) -> Rule:
     """A custom check's rule (``raised_by`` is filled in when the check registers)."""
     return Rule(code, severity, scope, title_en, title_fr, message_en, message_fr, hint_en, hint_fr,
-                example=dict(example or {}), values=values)
+                example=dict(example or {}), values=values, specific_hint=specific_hint)
 
 
 class _Values(dict):

@@ -100,7 +100,7 @@ def test_each_path_gets_its_report_and_the_worst_exit_code(capsys, write_csv, sc
     bad = write_csv("id,name\n1\n", name="bad.csv")
     code, out, _ = run(capsys, good, bad, "--schema", schema_file)
     assert code == 1
-    assert "good.csv" in out and "bad.csv" in out and "2 file(s) checked" in out
+    assert "good.csv" in out and "bad.csv" in out and "2 files checked" in out
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

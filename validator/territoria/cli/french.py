@@ -1,0 +1,120 @@
+"""The command's help in French: ``territoria --help`` under a French locale or with ``--lang fr``.
+
+Why a layer over the parser rather than two parsers: options are declared once,
+in English (``cli/__init__.py``); this table gives each help text its French,
+and argparse's own words ("usage:", "options") are translated while the help is
+printed. ``tests/cli/test_help.py`` fails when an option has no French.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+
+#: English help text -> French
+HELP = {
+    "Validate smart-territory open data against Table Schemas.":
+        "Valider les données ouvertes des territoires intelligents avec des Table Schemas.",
+    "validate data files against a schema": "valider des fichiers de données avec un schéma",
+    "CSV, TSV, XLSX, ODS, JSON or Parquet file, URL, folder or datapackage.json":
+        "fichier CSV, TSV, XLSX, ODS, JSON ou Parquet, adresse, dossier ou datapackage.json",
+    "schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]":
+        "schéma : chemin, adresse, ou nom du catalogue NOM[/RESSOURCE][@VERSION]",
+    "report format (default: text); github: workflow-command annotations":
+        "format du rapport (par défaut : text) ; github : annotations de workflow",
+    "write the report to FILE instead of the standard output":
+        "écrire le rapport dans FICHIER plutôt que sur la sortie standard",
+    "a published file to validate (repeatable)": "un fichier publié à valider (répétable)",
+    "a portal dataset: datagouv:ID, ckan:BASE#ID or ods:BASE#ID (repeatable)":
+        "un jeu de données d'un portail : datagouv:ID, ckan:BASE#ID ou ods:BASE#ID (répétable)",
+    "message language (default: from the locale)": "langue des messages (par défaut : celle du système)",
+    "errors listed in detail per file (counts stay exact; default 1000)":
+        "erreurs détaillées par fichier (les décomptes restent exacts ; 1000 par défaut)",
+    "CSV delimiter, when detection is not wanted": "séparateur CSV, quand la détection n'est pas souhaitée",
+    "text encoding, when detection is not wanted": "encodage du texte, quand la détection n'est pas souhaitée",
+    "spreadsheet sheet: its name, its number (1 is the first) or all (default: the first)":
+        "feuille du classeur : son nom, son numéro (1 pour la première) ou all (par défaut : la première)",
+    "never show a progress bar": "ne jamais afficher de barre de progression",
+    "browse the schema catalogue": "parcourir le catalogue des schémas",
+    "list the catalogue entries and their versions": "lister les entrées du catalogue et leurs versions",
+    "show the fields of NAME[/RESOURCE][@VERSION]": "afficher les champs de NOM[/RESSOURCE][@VERSION]",
+    "print a table schema in another validator's vocabulary":
+        "afficher un schéma de table dans le vocabulaire d'un autre validateur",
+    "validata: the national catalogue's validator (validata-table 0.12.5)":
+        "validata : le validateur du catalogue national (validata-table 0.12.5)",
+    "check schema descriptors and house rules": "vérifier les descripteurs de schéma et les règles de la maison",
+    "catalogue, entry or version folder, datapackage.json or table schema (default: the whole catalogue)":
+        "dossier du catalogue, d'une entrée ou d'une version, datapackage.json ou schéma de table "
+        "(par défaut : tout le catalogue)",
+    "classify the changes between two schema versions (semver)":
+        "classer les changements entre deux versions d'un schéma (semver)",
+    "NAME[/RESOURCE]@VERSION, datapackage.json or table schema":
+        "NOM[/RESSOURCE]@VERSION, datapackage.json ou schéma de table",
+    "record hashes of new released versions in schemas/versions.lock":
+        "enregistrer les empreintes des nouvelles versions publiées dans schemas/versions.lock",
+    "only verify the lock, write nothing": "seulement vérifier le verrou, ne rien écrire",
+    "catalogue folder (default: the installed one)": "dossier du catalogue (par défaut : celui installé)",
+    "build or serve the catalogue site": "construire ou servir le site du catalogue",
+    "build the site (strict: a warning fails)": "construire le site (strict : un avertissement fait échouer)",
+    "output folder (default: site/ at the repository root)": "dossier de sortie (par défaut : site/ à la racine du dépôt)",
+    "do not fail on warnings": "ne pas échouer sur un avertissement",
+    "serve the site with live reload": "servir le site avec rechargement automatique",
+    "IP:PORT to listen on (default 127.0.0.1:8000)": "IP:PORT où écouter (par défaut 127.0.0.1:8000)",
+    "show program's version number and exit": "afficher la version du programme et quitter",
+    "show this help message and exit": "afficher cette aide et quitter",
+}
+#: argparse's own words (its gettext messages)
+ARGPARSE = {
+    "usage: ": "utilisation : ",
+    "positional arguments": "arguments positionnels",
+    "options": "options",
+    "optional arguments": "options",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "show program's version number and exit": "afficher la version du programme et quitter",
+    "the following arguments are required: %s": "ces arguments sont obligatoires : %s",
+    "unrecognized arguments: %s": "arguments inconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (parmi %(choices)s)",
+    "expected one argument": "un argument attendu",
+    "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
+    "invalid %(type)s value: %(value)r": "valeur %(type)s invalide : %(value)r",
+}
+
+
+def translate(parser: argparse.ArgumentParser) -> None:
+    """Give the parser (and its subcommands) their French help texts."""
+    if parser.description in HELP:
+        parser.description = HELP[parser.description]
+    for group in parser._action_groups:  # titled when the parser was made, in English
+        group.title = ARGPARSE.get(group.title, group.title)
+    for action in parser._actions:
+        if action.help in HELP:
+            action.help = HELP[action.help]
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                if choice.help in HELP:
+                    choice.help = HELP[choice.help]
+            for subparser in action.choices.values():
+                translate(subparser)
+
+
+@contextlib.contextmanager
+def argparse_in_french():
+    """argparse's own words in French while the help or an error is printed."""
+    original = argparse._
+    argparse._ = lambda text: ARGPARSE.get(text, text)
+    try:
+        yield
+    finally:
+        argparse._ = original
+
+
+def untranslated(parser: argparse.ArgumentParser) -> list:
+    """Help texts that have no French (the test lists them)."""
+    missing = []
+    texts = [parser.description] + [action.help for action in parser._actions]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            texts += [choice.help for choice in action._choices_actions]
+            for subparser in action.choices.values():
+                missing += untranslated(subparser)
+    missing += [text for text in texts if text and text != argparse.SUPPRESS and text not in HELP]
+    return missing
