@@ -30,6 +30,7 @@ def header_errors(labels: list, schema: TableSchema) -> list:
     if mode != "exact":
         return _by_name_errors(labels, schema, mode)
     fields = schema.fields
+    positions = {f.name: number for number, f in enumerate(fields, start=1)}
     errors = []
     for number in range(len(fields) + 1, len(labels) + 1):
         errors.append(_label_error("extra-label", labels[number - 1], "", number))
@@ -45,7 +46,10 @@ def header_errors(labels: list, schema: TableSchema) -> list:
                                        note='at position "%s"' % ", ".join(earlier)))
             continue
         if label != spec.name:
-            errors.append(_label_error("incorrect-label", label, spec.name, number))
+            error = _label_error("incorrect-label", label, spec.name, number)
+            if label in positions:  # the label names another field: a column out of place
+                error["expectedAt"] = positions[label]
+            errors.append(error)
     return errors
 
 

@@ -58,6 +58,7 @@ class Table:
     encoding: Optional[str] = None
     dialect_notes: list = field(default_factory=list)  # tolerated dialect, for warnings
     byte_count: Optional[int] = None
+    raw_labels: Optional[list] = None  # the header cells before frictionless's strip (advice only)
 
 
 def string_array(values: list) -> pa.Array:

@@ -79,6 +79,7 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
 
     return Table(
         labels=labels,
+        raw_labels=list(header_record),
         header_row=1,
         batches=batches,
         format=format,

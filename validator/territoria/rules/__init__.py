@@ -115,11 +115,13 @@ def has_specific_hint(finding: Mapping) -> bool:
     return bool(finding.get("hint_fr")) and (rule is None or finding["hint_fr"] != rule.hint_fr)
 
 
-def describe(finding: dict, field: Optional[Mapping] = None) -> dict:
+def describe(finding: dict, field: Optional[Mapping] = None, value_hints: bool = True) -> dict:
     """Give a bare finding its words: severity, title, tags, messages and hints.
 
     ``field``: the descriptor of the finding's field, for hints about the very
-    value (a decimal comma, a French date). Returns the same dict.
+    value (a decimal comma, a French date); ``value_hints=False`` keeps to the
+    rule's own hint (a misplaced column: a hint about its cells would mislead).
+    Returns the same dict.
     """
     rule = RULES.get(finding.get("type", ""))
     if rule is None:
@@ -129,7 +131,7 @@ def describe(finding: dict, field: Optional[Mapping] = None) -> dict:
     finding.setdefault("title", rule.title_en)
     finding.setdefault("tags", list(TAGS.get(rule.scope, [])))
     finding.setdefault("note", "")
-    if rule.specific_hint is not None and not finding.get("hint_fr"):
+    if value_hints and rule.specific_hint is not None and not finding.get("hint_fr"):
         specific = rule.specific_hint(finding, field or {})
         if specific:
             finding["hint_fr"], finding["hint_en"] = specific

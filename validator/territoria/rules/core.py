@@ -115,6 +115,7 @@ declare(Rule(
     "Renommez la colonne exactement comme dans le schéma (casse, accents et espaces comptent), dans l'ordre du schéma.",
     example={'fieldNumber': 3, 'label': 'lat', 'fieldName': 'latitude'},
     raised_by='engine.header',
+    specific_hint=words.misplaced_label_hint,
 ))
 declare(Rule(
     'blank-row', 'error', 'row', 'Blank row', 'Ligne vide',
@@ -321,4 +322,43 @@ declare(Rule(
     example={"note": 'failed to handle a foreign key for resource "light_points" as resource "cabinets" does not exist'},
     raised_by="api (packages)",
     values=words.note_words,
+))
+declare(Rule(
+    "column-order-warning", "warning", "header", "Columns in another order", "Colonnes dans un autre ordre",
+    "The file has the schema's columns in another order, so each is checked against the wrong field: "
+    "put them in the schema's order: {expected_shown}.",
+    "Le fichier a les colonnes du schéma dans un autre ordre, si bien que chacune est vérifiée avec le mauvais "
+    "champ : remettez-les dans l'ordre du schéma : {expected_shown}.",
+    "Reorder the columns (in a spreadsheet: cut and paste them); the label and cell errors go with it.",
+    "Réordonnez les colonnes (dans un tableur : couper-coller) ; les erreurs d'en-tête et de cellules disparaîtront avec.",
+    example={"expected": ["light_point_id", "latitude", "longitude"], "labels": ["latitude", "light_point_id", "longitude"]},
+    raised_by="validation.advice",
+    values=lambda finding: {"expected_shown": ", ".join(finding.get("expected") or [])},
+))
+declare(Rule(
+    "title-row-warning", "warning", "header", "Title above the header", "Titre au-dessus de l'en-tête",
+    "The column names are on row {headerRow}, not on the first row: the rows above them were read as the header.",
+    "Les noms des colonnes sont sur la ligne {headerRow}, pas sur la première : les lignes au-dessus ont été lues comme l'en-tête.",
+    "Delete the rows above the column names (a title, a date, a blank line): the first row must hold the names.",
+    "Supprimez les lignes au-dessus des noms de colonnes (titre, date, ligne vide) : la première ligne doit porter les noms.",
+    example={"headerRow": 3},
+    raised_by="validation.advice",
+))
+declare(Rule(
+    "label-whitespace-warning", "warning", "header", "Spaces around a column name", "Espaces autour d'un nom de colonne",
+    "Column {fieldNumber} is named \"{label}\", with spaces around it; it was read as \"{fieldName}\".",
+    "La colonne {fieldNumber} s'appelle « {label} », avec des espaces autour ; elle a été lue comme « {fieldName} ».",
+    "Remove the spaces around the column name: other tools may not forgive them.",
+    "Supprimez les espaces autour du nom de la colonne : d'autres outils ne les pardonneront pas.",
+    example={"fieldNumber": 4, "label": "status ", "fieldName": "status"},
+    raised_by="validation.advice",
+))
+declare(Rule(
+    "no-data-warning", "warning", "table", "No data row", "Aucune ligne de données",
+    "The file has a header but no data row: there is nothing to publish.",
+    "Le fichier a un en-tête mais aucune ligne de données : il n'y a rien à publier.",
+    "Check the export: the rows may be on another sheet, or the filter of the export left them out.",
+    "Vérifiez l'export : les lignes sont peut-être sur une autre feuille, ou un filtre de l'export les a écartées.",
+    example={},
+    raised_by="validation.advice",
 ))

@@ -165,3 +165,15 @@ def foreign_key_words(finding: dict) -> dict:
     return {"values": ", ".join(str(v) for v in values),
             "referenceName": finding.get("referenceName") or "",
             "referenceFieldNames": ", ".join(finding.get("referenceFieldNames") or [])}
+
+
+def misplaced_label_hint(finding: dict, field: dict):
+    """An incorrect label that names another field of the schema: the column is out of place."""
+    at = finding.get("expectedAt")
+    if not at:
+        return None
+    label = finding.get("label", "")
+    return (f"« {label} » est un champ du schéma, attendu en colonne {at} : la colonne n'est pas à sa place ; "
+            "remettez les colonnes dans l'ordre du schéma plutôt que de les renommer.",
+            f"\"{label}\" is a field of the schema, expected in column {at}: the column is out of place; "
+            "put the columns in the schema's order rather than renaming them.")

@@ -18,6 +18,7 @@ from ..report import Task, task_name
 from ..rules.words import dialect_note
 from ..schema import SchemaProblem, TableSchema, table_schema_from_descriptor
 from ..schema.profile import SchemaProfile
+from . import advice
 
 DEFAULT_LIMIT_ERRORS = 1000
 
@@ -71,6 +72,7 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
         table = open_table(local.path, fmt, dialect={"delimiter": delimiter} if delimiter else None,
                            encoding=encoding, sheet=sheet)
         task.format, task.encoding, task.bytes = table.format, table.encoding, table.byte_count
+        described = schema is not None
         if schema is None:
             schema = _structure_only_schema(table)
             task.warnings.append(_warning("no-schema-warning", ""))
@@ -85,11 +87,13 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
                 if target not in ("", resource_name):
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
-        describer = _Describer(schema)
+        describer = _Describer(schema, advice.misplaced_fields(table, schema) if described else set())
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
                                         resource_name=resource_name, on_batch=progress,
                                         related=related, on_errors=describer.catch_up)
         _fill(task, outcome, describer)
+        if described:
+            task.warnings += advice.header_advice(table, schema, outcome.rows)
         if table.dialect_notes:
             task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
                                                  "note": dialect_note(table.dialect_notes)}))
@@ -134,8 +138,9 @@ class _Describer:
     after each batch, while the next one is being checked, so the 1,000 errors of a
     broken file are not all described at the end of the run."""
 
-    def __init__(self, schema: TableSchema) -> None:
+    def __init__(self, schema: TableSchema, misplaced: set = frozenset()) -> None:
         self.by_name = {f.name: f.descriptor for f in schema.fields}
+        self.misplaced = misplaced  # fields whose column stands elsewhere: no hint about their cells
         self.errors: Optional[list] = None
         self.done = 0
 
@@ -143,7 +148,9 @@ class _Describer:
         if errors is not self.errors:  # a restart on the exact reader lists errors anew
             self.errors, self.done = errors, 0
         for error in errors[self.done:]:
-            rules.describe(error, self.by_name.get(error.get("fieldName")))
+            name = error.get("fieldName")
+            misplaced = name in self.misplaced and error.get("rowNumber") is not None  # a cell, not a label
+            rules.describe(error, self.by_name.get(name), value_hints=not misplaced)
         self.done = len(errors)
 
 
