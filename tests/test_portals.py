@@ -20,6 +20,12 @@ from territoria.targets import collect, run as run_targets
 from territoria.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_network_allowed(monkeypatch):
+    """The test server listens on 127.0.0.1, which the default network policy refuses: opt in."""
+    monkeypatch.setenv("TERRITORIA_ALLOW_PRIVATE_NETWORK", "1")
 WASTE = REPO / "schemas" / "waste-fill-level" / "1.0.0"
 VALID_MEASUREMENTS = (WASTE / "examples" / "valid" / "measurements.csv").read_bytes()
 VALID_CONTAINERS = (WASTE / "examples" / "valid" / "containers.csv").read_bytes()

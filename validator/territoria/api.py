@@ -12,6 +12,7 @@ import time
 from typing import Any, Callable, Optional
 
 from . import engine, rules
+from .readers import policy, trust
 from .columnar.keys import SeenKeys
 from .readers import SourceProblem, Table
 from .readers.open import detect_format, is_url, localise, open_table
@@ -27,14 +28,47 @@ DEFAULT_LIMIT_ERRORS = 1000
 def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
              format: Optional[str] = None, encoding: Optional[str] = None,
              delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
-             progress: Optional[Callable[[int], None]] = None) -> Report:
+             progress: Optional[Callable[[int], None]] = None, trusted: Optional[bool] = None,
+             allow_private_network: Optional[bool] = None, **limits) -> Report:
     """Validate ``source`` against ``schema`` and return a :class:`Report`.
 
     ``source``: a path, an http(s) URL, bytes or a binary file object; a path or
     URL ending in ``datapackage.json`` validates every resource of the package,
     foreign keys included. ``schema``: a path, a URL, a dict, a catalogue name
     (``NAME``, ``NAME@VERSION``, ``NAME/RESOURCE@VERSION``) or None.
+
+    Safety (README "Limits and safety"): ``trusted=True`` lets the descriptors
+    name paths outside their folder (only for descriptors you wrote);
+    ``allow_private_network=True`` lets downloads reach loopback and private
+    addresses; the keyword arguments ``max_fields``, ``max_cell_bytes``,
+    ``max_line_bytes``, ``max_uncompressed_bytes``, ``max_ratio``, ``max_cells`` and
+    ``pattern_timeout`` raise or lower the bounds (:class:`~territoria.readers.policy.Limits`).
+    Whatever happens, the answer is a Report: a failure is a task that could not run.
     """
+    from .schema.catalogue import catalogue_root
+
+    chosen = policy.make(trusted, allow_private_network, limits, root=catalogue_root())
+    with policy.applied(chosen):
+        try:
+            return _validate(source, schema, limit_errors=limit_errors, format=format, encoding=encoding,
+                             delimiter=delimiter, sheet=sheet, name=name, progress=progress)
+        except RecursionError:
+            return Report(tasks=[Task.failed(name or _place(source), "schema-error",
+                                             "a descriptor is nested too deeply to be read")])
+        except Exception as error:  # a bug must cost this source's verdict, never the caller's run
+            if os.environ.get("TERRITORIA_DEBUG"):
+                raise
+            return Report(tasks=[Task.failed(name or _place(source), "internal-error", one_line(error))])
+
+
+def one_line(error: BaseException) -> str:
+    """``Type: message`` on one line, at most 300 characters (what a failed task's note says)."""
+    text = " ".join(str(error).split())
+    return (f"{type(error).__name__}: {text}" if text else type(error).__name__)[:300]
+
+
+def _validate(source: Any, schema: Any, *, limit_errors: int, format, encoding, delimiter, sheet, name,
+              progress) -> Report:
     started = time.perf_counter()
     report = Report()
     place = name or _place(source)
@@ -75,7 +109,8 @@ def schema_task(place: str, problem: SchemaProblem) -> Task:
 
 
 def schema_errors(problem: SchemaProblem) -> list:
-    return [{"type": code, "note": f"{problem.where}: {note}"} for code, note in zip(problem.codes, problem.notes)]
+    return [{"type": code, "note": " ".join(f"{problem.where}: {note}".split())}
+            for code, note in zip(problem.codes, problem.notes)]
 
 
 def _place(source: Any) -> str:
@@ -135,15 +170,20 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
             task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
                                                  "note": dialect_note(table.dialect_notes)}))
     except SourceProblem as problem:
-        task.fail([{"type": problem.code, "note": problem.note}])
+        task.fail([{"type": problem.code, "note": " ".join(problem.note.split())}])
     except SchemaProblem as problem:
         task.fail(schema_errors(problem))
     except MemoryError:
         task.fail([{"type": "source-error", "note": "out of memory while reading the source"}])
+    except RecursionError:
+        task.fail([{"type": "source-error", "note": "the source is nested too deeply to be read"}])
+    except OSError as error:  # a full disk, a file gone while read: the input, not a bug
+        task.fail([{"type": "source-error", "note": f"{error.strerror or one_line(error)}"
+                                                    + (f": {error.filename}" if error.filename else "")}])
     except Exception as error:  # a bug must cost one file's verdict, never the whole run
         if os.environ.get("TERRITORIA_DEBUG"):
             raise
-        task.fail([{"type": "internal-error", "note": f"{type(error).__name__}: {error}"}])
+        task.fail([{"type": "internal-error", "note": one_line(error)}])
     finally:
         if local is not None:
             local.cleanup()
@@ -228,7 +268,12 @@ def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, li
     tasks = []
     prepared = []
     for number, resource in enumerate(resources):
-        name = resource.get("name") or f"resource{number + 1}"
+        if not isinstance(resource, dict):
+            tasks.append(Task.failed(f"resource{number + 1}", "schema-error",
+                                     f"{place}: resources/{number} is not an object"))
+            continue
+        name = resource.get("name") if isinstance(resource.get("name"), str) and resource.get("name") \
+            else f"resource{number + 1}"
         try:
             schema = _resource_schema(resource, base, profile, name)
         except SchemaProblem as problem:
@@ -253,17 +298,21 @@ def validate_package(source: Any, profile: Optional[SchemaProfile] = None, *, li
                 continue
             seen = SeenKeys()
             try:
-                table = _open_resource(by_name[target], base)
-                engine.collect_keys(table, schemas[target], list(key[1]), seen)
-            except (SourceProblem, SchemaProblem):
+                with _open_resource(by_name[target], base) as table:
+                    engine.collect_keys(table, schemas[target], list(key[1]), seen)
+            except (SourceProblem, SchemaProblem, OSError):
                 pass  # the referenced resource's own task reports why it cannot be read
             lookup[key] = seen
         related = _related_columns(schema, by_name, schemas, base)
-        location = _resource_location(resource, base)
+        try:
+            location, fmt = _resource_source(resource, base, name)
+        except SourceProblem as problem:
+            tasks.append(Task.failed(name, problem.code, problem.note, name=name))
+            continue
         dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
         task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
-                             resource_name=name, related=related, format=resource.get("format"),
-                             encoding=resource.get("encoding"), delimiter=dialect.get("delimiter"),
+                             resource_name=name, related=related, format=_text(fmt),
+                             encoding=_text(resource.get("encoding")), delimiter=_text(dialect.get("delimiter")),
                              progress=progress)
         if missing_reference:
             task.errors.insert(0, rules.describe({
@@ -296,31 +345,60 @@ def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict
             related[target] = "unreadable" if target not in schemas else "no-schema"
             continue
         try:
-            table = _open_resource(by_name[target], base)
-            related[target] = engine.collect_columns(table, schemas[target], names)
-        except (SourceProblem, SchemaProblem, pa.ArrowException):
+            with _open_resource(by_name[target], base) as table:
+                related[target] = engine.collect_columns(table, schemas[target], names)
+        except (SourceProblem, SchemaProblem, pa.ArrowException, OSError):
             related[target] = "unreadable"  # the resource's own task reports why
     return related
 
 
-def _resource_location(resource: dict, base: str) -> str:
+def _text(value: Any) -> Optional[str]:
+    """A descriptor's string option, or None when it is anything else."""
+    return value if isinstance(value, str) and value else None
+
+
+def _resource_source(resource: dict, base: str, name: str) -> tuple:
+    """``(location or bytes, format)``: the resource's path, checked against the package's folder
+    (:mod:`~territoria.readers.trust`), or its inline ``data`` as JSON bytes."""
+    data = resource.get("data")
+    if data is not None and resource.get("path") is None:
+        if not isinstance(data, list) or not data:
+            raise SourceProblem("source-error", f"resource {name!r}: inline data must be a non-empty list of rows")
+        import json
+
+        return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"), "json"
     path = resource.get("path")
     if isinstance(path, list):
         path = path[0] if path else None
     if not isinstance(path, str) or not path:
-        raise SourceProblem("source-error", f"resource {resource.get('name')!r} has no path")
-    if is_url(path) or os.path.isabs(path):
-        return path
-    if is_url(base):
-        return f"{base}/{path}"
-    return os.path.join(base, path)
+        raise SourceProblem("source-error", f"resource {name!r} has no path")
+    return trust.resolve(path, base, f"resource {name!r}"), resource.get("format")
 
 
-def _open_resource(resource: dict, base: str) -> Table:
-    location = _resource_location(resource, base)
-    local = localise(location)
-    return open_table(local.path, detect_format(local.path, local.place, resource.get("format")),
-                      encoding=resource.get("encoding"))
+class _open_resource:
+    """A referenced resource's table, opened for a foreign-key or cross-file read, and its
+    download or temp file removed when the read is done (``with _open_resource(...) as table``)."""
+
+    def __init__(self, resource: dict, base: str):
+        self.resource, self.base, self.local = resource, base, None
+
+    def __enter__(self) -> Table:
+        resource = self.resource
+        location, fmt = _resource_source(resource, self.base, str(resource.get("name") or ""))
+        self.local = localise(location, name_hint="inline.json" if isinstance(location, bytes) else "")
+        try:
+            dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+            delimiter = _text(dialect.get("delimiter"))
+            return open_table(self.local.path, detect_format(self.local.path, self.local.place, _text(fmt)),
+                              dialect={"delimiter": delimiter} if delimiter else None,
+                              encoding=_text(resource.get("encoding")))
+        except BaseException:
+            self.local.cleanup()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        if self.local is not None:
+            self.local.cleanup()
 
 
 def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile], name: str) -> Optional[TableSchema]:
@@ -333,6 +411,8 @@ def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile]
         return None
     from .schema import load_table_schema
 
-    if isinstance(schema, dict) or (isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema)):
+    if isinstance(schema, dict):
         return load_table_schema(schema, base=base)
-    return load_table_schema(schema)
+    if not isinstance(schema, str):
+        raise SchemaProblem(name, ["a resource's schema must be a path, a URL or an object"])
+    return load_table_schema(trust.resolve(schema, base, f"resource {name!r}: schema"))
