@@ -14,6 +14,7 @@ from typing import Any, Callable, Optional
 from . import engine, rules
 from .readers import policy, trust
 from .columnar.keys import SeenKeys
+from .fields.pattern import drain_timeouts
 from .readers import SourceProblem, Table
 from .readers.open import detect_format, is_url, localise, open_table
 from .report import Report, Task, task_name
@@ -162,10 +163,15 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
         describer = _Describer(schema)
+        drain_timeouts()
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
                                         resource_name=resource_name, on_batch=progress,
                                         related=related, on_errors=describer.catch_up)
         _fill(task, outcome, describer)
+        for field_name, cell, seconds, _ in drain_timeouts():
+            shown = cell if len(cell) <= 200 else cell[:200] + "…"
+            task.warnings.append(rules.describe({"type": "pattern-timeout", "fieldName": field_name,
+                                                 "cell": shown, "note": f"{seconds:g} s"}))
         if table.dialect_notes:
             task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
                                                  "note": dialect_note(table.dialect_notes)}))

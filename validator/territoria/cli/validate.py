@@ -13,6 +13,7 @@ import sys
 from .. import targets
 from ..readers import policy
 from ..render import render
+from ..render.text import visible
 from ..report import exit_status
 from . import safety_options
 from .output import OutputProblem, check_output, write_atomically
@@ -27,8 +28,8 @@ def run(args, default_lang: str) -> int:
     with policy.applied(policy.make(safety["trusted"], safety["allow_private_network"], limits)):
         plan = targets.collect(args.paths, args.url, args.dataset, args.schema)
         for item in plan.skipped:
-            print(f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, not checked",
-                  file=sys.stderr)
+            print(visible(f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, "
+                          f"not checked"), file=sys.stderr)
         if not plan.targets:
             print("territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
             return 2

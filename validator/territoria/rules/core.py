@@ -330,13 +330,12 @@ declare(Rule(
 ))
 declare(Rule(
     'pattern-timeout', 'warning', 'cell', 'Pattern not checked', 'Motif non vérifié',
-    'Row {rowNumber}, column "{fieldName}": the pattern took more than {note} on this value, which was not checked.',
-    "Ligne {rowNumber}, colonne « {fieldName} » : le motif a pris plus de {note} sur cette valeur, qui n'a pas "
-    "été vérifiée.",
+    'Column "{fieldName}": the pattern took more than {note} on the value "{cell}", which was not checked.',
+    "Colonne « {fieldName} » : le motif a pris plus de {note} sur la valeur « {cell} », qui n'a pas été vérifiée.",
     "The schema's pattern backtracks badly on this value (a nested repetition such as (a+)+). Simplify the "
     "pattern, or raise --pattern-timeout.",
     "Le motif du schéma s'emballe sur cette valeur (une répétition imbriquée comme (a+)+). Simplifiez le "
     "motif, ou relevez --pattern-timeout.",
-    example={'rowNumber': 2, 'fieldName': 'code', 'note': '1 s'},
+    example={'fieldName': 'code', 'cell': 'aaaaaaaaaaaaaaaaaaaaaaaaaaa!', 'note': '1 s'},
     raised_by='fields.pattern',
 ))
