@@ -321,7 +321,7 @@ def _session_peak_mb(leader: int):
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
-                session = int(handle.read().rsplit(")", 1)[1].split()[4])
+                session = int(handle.read().rsplit(")", 1)[1].split()[3])
             if session != leader:
                 continue
             with open(f"/proc/{entry}/status") as handle:

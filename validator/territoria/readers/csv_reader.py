@@ -70,6 +70,9 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         notes.append(("delimiter", dialect.delimiter))
 
     fast_ok = dialect.is_plain and not any("\n" in label or "\r" in label for label in labels)
+    # pyarrow's blocks bound a cell and a line to BLOCK_SIZE (a longer one goes to the exact
+    # path, which checks the limits); a run that sets them lower is read by the exact path
+    fast_ok = fast_ok and min(limits.max_cell_bytes, limits.max_line_bytes) >= BLOCK_SIZE
 
     def batches(exact: bool = False) -> Iterator[Batch]:
         if fast_ok and not exact:

@@ -202,6 +202,9 @@ def _decode_item(cursor: _Cursor, decoder: json.JSONDecoder, limit: int = 64 << 
         # a number at the end of the buffer may continue in the next chunk
         if end >= len(cursor.buffer) and not cursor.eof and cursor.more():
             continue
+        if end - cursor.pos > limit:
+            raise SourceProblem("line-too-long", f"item {number} of the array is longer than {limit} bytes "
+                                                 f"(limit max_line_bytes)")
         cursor.pos = end
         return value
 

@@ -204,10 +204,14 @@ def _opener(sockets: _Sockets):
     connect = _connector(sockets, _proxy_hosts())
 
     class Http(http.client.HTTPConnection):
-        _create_connection = staticmethod(connect)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect  # an instance attribute in http.client
 
     class Https(http.client.HTTPSConnection):
-        _create_connection = staticmethod(connect)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
 
     class HttpHandler(urllib.request.HTTPHandler):
         def http_open(self, req):
