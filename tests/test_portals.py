@@ -33,7 +33,7 @@ OUT_OF_RANGE = (WASTE / "examples" / "invalid-fill-level-out-of-range" / "measur
 
 
 class PortalServer:
-    """A tiny HTTP server: ``routes[path] = dict(body=, status=, delay=, headers=, chunks=)``.
+    """A tiny HTTP server: ``routes[path] = dict(body=, status=, delay=, headers=, chunks=, pause=)``.
 
     A route's key is the path with its query string (``/api/3/action/package_show?id=x``)
     or without it; ``hits`` counts the requests per path.
@@ -76,6 +76,9 @@ class PortalServer:
                         count, chunk = route["chunks"]
                         for _ in range(count):
                             self.wfile.write(chunk)
+                            if route.get("pause"):  # a trickling server
+                                self.wfile.flush()
+                                time.sleep(route["pause"])
                     else:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):

@@ -11,12 +11,11 @@ import gzip
 import io
 import json
 import os
-import threading
 import time
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from test_portals import PortalServer
 
 from territoria import validate
 from territoria.cli import main
@@ -26,45 +25,9 @@ from territoria.readers.remote import public_address
 SECRET = "S3CRET-TOKEN-42"
 
 
-class Server:
-    """``routes[path]``: bytes, or ``callable(handler)`` that answers itself."""
-
-    def __init__(self):
-        self.routes: dict = {}
-        routes = self.routes
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                route = routes.get(self.path)
-                try:
-                    if callable(route):
-                        return route(self)
-                    if route is None:
-                        self.send_error(404)
-                        return
-                    self.send_response(200)
-                    self.send_header("Content-Length", str(len(route)))
-                    self.end_headers()
-                    self.wfile.write(route)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture
 def server():
-    found = Server()
+    found = PortalServer()
     yield found
     found.close()
 
@@ -101,8 +64,8 @@ def cli(argv, capsys):
 
 
 def test_a_remote_package_cannot_name_a_local_file(server, private, capsys):
-    server.routes["/pkg/datapackage.json"] = json.dumps({"resources": [
-        {"name": "passwd", "path": "/etc/passwd", "dialect": {"delimiter": ":"}}]}).encode()
+    server.routes["/pkg/datapackage.json"] = {"body": json.dumps({"resources": [
+        {"name": "passwd", "path": "/etc/passwd", "dialect": {"delimiter": ":"}}]}).encode()}
     code, out, _ = cli(["validate", server.base + "/pkg/datapackage.json", "--format", "json"], capsys)
     assert code == 2 and "root:" not in out
     report = json.loads(out)
@@ -111,8 +74,8 @@ def test_a_remote_package_cannot_name_a_local_file(server, private, capsys):
 
 
 def test_a_remote_package_names_urls_relative_to_itself(server, private):
-    server.routes["/pkg/datapackage.json"] = json.dumps({"resources": [{"name": "t", "path": "t.csv"}]}).encode()
-    server.routes["/pkg/t.csv"] = b"a,b\n1,2\n"
+    server.routes["/pkg/datapackage.json"] = {"body": json.dumps({"resources": [{"name": "t", "path": "t.csv"}]}).encode()}
+    server.routes["/pkg/t.csv"] = {"body": b"a,b\n1,2\n"}
     report = validate(server.base + "/pkg/datapackage.json")
     assert report.valid and report.tasks[0].rows == 1
 
@@ -152,10 +115,10 @@ def test_a_resource_schema_path_is_checked_too(tmp_path):
 
 
 def test_a_remote_schema_cannot_make_a_check_read_a_local_file(server, private, tmp_path):
-    server.routes["/schema.json"] = json.dumps({"fields": [
+    server.routes["/schema.json"] = {"body": json.dumps({"fields": [
         {"name": "lat", "type": "number"}, {"name": "lon", "type": "number"}, {"name": "c", "type": "string"}],
         "custom_checks": [{"name": "coordinates-in-commune", "params": {
-            "latitude": "lat", "longitude": "lon", "commune": "c", "commune_extents": "/etc/passwd"}}]}).encode()
+            "latitude": "lat", "longitude": "lon", "commune": "c", "commune_extents": "/etc/passwd"}}]}).encode()}
     data = tmp_path / "points.csv"
     data.write_text("lat,lon,c\n45.1,5.7,38185\n")
     code, note = failure(validate(str(data), server.base + "/schema.json"))
@@ -197,7 +160,7 @@ def test_public_addresses():
 
 
 def test_a_private_address_needs_the_opt_in(server, capsys, monkeypatch):
-    server.routes["/data.csv"] = f"token\n{SECRET}\n".encode()
+    server.routes["/data.csv"] = {"body": f"token\n{SECRET}\n".encode()}
     code, note = failure(validate(server.base + "/data.csv"))
     assert code == "address-refused" and "127.0.0.1" in note
     code, out, _ = cli(["validate", server.base + "/data.csv"], capsys)
@@ -211,7 +174,7 @@ def test_a_private_address_needs_the_opt_in(server, capsys, monkeypatch):
 def test_the_connection_itself_is_checked(server, monkeypatch):
     """Even past the check of the URL (a DNS answer that changed in between), the socket is only
     opened to an address checked at that moment."""
-    server.routes["/data.csv"] = b"a\n1\n"
+    server.routes["/data.csv"] = {"body": b"a\n1\n"}
     monkeypatch.setattr(remote, "_vet_url", lambda url: None)
     code, note = failure(validate(server.base + "/data.csv"))
     assert code == "address-refused" and "127.0.0.1" in note
@@ -219,13 +182,7 @@ def test_the_connection_itself_is_checked(server, monkeypatch):
 
 def test_a_redirect_to_a_private_address_is_refused(server, monkeypatch):
     """The first address is allowed (as if public), the redirect's target is checked again."""
-    def redirect(handler):
-        handler.send_response(302)
-        handler.send_header("Location", "http://169.254.169.254/latest/meta-data/")
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-
-    server.routes["/moved.csv"] = redirect
+    server.routes["/moved.csv"] = {"status": 302, "headers": {"Location": "http://169.254.169.254/latest/"}}
     real = remote.vetted_addresses
 
     def vetted(host, port):
@@ -240,19 +197,7 @@ def test_a_redirect_to_a_private_address_is_refused(server, monkeypatch):
 
 
 def test_a_trickling_server_is_cut_at_the_total_deadline(server, private, monkeypatch):
-    def trickle(handler):
-        handler.send_response(200)
-        handler.send_header("Content-Length", "100")
-        handler.end_headers()
-        try:
-            for _ in range(100):
-                handler.wfile.write(b"a")
-                handler.wfile.flush()
-                time.sleep(0.2)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    server.routes["/slow.csv"] = trickle
+    server.routes["/slow.csv"] = {"headers": {"Content-Length": "100"}, "chunks": (100, b"a"), "pause": 0.2}
     monkeypatch.setenv("TERRITORIA_TOTAL_TIMEOUT", "1")
     started = time.monotonic()
     code, note = failure(validate(server.base + "/slow.csv"))
@@ -261,14 +206,7 @@ def test_a_trickling_server_is_cut_at_the_total_deadline(server, private, monkey
 
 
 def test_a_truncated_download_is_an_error(server, private, monkeypatch):
-    def truncated(handler):
-        handler.send_response(200)
-        handler.send_header("Content-Length", "100000")
-        handler.end_headers()
-        handler.wfile.write(b"a,b\n1,2\n3,4\n")
-        handler.close_connection = True
-
-    server.routes["/cut.csv"] = truncated
+    server.routes["/cut.csv"] = {"headers": {"Content-Length": "100000"}, "chunks": (1, b"a,b\n1,2\n3,4\n")}
     monkeypatch.setenv("TERRITORIA_RETRIES", "0")
     code, note = failure(validate(server.base + "/cut.csv"))
     assert code == "scheme-error" and "12 of 100000 bytes" in note
@@ -280,12 +218,12 @@ def test_downloads_for_foreign_keys_leave_no_temp_file(server, private, tmp_path
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
-    server.routes["/fk/a.csv"] = b"id\n1\n2\n"
-    server.routes["/fk/b.csv"] = b"ref\n1\n3\n"
-    server.routes["/fk/datapackage.json"] = json.dumps({"resources": [
+    server.routes["/fk/a.csv"] = {"body": b"id\n1\n2\n"}
+    server.routes["/fk/b.csv"] = {"body": b"ref\n1\n3\n"}
+    server.routes["/fk/datapackage.json"] = {"body": json.dumps({"resources": [
         {"name": "a", "path": "a.csv", "schema": {"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"}},
         {"name": "b", "path": "b.csv", "schema": {"fields": [{"name": "ref", "type": "integer"}], "foreignKeys": [
-            {"fields": "ref", "reference": {"resource": "a", "fields": "id"}}]}}]}).encode()
+            {"fields": "ref", "reference": {"resource": "a", "fields": "id"}}]}}]}).encode()}
     report = validate(server.base + "/fk/datapackage.json")
     assert [e["type"] for t in report.tasks for e in t.errors] == ["foreign-key"]
     assert os.listdir(temp) == []

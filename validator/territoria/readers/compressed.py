@@ -87,18 +87,9 @@ def decompress(path: str, extension: str, place: str, limits: Limits, out) -> st
     if extension == ".zip":
         return _unzip(path, place, limits, out, compressed)
     opener = STREAMS[extension]
-    written = 0
     try:
         with opener(path, "rb") as stream:
-            while True:
-                chunk = stream.read(STEP)
-                if not chunk:
-                    break
-                written += len(chunk)
-                problem = _too_big(limits, written, compressed)
-                if problem:
-                    raise SourceProblem("source-too-large", f"{place}: the compressed file {problem}")
-                out.write(chunk)
+            _copy(stream, out, limits, compressed, f"{place}: the compressed file")
     except (OSError, EOFError, lzma.LZMAError, ValueError) as error:
         if isinstance(error, OSError) and error.errno == 28:
             raise SourceProblem("source-error", f"{place}: no space left on the disk to decompress it")
@@ -119,6 +110,20 @@ def table_members(archive: zipfile.ZipFile) -> list:
     return found
 
 
+def _copy(stream, out, limits: Limits, compressed: int, what: str) -> None:
+    """Copy the expanding ``stream`` to ``out`` in steps, stopped as soon as it passes the bounds."""
+    written = 0
+    while True:
+        chunk = stream.read(STEP)
+        if not chunk:
+            return
+        written += len(chunk)
+        problem = _too_big(limits, written, compressed)
+        if problem:
+            raise SourceProblem("source-too-large", f"{what} {problem}")
+        out.write(chunk)
+
+
 def _unzip(path: str, place: str, limits: Limits, out, compressed: int) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -126,17 +131,8 @@ def _unzip(path: str, place: str, limits: Limits, out, compressed: int) -> str:
             problem = _too_big(limits, info.file_size, compressed)
             if problem:
                 raise SourceProblem("source-too-large", f"{place}: {info.filename} {problem}")
-            written = 0
             with archive.open(info) as stream:
-                while True:
-                    chunk = stream.read(STEP)
-                    if not chunk:
-                        break
-                    written += len(chunk)
-                    problem = _too_big(limits, written, compressed)
-                    if problem:
-                        raise SourceProblem("source-too-large", f"{place}: {info.filename} {problem}")
-                    out.write(chunk)
+                _copy(stream, out, limits, compressed, f"{place}: {info.filename}")
             return os.path.basename(info.filename)
     except SourceProblem:
         raise
