@@ -102,11 +102,11 @@ class _Cursor:
         self.dropped_chars = 0
         self.last_dropped_newline = -1  # absolute offset of the last newline dropped
 
-    def more(self) -> bool:
+    def more(self, size: int = CHUNK_CHARS) -> bool:
         if self.eof:
             return False
         try:
-            chunk = self.handle.read(CHUNK_CHARS)
+            chunk = self.handle.read(max(size, CHUNK_CHARS))
         except UnicodeDecodeError as error:
             raise SourceProblem("encoding-error", f"the JSON file is not valid UTF-8: {error.reason}")
         if not chunk:
@@ -192,7 +192,8 @@ def _decode_item(cursor: _Cursor, decoder: json.JSONDecoder, limit: int = 64 << 
             if incomplete and len(cursor.buffer) - cursor.pos > limit:
                 raise SourceProblem("line-too-long", f"item {number} of the array is longer than {limit} bytes "
                                                      f"(limit max_line_bytes)")
-            if incomplete and cursor.more():
+            # read as much again as the item holds so far: a long item is decoded a few times, not once a MiB
+            if incomplete and cursor.more(len(cursor.buffer) - cursor.pos):
                 continue
             cursor.fail(error.msg, error.pos)
         except ValueError as error:  # NaN / Infinity
