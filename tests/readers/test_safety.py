@@ -125,6 +125,16 @@ def test_a_remote_schema_cannot_make_a_check_read_a_local_file(server, private, 
     assert code == "path-refused" and "/etc/passwd" in note and "root" not in note
 
 
+def test_a_remote_schema_package_cannot_name_a_local_schema(server, private, tmp_path):
+    (tmp_path / "local.schema.json").write_text(json.dumps({"fields": [{"name": "a"}]}))
+    server.routes["/profile/datapackage.json"] = {"body": json.dumps({"resources": [
+        {"name": "t", "schema": str(tmp_path / "local.schema.json")}]}).encode()}
+    data = tmp_path / "t.csv"
+    data.write_text("a\n1\n")
+    code, note = failure(validate(str(data), server.base + "/profile/datapackage.json"))
+    assert code == "path-refused" and "may only name URLs" in note
+
+
 def test_a_package_with_inline_data_is_validated(tmp_path):
     path = _package(tmp_path / "inline", [{"name": "i", "data": [["a", "b"], ["1", "2"], ["3"]],
                                            "schema": {"fields": [{"name": "a", "type": "integer"},

@@ -99,6 +99,8 @@ def _validate_with_profile(source: Any, profile: Optional[SchemaProfile], option
         schema = profile.table(resource)
     except SchemaProblem as problem:
         return schema_task(options.get("name") or _place(source), problem)
+    except SourceProblem as problem:  # a schema path the policy refuses, a schema that cannot be fetched
+        return Task.failed(options.get("name") or _place(source), problem.code, problem.note)
     return validate_file(source, schema, **options)
 
 
