@@ -261,6 +261,9 @@ def test_data_in_the_log_cannot_issue_workflow_commands(workspace, tmp_path):
 def test_urls_and_datasets_against_a_local_server(workspace, tmp_path, monkeypatch):
     from test_portals import PortalServer, add_portal_routes
 
+    # the server listens on 127.0.0.1, which the default network policy refuses: opt in
+    monkeypatch.setenv("TERRITORIA_ALLOW_PRIVATE_NETWORK", "1")
+
     server = PortalServer()
     try:
         add_portal_routes(server)

@@ -20,6 +20,12 @@ from territoria.targets import collect, run as run_targets
 from territoria.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_network_allowed(monkeypatch):
+    """The test server listens on 127.0.0.1, which the default network policy refuses: opt in."""
+    monkeypatch.setenv("TERRITORIA_ALLOW_PRIVATE_NETWORK", "1")
 WASTE = REPO / "schemas" / "waste-fill-level" / "1.0.0"
 VALID_MEASUREMENTS = (WASTE / "examples" / "valid" / "measurements.csv").read_bytes()
 VALID_CONTAINERS = (WASTE / "examples" / "valid" / "containers.csv").read_bytes()
@@ -27,7 +33,7 @@ OUT_OF_RANGE = (WASTE / "examples" / "invalid-fill-level-out-of-range" / "measur
 
 
 class PortalServer:
-    """A tiny HTTP server: ``routes[path] = dict(body=, status=, delay=, headers=, chunks=)``.
+    """A tiny HTTP server: ``routes[path] = dict(body=, status=, delay=, headers=, chunks=, pause=)``.
 
     A route's key is the path with its query string (``/api/3/action/package_show?id=x``)
     or without it; ``hits`` counts the requests per path.
@@ -70,6 +76,9 @@ class PortalServer:
                         count, chunk = route["chunks"]
                         for _ in range(count):
                             self.wfile.write(chunk)
+                            if route.get("pause"):  # a trickling server
+                                self.wfile.flush()
+                                time.sleep(route["pause"])
                     else:
                         self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):

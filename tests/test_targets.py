@@ -50,7 +50,9 @@ def test_cli_and_action_write_the_same_json(workspace, tmp_path, monkeypatch, ca
 
 def test_a_folder_with_a_datapackage_is_a_package(workspace, monkeypatch, capsys):
     monkeypatch.chdir(workspace)
-    assert main(["validate", "data/sets/broken", "--format", "json"]) == 1
+    # the package names its schemas as ../../<table>.schema.json, outside its folder: on the
+    # command line that needs --trusted, as in frictionless (the Action allows the workspace)
+    assert main(["validate", "data/sets/broken", "--format", "json", "--trusted"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert {t["name"] for t in report["tasks"]} == {"containers", "measurements", "emptyings"}
     assert report["stats"]["errors"] == 1

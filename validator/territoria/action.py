@@ -4,7 +4,9 @@ Why in Python: the composite action (``action.yml``) only installs Territoria
 from the action's own checkout and runs this module, so the logic is tested
 offline like the rest of the library. Inputs arrive as environment variables
 (``INPUT_PATHS``, ``INPUT_SCHEMA``, ``INPUT_URLS``, ``INPUT_DATASETS``,
-``INPUT_FAIL_ON``, ``INPUT_LANG``, ``INPUT_REPORT``); the run
+``INPUT_FAIL_ON``, ``INPUT_LANG``, ``INPUT_REPORT``, ``INPUT_TRUSTED``,
+``INPUT_ALLOW_PRIVATE_NETWORK``); descriptors may name any file inside the
+workspace, nothing outside it unless ``trusted`` (SECURITY.md); the run
 
 1. prints the text report in a collapsed log group, then annotations
    (``::error file=…,line=…,col=…``) on the data files;
@@ -13,6 +15,9 @@ offline like the rest of the library. Inputs arrive as environment variables
 4. sets the outputs ``valid``, ``error-count``, ``warning-count``, ``report-path``
    in ``$GITHUB_OUTPUT``;
 5. exits 0, 1 (invalid, per ``fail-on``) or 2 (something could not be checked).
+
+Whatever fails inside, the summary and the outputs are still written and the
+exit code is 2: no traceback reaches the log.
 """
 from __future__ import annotations
 
@@ -50,7 +55,15 @@ def read_inputs(env) -> dict:
     if fail_on not in FAIL_ON:
         raise InputProblem(f"fail-on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
     lang = (_input(env, "lang") or "fr").lower()
+    flags = {}
+    for name in ("trusted", "allow-private-network"):
+        value = (_input(env, name) or "false").lower()
+        if value not in ("true", "false"):
+            raise InputProblem(f"{name} must be true or false, not {value!r}")
+        flags[name] = value == "true"
     return {
+        "trusted": flags["trusted"],
+        "allow_private_network": flags["allow-private-network"],
         "paths": _lines(_input(env, "paths")),
         "schema": _input(env, "schema") or None,
         "urls": _lines(_input(env, "urls")),
@@ -114,6 +127,32 @@ def main(argv=None, env=None, out=None) -> int:
         out.write(command("error", str(problem), title="Territoria") + "\n")
         return 2
     root = os.path.abspath(env.get("GITHUB_WORKSPACE") or os.getcwd())
+    from .readers import policy
+
+    chosen = policy.make(inputs["trusted"], inputs["allow_private_network"] or None, root=root)
+    try:
+        with policy.applied(chosen):
+            return _run(inputs, root, env, out)
+    except Exception as error:  # last resort: still a summary, outputs, one line and exit 2
+        if os.environ.get("TERRITORIA_DEBUG"):
+            raise
+        note = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        out.write(command("error", f"Territoria could not finish: {note}", title="Territoria") + "\n")
+        summary = env.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            try:
+                with open(summary, "a", encoding="utf-8") as handle:
+                    handle.write(f"### Territoria\n\nTerritoria could not finish: `{note}`\n")
+            except OSError:
+                pass
+        write_outputs(env.get("GITHUB_OUTPUT"), {"valid": "false", "error-count": 0, "warning-count": 0,
+                                                 "report-path": ""})
+        return 2
+
+
+def _run(inputs: dict, root: str, env, out) -> int:
+    from .render.github import command
+
     schema = _resolve_schema(inputs["schema"], root)
     plan = targets.collect(inputs["paths"], inputs["urls"], inputs["datasets"], schema, root=root)
     if not plan.targets and not plan.skipped:
@@ -122,7 +161,8 @@ def main(argv=None, env=None, out=None) -> int:
         write_outputs(env.get("GITHUB_OUTPUT"), {"valid": "false", "error-count": 0,
                                                  "warning-count": 0, "report-path": ""})
         return 2
-    report = targets.run(plan.targets)
+    report = targets.run(plan.targets, trusted=inputs["trusted"] or None,
+                         allow_private_network=inputs["allow_private_network"] or None)
     relativise(report, root)
     lang = inputs["lang"]
 

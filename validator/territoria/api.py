@@ -12,19 +12,20 @@ import os
 import time
 from typing import Any, Callable, Optional
 
-from .readers import SourceProblem
+from .readers import SourceProblem, policy
 from .report import Report, Task
 from .schema import SchemaProblem
 from .schema.resolve import resolve_schema
 from .validation.package import validate_files, validate_package
-from .validation.table import DEFAULT_LIMIT_ERRORS, place_of, schema_task, validate_with_profile
+from .validation.table import DEFAULT_LIMIT_ERRORS, one_line, place_of, schema_task, validate_with_profile
 
 
 
 def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
              format: Optional[str] = None, encoding: Optional[str] = None,
              delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
-             progress: Optional[Callable[[int], None]] = None) -> Report:
+             progress: Optional[Callable[[int], None]] = None, trusted: Optional[bool] = None,
+             allow_private_network: Optional[bool] = None, **limits) -> Report:
     """Validate ``source`` against ``schema`` and return a :class:`Report`.
 
     ``source``: a path, an http(s) URL, bytes or a binary file object; a path or
@@ -33,7 +34,33 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
     catalogue entry, a ``datapackage.json``) validates them together, each file
     matched to its table. ``schema``: a path, a URL, a dict, a catalogue name
     (``NAME``, ``NAME@VERSION``, ``NAME/RESOURCE@VERSION``) or None.
+
+    Safety (README "Limits and safety"): ``trusted=True`` lets the descriptors
+    name paths outside their folder (only for descriptors you wrote);
+    ``allow_private_network=True`` lets downloads reach loopback and private
+    addresses; the keyword arguments ``max_fields``, ``max_cell_bytes``,
+    ``max_line_bytes``, ``max_uncompressed_bytes``, ``max_ratio``, ``max_cells`` and
+    ``pattern_timeout`` raise or lower the bounds (:class:`~territoria.readers.policy.Limits`).
+    Whatever happens, the answer is a Report: a failure is a task that could not run.
     """
+    from .schema.catalogue import catalogue_root
+
+    chosen = policy.make(trusted, allow_private_network, limits, root=catalogue_root())
+    with policy.applied(chosen):
+        try:
+            return _validate(source, schema, limit_errors=limit_errors, format=format, encoding=encoding,
+                             delimiter=delimiter, sheet=sheet, name=name, progress=progress)
+        except RecursionError:
+            return Report(tasks=[Task.failed(name or place_of(source), "schema-error",
+                                             "a descriptor is nested too deeply to be read")])
+        except Exception as error:  # a bug must cost this source's verdict, never the caller's run
+            if os.environ.get("TERRITORIA_DEBUG"):
+                raise
+            return Report(tasks=[Task.failed(name or place_of(source), "internal-error", one_line(error))])
+
+
+def _validate(source: Any, schema: Any, *, limit_errors: int, format, encoding, delimiter, sheet, name,
+              progress) -> Report:
     started = time.perf_counter()
     report = Report()
     place = name or place_of(source)

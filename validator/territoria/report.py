@@ -44,7 +44,10 @@ class Task:
         return task
 
     def fail(self, errors: list) -> None:
-        """Replace the task's findings by these problems of the tool or the schema."""
+        """Replace the task's findings by these problems of the tool or the schema (each note one line)."""
+        for error in errors:
+            if isinstance(error.get("note"), str):
+                error["note"] = " ".join(error["note"].split())
         self.errors = [rules.describe(error) for error in errors]
         self.error_count = len(self.errors)
         self.counts_by_type = {}

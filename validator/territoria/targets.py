@@ -107,10 +107,18 @@ def run(targets: list, *, limit_errors: int = 1000,
     """
     reports = []
     for target in targets:
-        bar = progress(target) if progress else contextlib.nullcontext()
-        with bar as shown:
-            advance = getattr(shown, "advance", None)
-            reports.append(validate_target(target, limit_errors=limit_errors, progress=advance, **options))
+        try:
+            bar = progress(target) if progress else contextlib.nullcontext()
+            with bar as shown:
+                advance = getattr(shown, "advance", None)
+                reports.append(validate_target(target, limit_errors=limit_errors, progress=advance, **options))
+        except Exception as error:  # isolation: one target's failure never costs the others theirs
+            if os.environ.get("TERRITORIA_DEBUG"):
+                raise
+            text = " ".join(str(error).split())
+            note = (f"{type(error).__name__}: {text}" if text else type(error).__name__)[:300]
+            reports.append(Report(tasks=[Task.failed(str(target.source), "internal-error", note,
+                                                     name=target.name)]))
     return Report.combine(reports)
 
 

@@ -64,16 +64,13 @@ class CommuneExtents:
 
 
 def resolve(location: str, base: Optional[str]) -> str:
-    """A path or URL: absolute ones as given, relative ones against ``base`` (else the current directory)."""
-    if is_url(location) or os.path.isabs(location):
-        return location
-    if base:
-        if is_url(base):
-            from urllib.parse import urljoin
+    """A path or URL, relative ones against ``base`` (else the current directory); a path outside the
+    schema's folder, or a local path named by a schema read from a URL, is refused
+    (:mod:`territoria.readers.trust`, a ``path-refused`` error) unless the run is trusted."""
+    from ..readers import trust
 
-            return urljoin(base.rstrip("/") + "/", location.replace(os.sep, "/"))
-        return os.path.normpath(os.path.join(base, location))
-    return os.path.abspath(location)
+    where = trust.resolve(location, base or None, f"parameter {PARAM!r}")
+    return where if is_url(where) or os.path.isabs(where) else os.path.abspath(where)
 
 
 _cache: dict = {}

@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--sheet", help="spreadsheet sheet: its name, its number (1 is the first) or all "
                                        "(default: the first)")
     check.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    add_safety_arguments(check)
 
     schemas = commands.add_parser("schemas", help="browse the schema catalogue")
     schemas.add_argument("--lang", choices=["fr", "en"], default=None, help="message language (default: from the locale)")
@@ -96,6 +97,41 @@ def _lang_of(argv: list) -> str:
         if word.startswith("--lang="):
             return word.split("=", 1)[1]
     return default_lang()
+
+
+#: (flag, Limits field, type, help) of the bounds a user may raise (README "Limits and safety")
+LIMIT_FLAGS = (
+    ("--max-fields", "max_fields", int, "cells allowed in one row (default 16384)"),
+    ("--max-cell-bytes", "max_cell_bytes", int, "bytes allowed in one cell (default 16 MiB)"),
+    ("--max-line-bytes", "max_line_bytes", int, "bytes allowed in one line or JSON row (default 64 MiB)"),
+    ("--max-uncompressed-bytes", "max_uncompressed_bytes", int,
+     "bytes a compressed file or spreadsheet may expand to (default 4 GiB)"),
+    ("--max-ratio", "max_ratio", int, "expansion ratio refused past 64 MiB expanded (default 100)"),
+    ("--max-cells", "max_cells", int, "cells allowed in a spreadsheet sheet (default 50,000,000)"),
+    ("--pattern-timeout", "pattern_timeout", float,
+     "seconds a pattern RE2 cannot run may spend on one cell (default 1)"),
+)
+
+
+def add_safety_arguments(parser) -> None:
+    group = parser.add_argument_group("limits and safety (see SECURITY.md)")
+    group.add_argument("--trusted", action="store_true",
+                       help="let the descriptors name files outside their folder (only for descriptors you wrote)")
+    group.add_argument("--allow-private-network", action="store_true",
+                       help="let downloads reach loopback, private and link-local addresses")
+    for flag, name, kind, text in LIMIT_FLAGS:
+        group.add_argument(flag, dest=name, type=kind, default=None, metavar="N", help=text)
+
+
+def safety_options(args) -> dict:
+    """The ``validate(...)`` keywords the safety arguments chose (None: the default)."""
+    options = {"trusted": True if args.trusted else None,
+               "allow_private_network": True if args.allow_private_network else None}
+    for _, name, _, _ in LIMIT_FLAGS:
+        value = getattr(args, name, None)
+        if value is not None:
+            options[name] = value
+    return options
 
 
 def main(argv=None) -> int:
@@ -152,9 +188,22 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("territoria : interrompu" if french else "territoria: interrupted", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output went away (``| head``): nothing left to say
+        _silence_stdout()
+        return 2
     except Exception as error:  # last resort: one line, never a traceback
-        print(f"territoria: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        text = " ".join(str(error).split())[:300]
+        print(f"territoria: internal error: {type(error).__name__}: {text}", file=sys.stderr)
         if os.environ.get("TERRITORIA_DEBUG"):
             raise
         return 2
     return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -61,6 +61,22 @@ HELP = {
     "IP:PORT to listen on (default 127.0.0.1:8000)": "IP:PORT où écouter (par défaut 127.0.0.1:8000)",
     "show program's version number and exit": "afficher la version du programme et quitter",
     "show this help message and exit": "afficher cette aide et quitter",
+    "let the descriptors name files outside their folder (only for descriptors you wrote)":
+        "laisser les descripteurs nommer des fichiers hors de leur dossier (seulement pour vos propres descripteurs)",
+    "let downloads reach loopback, private and link-local addresses":
+        "laisser les téléchargements atteindre les adresses locales, privées et de lien local",
+    "cells allowed in one row (default 16384)": "cellules permises dans une ligne (16384 par défaut)",
+    "bytes allowed in one cell (default 16 MiB)": "octets permis dans une cellule (16 Mio par défaut)",
+    "bytes allowed in one line or JSON row (default 64 MiB)":
+        "octets permis dans une ligne ou une ligne JSON (64 Mio par défaut)",
+    "bytes a compressed file or spreadsheet may expand to (default 4 GiB)":
+        "octets qu'un fichier compressé ou un classeur peut atteindre une fois décompressé (4 Gio par défaut)",
+    "expansion ratio refused past 64 MiB expanded (default 100)":
+        "taux d'expansion refusé au-delà de 64 Mio décompressés (100 par défaut)",
+    "cells allowed in a spreadsheet sheet (default 50,000,000)":
+        "cellules permises dans une feuille de classeur (50 000 000 par défaut)",
+    "seconds a pattern RE2 cannot run may spend on one cell (default 1)":
+        "secondes qu'un motif que RE2 ne sait pas exécuter peut passer sur une cellule (1 par défaut)",
 }
 #: argparse's own words (its gettext messages)
 ARGPARSE = {
@@ -76,6 +92,7 @@ ARGPARSE = {
     "expected one argument": "un argument attendu",
     "%(prog)s: error: %(message)s\n": "%(prog)s : erreur : %(message)s\n",
     "invalid %(type)s value: %(value)r": "valeur %(type)s invalide : %(value)r",
+    "limits and safety (see SECURITY.md)": "limites et sécurité (voir SECURITY.md)",
 }
 
 

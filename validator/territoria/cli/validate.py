@@ -1,39 +1,67 @@
 """``territoria validate``: the targets of the command line, validated, rendered, and an exit code.
 
 The same :mod:`territoria.targets` as the GitHub Action, so that both give the
-same verdict and write the same JSON report for the same inputs.
+same verdict and write the same JSON report for the same inputs. The report
+file (``-o``) is checked before anything is read, never lands on an input
+(the same file by any path, a package's resources included), and is written
+atomically: a temporary file beside it, then a rename.
 """
 from __future__ import annotations
 
 import sys
 
 from .. import targets
+from ..readers import policy
 from ..render import render
+from ..render.text import visible
 from ..report import exit_status
+from . import safety_options
+from .output import OutputProblem, check_output, write_atomically
 from .progress import ProgressBar
 
 
 def run(args, default_lang: str) -> int:
     lang = args.lang or default_lang
+    french = lang == "fr"
     sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
-    plan = targets.collect(args.paths, args.url, args.dataset, args.schema)
-    for item in plan.skipped:
-        print(f"territoria : {item.dataset} : {item.title} ({item.format or '?'}) n'est pas un tableau, non vérifié"
-              if lang == "fr" else
-              f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, not checked",
-              file=sys.stderr)
-    if not plan.targets:
-        print("territoria validate : indiquez au moins un CHEMIN, --url ou --dataset" if lang == "fr" else
-              "territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
-        return 2
-    show = not args.no_progress and sys.stderr.isatty()
-    report = targets.run(plan.targets, limit_errors=max(args.limit_errors, 0), delimiter=args.delimiter,
-                         encoding=args.encoding, sheet=sheet,
-                         progress=lambda target: ProgressBar(target.source, enabled=show, lang=lang))
+    safety = safety_options(args)
+    limits = {k: v for k, v in safety.items() if k not in ("trusted", "allow_private_network")}
+    with policy.applied(policy.make(safety["trusted"], safety["allow_private_network"], limits)):
+        plan = targets.collect(args.paths, args.url, args.dataset, args.schema)
+        for item in plan.skipped:
+            print(visible(f"territoria : {item.dataset} : {item.title} ({item.format or '?'}) n'est pas un tableau, "
+                          f"non vérifié" if french else
+                          f"territoria: {item.dataset}: {item.title} ({item.format or '?'}) is not a table, "
+                          f"not checked"), file=sys.stderr)
+        if not plan.targets:
+            print("territoria validate : indiquez au moins un CHEMIN, --url ou --dataset" if french else
+                  "territoria validate: give at least one PATH, --url or --dataset", file=sys.stderr)
+            return 2
+        if args.output_file:
+            inputs = [source for t in plan.targets for source in (t.members or [t.source])]
+            try:
+                check_output(args.output_file, inputs + [args.schema])
+            except OutputProblem as problem:
+                print(f"territoria validate: {problem}", file=sys.stderr)
+                return 2
+        show = not args.no_progress and sys.stderr.isatty()
+        report = targets.run(plan.targets, limit_errors=max(args.limit_errors, 0), delimiter=args.delimiter,
+                             encoding=args.encoding, sheet=sheet,
+                             progress=lambda target: ProgressBar(target.source, enabled=show, lang=lang),
+                             **safety)
     text = render(report, args.output, lang, skipped=plan.skipped)
     if args.output_file:
-        with open(args.output_file, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        try:
+            write_atomically(args.output_file, text)
+        except OutputProblem as problem:
+            print(f"territoria validate: {problem}", file=sys.stderr)
+            return 2
     else:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # ``| head``: the verdict stands, the rest is not wanted
+            from . import _silence_stdout
+
+            _silence_stdout()
     return exit_status(report)

@@ -132,8 +132,8 @@ class Lister:
                 error["note"] = f'type is "{spec.type}/{spec.format}"'
                 error["fieldType"], error["fieldFormat"] = spec.type, spec.format
             elif kind == "constraint-error":
-                value = spec.constraints.get(extra)
-                error["note"] = f'constraint "{extra}" is "{value}"'
+                note, value = constraint_words(spec, extra, self.__dict__.setdefault("_words", {}))
+                error["note"] = note
                 error["constraint"], error["constraintValue"] = extra, value
             elif kind == "unique-error":
                 error["previousRow"] = int(extra[offset])
@@ -190,3 +190,27 @@ class Lister:
             error = self.custom_error(finding, int(row), k, batch, position)
             error["severity"] = "warning"
             findings.warnings.append(error)
+
+
+#: a constraint shown whole in each error up to this many characters (a 1M-value enum is 12 MB:
+#: 1,000 listed errors would hold 12 GB of copies); past it, its start and its size
+SHOWN_CONSTRAINT_CHARS = 1000
+SHOWN_ENUM_VALUES = 100
+
+
+def constraint_words(spec, name: str, cache: dict) -> tuple:
+    """``(note, value)`` of a broken constraint, the note worded as frictionless words it, computed
+    once per field and constraint (``cache``) and bounded: a huge ``enum`` is shown by its first
+    values and its size."""
+    key = (spec.name, name)
+    if key in cache:
+        return cache[key]
+    value = spec.constraints.get(name)
+    note = f'constraint "{name}" is "{value}"'
+    if len(note) > SHOWN_CONSTRAINT_CHARS:
+        size = len(value) if isinstance(value, (list, tuple)) else None
+        note = note[:SHOWN_CONSTRAINT_CHARS] + (f"… ({size} values)" if size else "…") + '"'
+        if isinstance(value, (list, tuple)) and len(value) > SHOWN_ENUM_VALUES:
+            value = list(value[:SHOWN_ENUM_VALUES]) + ["…"]
+    cache[key] = (note, value)
+    return note, value

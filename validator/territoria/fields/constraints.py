@@ -31,7 +31,8 @@ from ..columnar import kernels
 from ..columnar.arrow import ascii_only, string_layout, string_lengths, to_bool_numpy
 from . import FieldSpec
 from ._core import Cast, TypeSpec
-from .pattern import fixed_width_program, re2_pattern, run_fixed_width
+from ..readers.policy import current as _current_policy
+from .pattern import SafePattern, fixed_width_program, re2_pattern, run_fixed_width
 
 BOUND_OPS = {
     "minimum": operator.ge,
@@ -76,8 +77,66 @@ def _check_bound(constraint: Any, cell: Any, *, compare) -> bool:
     return bool(compare(cell, constraint))
 
 
+class Members(list):
+    """An ``enum``'s read entries: ``in`` as frictionless's list test, answered by one hashed set.
+
+    Why: ``cell in [1,000,000 entries]`` scans the list for every distinct value
+    (a 1M-value enum on 200k rows: minutes). Equal values hash alike for the
+    types entries are read as (str, int, Decimal, float, bool, date...), so the
+    set gives the list's answer; unhashable entries (objects, arrays) are
+    still compared one by one. ``memo`` keeps what the vectorised path derives
+    from the entries (keys, Arrow arrays), built once per field, not per batch.
+    """
+
+    def __init__(self, entries):
+        super().__init__(entries)
+        self.hashed, self.others = set(), []
+        for entry in self:
+            if entry is None or type(entry) in _HASH_AS_EQUAL:
+                self.hashed.add(entry)
+            else:  # e.g. isodate's Duration: P1Y == P12M, but their hashes differ
+                self.others.append(entry)
+        self.memo: dict = {}
+
+    def __contains__(self, cell) -> bool:
+        try:
+            if cell in self.hashed:
+                return True
+        except TypeError:
+            return any(cell == entry for entry in self)
+        return any(cell == entry for entry in self.others)
+
+
+def current_limits():
+    return _current_policy().limits
+
+
+def _hash_as_equal() -> frozenset:
+    import datetime
+    import decimal
+
+    return frozenset((str, int, float, bool, decimal.Decimal, datetime.date, datetime.datetime, datetime.time,
+                      datetime.timedelta))
+
+
+#: the types whose equal values always hash alike (so a set answers as the list would)
+_HASH_AS_EQUAL = _hash_as_equal()
+_COMPILED: dict = {}  # id(field) -> (field, spec, checks): compiled once per field, not per batch
+
+
 def compile_checks(field: FieldSpec, spec: TypeSpec) -> dict:
     """{name: (raw constraint, prepared constraint, check(cell) -> bool)} like frictionless."""
+    known = _COMPILED.get(id(field))
+    if known is not None and known[0] is field and known[1] is spec:
+        return known[2]
+    checks = _compile_checks(field, spec)
+    if len(_COMPILED) >= 256:
+        _COMPILED.clear()
+    _COMPILED[id(field)] = (field, spec, checks)
+    return checks
+
+
+def _compile_checks(field: FieldSpec, spec: TypeSpec) -> dict:
     checks = {}
     for name in spec.supported:
         raw = field.constraints.get(name)
@@ -89,14 +148,14 @@ def compile_checks(field: FieldSpec, spec: TypeSpec) -> dict:
             check = _bound_check(prepared, BOUND_OPS[name])
         elif name == "pattern":
             try:
-                prepared = re.compile("^{0}$".format(raw))
+                prepared = SafePattern(raw, field.name, current_limits().pattern_timeout)
             except (re.error, TypeError):
                 # frictionless raises building the reader (e.g. "(?i)x": global
                 # flags not at the start once "^" is prepended): every value fails
                 prepared = None
-            check = (lambda p: lambda cell: cell is None or (p is not None and bool(p.match(cell))))(prepared)
+            check = (lambda p: lambda cell: cell is None or (p is not None and p.passes(cell)))(prepared)
         elif name == "enum":
-            prepared = [_safe_read(spec, entry) for entry in raw]
+            prepared = Members([_safe_read(spec, entry) for entry in raw])
             check = (lambda values: lambda cell: cell is None or cell in values)(prepared)
         elif name == "minLength":
             check = (lambda c: lambda cell: cell is None or len(cell) >= c)(raw)
@@ -260,37 +319,68 @@ def _whole_bound(bound, bound_value) -> bool:
         return False
 
 
+#: past this many entries an enum is tested through one Python set of its keys, built once, over
+#: each batch's distinct values (Arrow's is_in would hash the whole enum again on every batch)
+_HASHED_ENUM = 4096
+
+
+def _in_set(keys: pa.Array, hashed: set) -> np.ndarray:
+    encoded = keys.dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    hit = np.fromiter((value in hashed for value in distinct), dtype=bool, count=len(distinct))
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    positions = indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return np.where(positions >= 0, hit[np.maximum(positions, 0)] if len(hit) else False, False)
+
+
 def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
     n = len(cast.cells)
-    entries = [v for v in values if v is not None]
-    try:
-        if any(_is_nan(v) for v in entries):
-            raise ValueError("NaN in enum")
-        keyed = [(spec.to_key(v), _awareness(spec, v)) for v in entries]
-        if any(k is None for k, _ in keyed):
-            raise ValueError("unkeyable enum entry")
-    except Exception:
+    memo = values.memo if isinstance(values, Members) else {}
+    keyed = memo.get("keyed")
+    if keyed is None:
+        entries = [v for v in values if v is not None]
+        try:
+            if any(_is_nan(v) for v in entries):
+                raise ValueError("NaN in enum")
+            keyed = [(spec.to_key(v), _awareness(spec, v)) for v in entries]
+            if any(k is None for k, _ in keyed):
+                raise ValueError("unkeyable enum entry")
+        except Exception:
+            keyed = False
+        memo["keyed"] = keyed
+    if keyed is False:
         return _python_over(check, spec, cast, cast.fast)
     key_type = cast.keys.type
 
-    def member(subset):
+    def member(which, subset):
         if not subset:
             return np.zeros(n, dtype=bool)
         if pa.types.is_string(key_type) and all(isinstance(k, str) for k in subset):
             compiled = kernels.index_in(cast.keys, subset)
             if compiled is not None:
                 return compiled >= 0
-        return to_bool_numpy(pc.is_in(cast.keys, value_set=pa.array(subset, type=key_type)))
+        if len(subset) > _HASHED_ENUM and (pa.types.is_string(key_type) or pa.types.is_integer(key_type)
+                                           or pa.types.is_floating(key_type)):
+            hashed = memo.get(("hashed", which))
+            if hashed is None:
+                hashed = memo[("hashed", which)] = set(subset)
+            return _in_set(cast.keys, hashed)
+        value_set = memo.get((which, str(key_type)))
+        if value_set is None:
+            value_set = memo[(which, str(key_type))] = pa.array(subset, type=key_type)
+        return to_bool_numpy(pc.is_in(cast.keys, value_set=value_set))
 
     try:
-        every = member([k for k, _ in keyed])
+        every = member("every", [k for k, _ in keyed])
     except Exception:
         return _python_over(check, spec, cast, cast.fast)
 
     if cast.aware is not None:
         aware_keys = [k for k, a in keyed if a]
         naive_keys = [k for k, a in keyed if not a]
-        inside = np.where(cast.aware, member(aware_keys), member(naive_keys))
+        inside = np.where(cast.aware, member("aware", aware_keys), member("naive", naive_keys))
     else:
         inside = every
     fails = ~inside
@@ -319,7 +409,7 @@ def _fast_pattern(raw, prepared, spec: TypeSpec, cast: Cast) -> np.ndarray:
         return np.ones(n, dtype=bool)
     ascii_text = ascii_only(cast.cells, fast)
     regex = re2_pattern(raw, ascii_text=ascii_text)
-    check = lambda cell: cell is None or bool(prepared.match(cell))  # noqa: E731
+    check = lambda cell: cell is None or prepared.passes(cell)  # noqa: E731
     if regex is None:
         return _python_over(check, spec, cast, fast)
     # Python "$" also matches before a final newline: cells with a newline go to Python

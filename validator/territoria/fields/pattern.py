@@ -287,3 +287,62 @@ def _member(table: np.ndarray, values: np.ndarray) -> np.ndarray:
         inside = (values - np.uint8(low)) <= np.uint8(high - low)  # uint8 wrap-around
         result = inside if result is None else (result | inside)
     return result
+
+
+# ---------------------------------------------------------------- the bounded Python fallback
+
+#: patterns whose cells timed out: given up on after this many, for the rest of the run
+MAX_TIMEOUTS = 10
+_timeouts: list = []  # (field name, cell, seconds) not checked, drained by the API into warnings
+_timeouts_lock = __import__("threading").Lock()
+
+
+def drain_timeouts() -> list:
+    """The cells a pattern gave up on since the last call (the API turns them into warnings)."""
+    with _timeouts_lock:
+        found = list(_timeouts)
+        _timeouts.clear()
+    return found
+
+
+class SafePattern:
+    """``re.match("^{p}$", cell)`` as frictionless applies it, with bounded time.
+
+    Why: the cells RE2 cannot take (a pattern RE2 cannot express, a cell with a
+    newline) used to go to Python's ``re``, which backtracks without bound:
+    ``^(a+)+$`` on 27 ``a`` and a ``!`` takes 12 s, twice that with each more
+    ``a``, and holds the interpreter while it does. Here they go to the
+    ``regex`` package (``re``'s syntax and semantics with ``V0``), which defuses
+    most such patterns itself and stops any cell after ``timeout`` seconds; such
+    a cell is *not checked* (neither valid nor an error) and reported as a
+    ``pattern-timeout`` warning; after ``MAX_TIMEOUTS`` of them the pattern is no
+    longer tried. A pattern ``regex`` cannot compile keeps ``re`` (unbounded).
+    """
+
+    def __init__(self, raw: str, field_name: str = "", timeout: float = 1.0):
+        import regex
+
+        self.pattern = "^{0}$".format(raw)
+        self.python = re.compile(self.pattern)  # raises as frictionless does on a broken pattern
+        try:
+            self.bounded = regex.compile(self.pattern, flags=regex.V0)
+        except Exception:  # a syntax regex reads otherwise: keep the reference's engine
+            self.bounded = None
+        self.field_name, self.timeout, self.timeouts = field_name, timeout, 0
+
+    def passes(self, cell: str) -> bool:
+        """True when the cell matches, or could not be checked in time (then a warning says so)."""
+        if self.bounded is None:
+            return bool(self.python.match(cell))
+        if self.timeouts >= MAX_TIMEOUTS:
+            return True
+        try:
+            return bool(self.bounded.match(cell, timeout=self.timeout))
+        except TimeoutError:
+            self.timeouts += 1
+            with _timeouts_lock:
+                _timeouts.append((self.field_name, cell, self.timeout, self.timeouts >= MAX_TIMEOUTS))
+            return True
+
+    def match(self, cell: str) -> bool:  # the name the callers of a compiled re use
+        return self.passes(cell)

@@ -13,6 +13,16 @@ import numpy as np
 import pyarrow as pa
 
 
+TABULAR_EXTENSIONS = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods",
+    ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+#: the extensions that surely name a table (a ``.json`` or ``.txt`` file may be anything)
+TABLE_EXTENSIONS = {k: v for k, v in TABULAR_EXTENSIONS.items() if k not in (".json", ".txt")}
+
+
 class SourceProblem(Exception):
     """The source could not be read; ``code`` is the frictionless error type."""
 

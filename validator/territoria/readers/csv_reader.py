@@ -22,6 +22,7 @@ import pyarrow as pa
 from . import Batch, NeedsExactRead as _RaggedRow, SourceProblem, Table, batches_from_rows, prefetch
 from .paced import PacedFile
 from .detect import SAMPLE_BYTES, TextDialect, detect_dialect, detect_encoding
+from .policy import Limits, current as current_policy
 
 # Bytes of CSV per batch. Every check allocates a few arrays per row of a batch,
 # so peak memory grows with it, while smaller batches cost more Python overhead
@@ -31,7 +32,7 @@ from .detect import SAMPLE_BYTES, TextDialect, detect_dialect, detect_encoding
 # 1M rows 8 MB batches are about 10 % faster than 4 MB ones.
 BLOCK_SIZE = 8 << 20
 SLOW_BATCH_ROWS = 50_000
-csv.field_size_limit(1 << 30)
+csv.field_size_limit(Limits().max_cell_bytes)  # the header sample too (a run may raise it, _exact_batches)
 
 
 
@@ -55,8 +56,12 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         raise SourceProblem("encoding-error", f"unknown encoding {encoding!r}")
     if format == "tsv" and not delimiter:
         delimiter = "\t"
+    limits = current_policy().limits
     dialect = detect_dialect(text, encoding, delimiter)
     header_record = _first_record(text, dialect)
+    if len(header_record) > limits.max_fields:
+        raise SourceProblem("row-too-wide", f"row 1 has {len(header_record)} cells or more, more than the "
+                                            f"{limits.max_fields} allowed (limit max_fields)")
     labels = [cell.strip() for cell in header_record]  # frictionless strips labels
 
     notes = []
@@ -68,6 +73,9 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         notes.append(("delimiter", dialect.delimiter))
 
     fast_ok = dialect.is_plain and not any("\n" in label or "\r" in label for label in labels)
+    # pyarrow's blocks bound a cell and a line to BLOCK_SIZE (a longer one goes to the exact
+    # path, which checks the limits); a run that sets them lower is read by the exact path
+    fast_ok = fast_ok and min(limits.max_cell_bytes, limits.max_line_bytes) >= BLOCK_SIZE
 
     def batches(exact: bool = False) -> Iterator[Batch]:
         if fast_ok and not exact:
@@ -75,7 +83,7 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
             # each batch more held costs memory (10M rows: 600 -> 575 MB peak RSS)
             yield from prefetch(_fast_batches(path, dialect, len(labels)), depth=1)
         else:
-            yield from _exact_batches(path, dialect, len(labels))
+            yield from _exact_batches(path, dialect, len(labels), limits)
 
     return Table(
         labels=labels,
@@ -167,25 +175,67 @@ def _bom_length(path: str) -> int:
         return 3 if handle.read(3) == b"\xef\xbb\xbf" else 0
 
 
-def _exact_batches(path: str, dialect: TextDialect, width: int) -> Iterator[Batch]:
+def _exact_batches(path: str, dialect: TextDialect, width: int, limits: "Limits | None" = None) -> Iterator[Batch]:
+    """Python's csv module, row by row, with every row, cell and line bounded (``limits``).
+
+    Why bounded here: this is the path a hostile file reaches (a ragged row, a
+    line longer than pyarrow's block), and Python objects cost ten times the
+    bytes they hold: one 500 MB line, or one row of 2M cells, would cost gigabytes.
+    """
+    limits = limits or Limits()
     handle = open(path, "r", encoding=dialect.encoding, newline="", errors="strict")
     try:
-        reader = csv.reader(handle, **dialect.python_dialect())
+        lines = _BoundedLines(handle, limits.max_line_bytes)
+        previous = csv.field_size_limit(limits.max_cell_bytes)
         try:
-            next(reader)  # header
-        except StopIteration:
-            return
-        rows = _decoded_rows(reader, path)
-        yield from batches_from_rows(rows, first_row_number=2, width=width, batch_size=SLOW_BATCH_ROWS)
+            reader = csv.reader(lines, **dialect.python_dialect())
+            try:
+                next(reader)  # header
+            except StopIteration:
+                return
+            except csv.Error:
+                pass  # the header was read from the sample; its problems are reported there
+            rows = _decoded_rows(reader, path, limits)
+            yield from batches_from_rows(rows, first_row_number=2, width=width, batch_size=SLOW_BATCH_ROWS)
+        finally:
+            csv.field_size_limit(previous)
     finally:
         handle.close()
 
 
-def _decoded_rows(reader, path: str):
+class _BoundedLines:
+    """The file's physical lines, each at most ``limit`` characters, else a one-line error."""
+
+    def __init__(self, handle, limit: int):
+        self.handle, self.limit, self.number = handle, limit, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.handle.readline(self.limit + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line) > self.limit and not line.endswith(("\n", "\r")):
+            raise SourceProblem("line-too-long", f"line {self.number} is longer than {self.limit} bytes "
+                                                 f"(limit max_line_bytes)")
+        return line
+
+
+def _decoded_rows(reader, path: str, limits: Limits):
+    number = 1
     try:
         for row in reader:
+            number += 1
+            if len(row) > limits.max_fields:
+                raise SourceProblem("row-too-wide", f"row {number} has {len(row)} cells, more than the "
+                                                    f"{limits.max_fields} allowed (limit max_fields)")
             yield row
     except UnicodeDecodeError as error:
         raise SourceProblem("encoding-error", f"cannot decode the file as {error.encoding} near line {reader.line_num + 1}")
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise SourceProblem("cell-too-large", f"row {number + 1} has a cell of more than "
+                                                  f"{limits.max_cell_bytes} bytes (limit max_cell_bytes)")
         raise SourceProblem("format-error", f"line {reader.line_num}: {error}")

@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from . import SourceProblem, Table
+from .policy import current as current_policy
 from .spreadsheet import table_from_row_source
 
 CHUNK_CHARS = 1 << 20
@@ -37,10 +38,11 @@ ERROR_CODE = "source-error"  # frictionless reports unreadable JSON as a source-
 
 
 def open_json_table(path: str, format: str = "json") -> Table:
+    limit = current_policy().limits.max_line_bytes  # one row's text, at most
     if format == "ndjson":
-        items = lambda: _ndjson_items(path)  # noqa: E731
+        items = lambda: _ndjson_items(path, limit)  # noqa: E731
     else:
-        items = lambda: _json_array_items(path)  # noqa: E731
+        items = lambda: _json_array_items(path, limit)  # noqa: E731
 
     def open_rows():
         return _rows(items(), path)
@@ -100,11 +102,11 @@ class _Cursor:
         self.dropped_chars = 0
         self.last_dropped_newline = -1  # absolute offset of the last newline dropped
 
-    def more(self) -> bool:
+    def more(self, size: int = CHUNK_CHARS) -> bool:
         if self.eof:
             return False
         try:
-            chunk = self.handle.read(CHUNK_CHARS)
+            chunk = self.handle.read(max(size, CHUNK_CHARS))
         except UnicodeDecodeError as error:
             raise SourceProblem("encoding-error", f"the JSON file is not valid UTF-8: {error.reason}")
         if not chunk:
@@ -143,7 +145,7 @@ class _Cursor:
         raise SourceProblem(ERROR_CODE, f"invalid JSON: {message} at {self.where(pos)}")
 
 
-def _json_array_items(path: str):
+def _json_array_items(path: str, limit: int = 64 << 20):
     decoder = json.JSONDecoder(parse_float=Decimal, parse_constant=_reject_constant)
     with _open_text(path) as handle:
         cursor = _Cursor(handle)
@@ -153,11 +155,12 @@ def _json_array_items(path: str):
         if first != "[":
             # a top-level object or scalar: no items (frictionless: no tabular data),
             # but the document must still be valid JSON
-            _whole_document(cursor, decoder)
+            _whole_document(cursor, decoder, limit)
             return
         cursor.pos += 1
         expect_item = True
         after_comma = False
+        count = 0
         while True:
             char = cursor.skip_space()
             if char == "":
@@ -173,54 +176,70 @@ def _json_array_items(path: str):
                 cursor.pos += 1
                 expect_item, after_comma = True, True
                 continue
-            yield _decode_item(cursor, decoder)
+            count += 1
+            yield _decode_item(cursor, decoder, limit, count)
             expect_item, after_comma = False, False
 
 
-def _decode_item(cursor: _Cursor, decoder: json.JSONDecoder):
+def _decode_item(cursor: _Cursor, decoder: json.JSONDecoder, limit: int = 64 << 20, number: int = 0):
+    """The next item of the array; one longer than ``limit`` characters is refused, not buffered."""
     while True:
         try:
             value, end = decoder.raw_decode(cursor.buffer, cursor.pos)
         except json.JSONDecodeError as error:
             incomplete = error.pos >= len(cursor.buffer) - 1 or error.msg.startswith("Unterminated string") \
                 or len(cursor.buffer) - error.pos < 64
-            if incomplete and cursor.more():
+            if incomplete and len(cursor.buffer) - cursor.pos > limit:
+                raise SourceProblem("line-too-long", f"item {number} of the array is longer than {limit} bytes "
+                                                     f"(limit max_line_bytes)")
+            # read as much again as the item holds so far: a long item is decoded a few times, not once a MiB
+            if incomplete and cursor.more(len(cursor.buffer) - cursor.pos):
                 continue
             cursor.fail(error.msg, error.pos)
         except ValueError as error:  # NaN / Infinity
             cursor.fail(str(error), cursor.pos)
+        except RecursionError:
+            cursor.fail(f"item {number} is nested too deeply", cursor.pos)
         # a number at the end of the buffer may continue in the next chunk
         if end >= len(cursor.buffer) and not cursor.eof and cursor.more():
             continue
+        if end - cursor.pos > limit:
+            raise SourceProblem("line-too-long", f"item {number} of the array is longer than {limit} bytes "
+                                                 f"(limit max_line_bytes)")
         cursor.pos = end
         return value
 
 
-def _whole_document(cursor: _Cursor, decoder: json.JSONDecoder) -> None:
+def _whole_document(cursor: _Cursor, decoder: json.JSONDecoder, limit: int = 64 << 20) -> None:
     while cursor.more():
-        pass
+        if len(cursor.buffer) > limit:  # no rows either way: not worth holding it to check its syntax
+            return
     try:
         _, end = decoder.raw_decode(cursor.buffer, cursor.pos)
     except json.JSONDecodeError as error:
         cursor.fail(error.msg, error.pos)
     except ValueError as error:
         cursor.fail(str(error), cursor.pos)
+    except RecursionError:
+        cursor.fail("the document is nested too deeply", cursor.pos)
     cursor.pos = end
     if cursor.skip_space() != "":
         cursor.fail("extra data after the JSON value", cursor.pos)
 
 
-def _ndjson_items(path: str):
+def _ndjson_items(path: str, limit: int = 64 << 20):
     with _open_text(path) as handle:
         number = 0
         while True:
             try:
-                line = handle.readline()
+                line = handle.readline(limit + 1)
             except UnicodeDecodeError as error:
                 raise SourceProblem("encoding-error", f"the NDJSON file is not valid UTF-8: {error.reason}")
             if not line:
                 return
             number += 1
+            if len(line) > limit and not line.endswith("\n"):
+                raise SourceProblem("line-too-long", f"line {number} is longer than {limit} bytes (limit max_line_bytes)")
             text = line.rstrip("\r\n")
             try:
                 if not text.strip():
@@ -228,3 +247,5 @@ def _ndjson_items(path: str):
                 yield json.loads(text)
             except json.JSONDecodeError as error:
                 raise SourceProblem(ERROR_CODE, f"line {number} column {error.colno}: invalid JSON: {error.msg}")
+            except RecursionError:
+                raise SourceProblem(ERROR_CODE, f"line {number}: invalid JSON: nested too deeply")

@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from . import SourceProblem, Table
-
-TABULAR_EXTENSIONS = {
-    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
-    ".xlsx": "xlsx", ".xlsm": "xlsx", ".ods": "ods",
-    ".json": "json", ".ndjson": "ndjson", ".jsonl": "ndjson",
-    ".parquet": "parquet", ".pq": "parquet",
-}
-#: the extensions that surely name a table (a ``.json`` or ``.txt`` file may be anything)
-TABLE_EXTENSIONS = {k: v for k, v in TABULAR_EXTENSIONS.items() if k not in (".json", ".txt")}
-
+from . import TABLE_EXTENSIONS, TABULAR_EXTENSIONS, SourceProblem, Table  # noqa: F401 (re-exported)
 
 def is_url(value: Any) -> bool:
     return isinstance(value, str) and bool(re.match(r"^https?://", value, re.I))
@@ -31,18 +20,44 @@ def is_url(value: Any) -> bool:
 
 @dataclass
 class LocalSource:
-    """A source made local: its path, what to call it, and a temp file to clean up."""
+    """A source made local: its path, what to call it, and the temp files to clean up."""
 
     path: str
     place: str
     temporary: bool = False
+    also: list = field(default_factory=list)  # further temp files (a download, before decompression)
 
     def cleanup(self) -> None:
-        if self.temporary and os.path.exists(self.path):
-            os.unlink(self.path)
+        from .remote import discard
+
+        for path in ([self.path] if self.temporary else []) + self.also:
+            discard(path)
+        self.temporary, self.also = False, []
+
+    def __enter__(self) -> "LocalSource":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cleanup()
 
 
 def localise(source: Any, *, name_hint: str = "") -> LocalSource:
+    """A local, regular, readable file for ``source`` (downloaded, written or decompressed as needed).
+
+    A decompressed source keeps its place (``mesures.csv.gz``) and gets a temp file
+    named by the inner file's extension, so detection reads it as the plain table.
+    """
+    local = _localise(source, name_hint)
+    try:
+        return _decompressed(local)
+    except BaseException:
+        local.cleanup()
+        raise
+
+
+def _localise(source: Any, name_hint: str) -> LocalSource:
+    from .remote import temporary_file
+
     if isinstance(source, os.PathLike):
         source = os.fspath(source)
     if is_url(source):
@@ -50,12 +65,7 @@ def localise(source: Any, *, name_hint: str = "") -> LocalSource:
 
         return LocalSource(fetch_to_file(source), place=source, temporary=True)
     if isinstance(source, str):
-        if not os.path.exists(source):
-            raise SourceProblem("scheme-error", f"{source}: no such file")
-        if os.path.isdir(source):
-            raise SourceProblem("scheme-error", f"{source}: is a directory, not a data file")
-        if not os.access(source, os.R_OK):
-            raise SourceProblem("scheme-error", f"{source}: permission denied")
+        check_regular_file(source, SourceProblem, "scheme-error")
         return LocalSource(source, place=source)
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
@@ -66,10 +76,75 @@ def localise(source: Any, *, name_hint: str = "") -> LocalSource:
     else:
         raise SourceProblem("scheme-error", f"unsupported source of type {type(source).__name__}")
     suffix = os.path.splitext(name_hint)[1] if name_hint else ""
-    handle, path = tempfile.mkstemp(prefix="territoria-", suffix=suffix)
+    handle, path = temporary_file(suffix)
     with os.fdopen(handle, "wb") as out:
         out.write(data)
     return LocalSource(path, place=name_hint or "<bytes>", temporary=True)
+
+
+def check_regular_file(path: str, problem=SourceProblem, code: str = "scheme-error", what: str = "") -> None:
+    """Refuse anything but a readable regular file (a FIFO or a device would block or never end)."""
+    import stat
+
+    label = f"{what} " if what else ""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise _problem(problem, code, f"{path}: {label}no such file" if label else f"{path}: no such file")
+    except OSError as error:
+        raise _problem(problem, code, f"{path}: {error.strerror or error}")
+    if stat.S_ISDIR(info.st_mode):
+        raise _problem(problem, code, f"{path}: {label}is a directory, not a data file" if not label
+                       else f"{path}: {label}is a directory, not a JSON file")
+    if not stat.S_ISREG(info.st_mode):
+        raise _problem(problem, code, f"{path}: {label}is not a regular file (a pipe or a device), not read")
+    if not os.access(path, os.R_OK):
+        raise _problem(problem, code, f"{path}: permission denied")
+
+
+def _problem(kind, code: str, note: str):
+    if kind is SourceProblem:
+        return SourceProblem(code, note)
+    where, _, rest = note.partition(": ")
+    return kind(where, [rest])
+
+
+def _decompressed(local: LocalSource) -> LocalSource:
+    from .compressed import compression_of, decompress, inner_file_name
+    from .policy import current
+    from .remote import discard, temporary_file
+
+    extension = compression_of(local.path, local.place)
+    if extension is None:
+        return local
+    if extension == ".zip" and _spreadsheet_zip(local.path):
+        return local
+    suffix = os.path.splitext(inner_file_name(local.path, extension, local.place))[1]
+    handle, path = temporary_file(suffix)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            decompress(local.path, extension, local.place, current().limits, out)
+    except BaseException:
+        discard(path)
+        raise
+    return LocalSource(path, place=local.place, temporary=True,
+                       also=([local.path] if local.temporary else []) + local.also)
+
+
+def _mimetype_says_spreadsheet(archive) -> bool:
+    with archive.open("mimetype") as member:  # its first bytes only: a member may be a bomb
+        return b"spreadsheet" in member.read(200)
+
+
+def _spreadsheet_zip(path: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names and _mimetype_says_spreadsheet(archive):
+                return True
+            return any(n.startswith("xl/") for n in names)
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
 
 
 def detect_format(path: str, place: str = "", declared: Optional[str] = None) -> str:
@@ -87,7 +162,7 @@ def detect_format(path: str, place: str = "", declared: Optional[str] = None) ->
         try:
             with zipfile.ZipFile(path) as archive:
                 names = set(archive.namelist())
-                if "mimetype" in names and b"spreadsheet" in archive.read("mimetype"):
+                if "mimetype" in names and _mimetype_says_spreadsheet(archive):
                     return "ods"
                 if any(n.startswith("xl/") for n in names):
                     return "xlsx"

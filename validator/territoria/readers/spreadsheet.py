@@ -29,9 +29,14 @@ import numpy as np
 import pyarrow as pa
 
 from . import Batch, SourceProblem, Table
+from .policy import Limits, current as current_policy
+from .compressed import check_archive
 from .native import KIND_TEXT, NativeBatch, cell_text
 
 BATCH_ROWS = 20_000
+#: cells per batch: a sheet padded to a wide dimension makes short batches, so memory
+#: stays bounded however wide the rows are (20,000 rows of 50 cells)
+BATCH_CELLS = 1_000_000
 HEADER_SAMPLE_ROWS = 100  # frictionless's default sample size (header detection)
 
 
@@ -65,18 +70,45 @@ def _round_half_even(value: float) -> int:
 
 
 def native_batches(rows: Iterable[list], first_row_number: int, width: int,
-                   batch_size: int = BATCH_ROWS) -> Iterator[NativeBatch]:
-    """Group rows of Python values into :class:`NativeBatch` es (text + kinds)."""
+                   batch_size: int = BATCH_ROWS, limits: Optional[Limits] = None) -> Iterator[NativeBatch]:
+    """Group rows of Python values into :class:`NativeBatch` es (text + kinds).
+
+    A batch holds at most ``batch_size`` rows and about ``BATCH_CELLS`` cells; a row
+    wider than ``limits.max_fields``, or more than ``limits.max_cells`` cells in all,
+    is a one-line error naming the row.
+    """
+    limits = limits or Limits()
     buffer: list = []
+    cells = 0
+    total = 0
     row_number = first_row_number
     for row in rows:
+        size = len(row)
+        if size > limits.max_fields:
+            raise too_wide(row_number + len(buffer), size, limits)
         buffer.append(row)
-        if len(buffer) >= batch_size:
+        cells += max(size, width)
+        if cells > BATCH_CELLS or len(buffer) >= batch_size:
+            total += cells
+            if total > limits.max_cells:
+                raise too_many_cells(row_number + len(buffer) - 1, limits)
             yield _native_batch(buffer, row_number, width)
             row_number += len(buffer)
-            buffer = []
+            buffer, cells = [], 0
     if buffer:
+        if total + cells > limits.max_cells:
+            raise too_many_cells(row_number + len(buffer) - 1, limits)
         yield _native_batch(buffer, row_number, width)
+
+
+def too_wide(row_number: int, size: int, limits: Limits) -> SourceProblem:
+    return SourceProblem("row-too-wide", f"row {row_number} has {size} cells, more than the "
+                                         f"{limits.max_fields} allowed (limit max_fields)")
+
+
+def too_many_cells(row_number: int, limits: Limits) -> SourceProblem:
+    return SourceProblem("source-too-large", f"more than {limits.max_cells} cells by row {row_number} "
+                                             f"(limit max_cells)")
 
 
 def _native_batch(rows: list, first: int, width: int) -> NativeBatch:
@@ -116,37 +148,58 @@ def table_from_row_source(open_rows, *, format: str, path: str, encoding: Option
     """A Table over ``open_rows()`` (a fresh iterator of Python rows on each call).
 
     The header row is found as frictionless finds it; rows before it are
-    skipped; data rows are numbered by their position in the stream.
+    skipped; data rows are numbered by their position in the stream. The
+    stream opened for the header sample is the one the first pass reads on
+    (the file is parsed once); a second pass (foreign keys of a table on
+    itself) opens it again.
     """
+    limits = current_policy().limits
     rows = open_rows()
     sample = []
     try:
         for row in rows:
+            if len(row) > limits.max_fields:
+                raise too_wide(len(sample) + 1, len(row), limits)
             sample.append(row)
             if len(sample) >= sample_rows:
                 break
-    finally:
+    except BaseException:
         _close(rows)
+        raise
     if not sample:
+        _close(rows)
         raise SourceProblem("source-error", "the source is empty")
     header_row = detect_header_row(sample)
     labels = [label_text(v) for v in sample[header_row - 1]]
     if not labels and len(sample) <= header_row:  # frictionless: no labels and no data rows
+        _close(rows)
         raise SourceProblem("source-error", "the source is empty")
     width = len(labels)
+    kept = [(sample, rows)]  # the first pass goes on where the sample stopped
 
     def batches(exact: bool = False) -> Iterator[Batch]:
-        stream = open_rows()
-        try:
+        if kept:
+            head, stream = kept.pop()
+            source = _chain(head[header_row:], stream)
+        else:
+            stream = open_rows()
+            source = stream
             for _ in range(header_row):
                 if next(stream, None) is None:
+                    _close(stream)
                     return
-            yield from native_batches(stream, header_row + 1, width)
+        try:
+            yield from native_batches(source, header_row + 1, width, limits=limits)
         finally:
             _close(stream)
 
     return Table(labels=labels, header_row=header_row, batches=batches, format=format,
                  encoding=encoding, byte_count=os.path.getsize(path))
+
+
+def _chain(head: list, stream):
+    yield from head
+    yield from stream
 
 
 def _close(iterator) -> None:
@@ -183,27 +236,83 @@ def _xlsx_rows(path: str, sheet: Any):
         import openpyxl
     except ImportError:  # pragma: no cover - a declared dependency
         raise SourceProblem("format-error", "reading XLSX needs the openpyxl package")
+    check_archive(path, current_policy().limits, "excel", loaded_whole=_XLSX_WHOLE)
 
     def load():
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), _sized_from_the_head():
                 warnings.simplefilter("ignore")
                 return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except SourceProblem:
+            raise
         except Exception as error:
             raise SourceProblem("format-error", f"invalid excel file: {_one_line(error)}")
 
-    book = load()
+    first = [load()]
     try:
-        _xlsx_sheet(book, sheet, path)
-    finally:
-        book.close()
+        _xlsx_sheet(first[0], sheet, path)
+    except BaseException:
+        first[0].close()
+        raise
 
     def open_rows():
-        book = load()
+        book = first.pop() if first else load()
         worksheet = _xlsx_sheet(book, sheet, path)
         return _guarded(worksheet.iter_rows(values_only=True), book.close, "excel file")
 
     return open_rows
+
+
+#: the parts openpyxl reads whole into memory (the sheets are streamed)
+_XLSX_WHOLE = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml")
+_size_lock = __import__("threading").Lock()
+
+
+class _sized_from_the_head:
+    """While a workbook loads, read each sheet's ``<dimension>`` from the head of its XML only.
+
+    Why: openpyxl's read-only worksheet looks for ``<dimension>`` with an
+    ``end``-event parse that stops at the *end* of ``<sheetData>``, so a sheet
+    without the tag is parsed whole at load time, once per sheet, before a
+    single row is read. The tag comes before ``<sheetData>`` in every valid
+    file, so stopping at the ``start`` of ``<sheetData>`` gives the same
+    dimension (or none) without the scan.
+    """
+
+    def __enter__(self):
+        from openpyxl.worksheet import _read_only
+
+        _size_lock.acquire()
+        self.original = _read_only.ReadOnlyWorksheet._get_size
+        _read_only.ReadOnlyWorksheet._get_size = _head_size
+        return self
+
+    def __exit__(self, *exc):
+        from openpyxl.worksheet import _read_only
+
+        _read_only.ReadOnlyWorksheet._get_size = self.original
+        _size_lock.release()
+
+
+def _head_size(worksheet) -> None:
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    dimension_tag, data_tag = f"{{{SHEET_MAIN_NS}}}dimension", f"{{{SHEET_MAIN_NS}}}sheetData"
+    source = worksheet._get_source()
+    try:
+        for event, element in ET.iterparse(source, events=("start", "end")):
+            if element.tag == data_tag:
+                return
+            if event == "end" and element.tag == dimension_tag:
+                bounds = SheetDimension.from_tree(element).boundaries
+                if bounds is not None:
+                    worksheet._min_column, worksheet._min_row, worksheet._max_column, worksheet._max_row = bounds
+                return
+    finally:
+        source.close()
 
 
 def _xlsx_sheet(book, sheet, path):
@@ -305,12 +414,18 @@ _NUMERIC = ("float", "percentage", "currency")
 
 
 def _ods_rows(path: str, sheet: Any):
+    check_archive(path, current_policy().limits, "ODS")
     try:
         with zipfile.ZipFile(path) as archive:
             archive.getinfo("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError) as error:
         raise SourceProblem("format-error", f"invalid ODS file: {_one_line(error)}")
-    tables = _ods_scan(path)
+    try:
+        tables = _ods_scan(path)
+    except SourceProblem:
+        raise
+    except Exception as error:
+        raise SourceProblem("format-error", f"invalid ODS file: {_one_line(error)}")
     try:
         if isinstance(sheet, str):
             index = [name for name, _ in tables].index(sheet)
@@ -322,18 +437,27 @@ def _ods_rows(path: str, sheet: Any):
     width = tables[index][1]
 
     def open_rows():
-        return _ods_table_rows(path, index, width)
+        return _guarded(_ods_table_rows(path, index, width), lambda: None, "ODS file")
 
     return open_rows
 
 
 def _cols(cell) -> int:
-    count = int(cell.get(_T + "number-columns-repeated") or 1)
-    return count if 1 < count < _MAXCOUNT else 1
+    return _repeat(cell, "number-columns-repeated")
 
 
 def _repeat_rows(row) -> int:
-    count = int(row.get(_T + "number-rows-repeated") or 1)
+    return _repeat(row, "number-rows-repeated")
+
+
+def _repeat(element, attribute: str) -> int:
+    raw = element.get(_T + attribute)
+    if raw is None:
+        return 1
+    try:
+        count = int(raw)
+    except ValueError:
+        raise SourceProblem("format-error", f"invalid ODS file: {attribute} {raw[:40]!r} is not a whole number")
     return count if 1 < count < _MAXCOUNT else 1
 
 
@@ -357,63 +481,89 @@ def _ods_events(path: str):
 
 
 def _ods_scan(path: str) -> list:
-    """Pass 1: the sheets, as (name, widest row after ezodf's expansion)."""
+    """Pass 1: the sheets, as (name, widest row after ezodf's expansion).
+
+    Each cell is counted when it ends and dropped, each row dropped when it ends,
+    so memory stays bounded whatever the sheet holds; a row wider than
+    ``max_fields`` stops the scan with a one-line error.
+    """
+    limits = current_policy().limits
     tables = []
-    stack = []  # open elements' tags
+    stack = []  # open elements
     current = None  # [name, width] of the sheet being read (top-level table)
     table_depth = None
+    counts: list = []  # cells so far of each open row (a cell may hold a table of its own)
+    rows = 0
     for event, element in _ods_events(path):
+        tag = element.tag
         if event == "start":
-            stack.append(element.tag)
-            if element.tag == _TABLE and table_depth is None and len(stack) >= 2 and stack[-2] == _SPREADSHEET:
+            stack.append(element)
+            if tag == _TABLE and table_depth is None and len(stack) >= 2 and stack[-2].tag == _SPREADSHEET:
                 table_depth = len(stack)
                 current = [element.get(_T + "name"), 0]
+            elif tag == _ROW:
+                counts.append(0)
             continue
-        # end
-        if element.tag == _ROW and current is not None:
-            count = sum(_cols(c) for c in element if c.tag in _CELLS)
-            current[1] = max(current[1], count)
-            element.clear()
-        elif element.tag == _TABLE and table_depth == len(stack):
-            tables.append(tuple(current))
-            current, table_depth = None, None
-            element.clear()
         stack.pop()
+        if tag in _CELLS and stack and stack[-1].tag == _ROW:
+            counts[-1] += _cols(element)
+            if counts[-1] > limits.max_fields and current is not None:
+                raise too_wide(rows + 1, counts[-1], limits)
+            stack[-1].clear()
+        elif tag == _ROW:
+            count = counts.pop()
+            if current is not None:
+                rows += 1
+                current[1] = max(current[1], count)
+            if stack:
+                stack[-1].clear()
+        elif tag == _TABLE and table_depth == len(stack) + 1:
+            tables.append(tuple(current))
+            current, table_depth, rows = None, None, 0
+            element.clear()
     return tables
 
 
 def _ods_table_rows(path: str, index: int, width: int):
-    """Pass 2: the rows of sheet ``index`` as Python values, as frictionless gets them."""
+    """Pass 2: the rows of sheet ``index`` as Python values, as frictionless gets them.
+
+    A cell's value is taken when the cell ends (its paragraphs are complete),
+    then the cell is dropped; a row's repeat count is read when it starts.
+    """
     stack = []
     seen = -1
     table_depth = None
+    open_rows: list = []  # [values, repeat] of each open row (a cell may hold a table of its own)
     for event, element in _ods_events(path):
+        tag = element.tag
         if event == "start":
-            stack.append(element.tag)
-            if element.tag == _TABLE and table_depth is None and len(stack) >= 2 and stack[-2] == _SPREADSHEET:
+            stack.append(element)
+            if tag == _TABLE and table_depth is None and len(stack) >= 2 and stack[-2].tag == _SPREADSHEET:
                 seen += 1
                 if seen == index:
                     table_depth = len(stack)
+            elif tag == _ROW and table_depth is not None:
+                open_rows.append([[], _repeat_rows(element)])
             continue
-        if element.tag == _ROW and table_depth is not None:
-            values = []
-            for cell in element:
-                if cell.tag not in _CELLS:
-                    continue
-                value = _ods_value(cell)
-                values.extend([value] * _cols(cell))
+        stack.pop()
+        if table_depth is None:
+            if tag == _ROW and stack:
+                stack[-1].clear()
+            continue
+        if tag in _CELLS and stack and stack[-1].tag == _ROW:
+            value = _ods_value(element)
+            open_rows[-1][0].extend([value] * _cols(element))
+            stack[-1].clear()
+        elif tag == _ROW:
+            values, repeat = open_rows.pop()
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
-            repeat = _repeat_rows(element)
-            element.clear()
+            if stack:
+                stack[-1].clear()
             for _ in range(repeat):
                 yield list(values)
-        elif element.tag == _TABLE and table_depth == len(stack):
-            stack.pop()
+        elif tag == _TABLE and table_depth == len(stack) + 1:
             return
-        elif element.tag == _ROW:
-            element.clear()
-        stack.pop()
 
 
 def _ods_value(cell) -> Any:

@@ -52,25 +52,47 @@ def as_list(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else []
 
 
+#: the largest descriptor read (a schema with a 1M-value enum is about 12 MB)
+MAX_DESCRIPTOR_BYTES = 64 << 20
+
+
 def read_json(location: str, what: str) -> Any:
-    """Read a JSON descriptor from a path or URL, with a one-line error."""
+    """Read a JSON descriptor from a path or URL, with a one-line error.
+
+    Only a regular file is opened (a FIFO would block the run for ever), at most
+    ``MAX_DESCRIPTOR_BYTES`` of it; a document nested too deeply for the parser
+    is refused rather than crashing it.
+    """
     if re.match(r"^https?://", location):
         from ..readers.remote import fetch_bytes
 
-        data = fetch_bytes(location)
+        data = fetch_bytes(location, max_bytes=MAX_DESCRIPTOR_BYTES)
     else:
-        if not os.path.exists(location):
+        import stat
+
+        try:
+            info = os.stat(location)
+        except OSError:
             raise SchemaProblem(location, [f"{what} not found"])
-        if os.path.isdir(location):
+        if stat.S_ISDIR(info.st_mode):
             raise SchemaProblem(location, [f"{what} is a directory, not a JSON file"])
-        with open(location, "rb") as handle:
-            data = handle.read()
+        if not stat.S_ISREG(info.st_mode):
+            raise SchemaProblem(location, [f"{what} is not a regular file (a pipe or a device), not read"])
+        if info.st_size > MAX_DESCRIPTOR_BYTES:
+            raise SchemaProblem(location, [f"{what} is larger than {MAX_DESCRIPTOR_BYTES} bytes"])
+        try:
+            with open(location, "rb") as handle:
+                data = handle.read(MAX_DESCRIPTOR_BYTES + 1)
+        except OSError as error:
+            raise SchemaProblem(location, [f"{what} cannot be read ({error.strerror or error})"])
     try:
         return json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise SchemaProblem(location, [f"{what} is not UTF-8 text"])
     except json.JSONDecodeError as error:
         raise SchemaProblem(location, [f"{what} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"])
+    except RecursionError:
+        raise SchemaProblem(location, [f"{what} is nested too deeply to be read"])
 
 
 _metaschema_validator = None
@@ -95,11 +117,14 @@ def schema_problems(descriptor: Any, version_2: Optional[bool] = None) -> list:
         return [("schema-error", "a Table Schema must be a JSON object")]
     from .verdict_cache import known_valid, remember_valid, verdict_key
 
-    missing = _missing_extras(descriptor)  # outside the cache: an extra may be uninstalled since
-    key = verdict_key(descriptor if version_2 is None else {"table": descriptor, "version_2": version_2})
-    if known_valid(key):
-        return missing
-    problems = _problems(descriptor, version_2)
+    try:
+        missing = _missing_extras(descriptor)  # outside the cache: an extra may be uninstalled since
+        key = verdict_key(descriptor if version_2 is None else {"table": descriptor, "version_2": version_2})
+        if known_valid(key):
+            return missing
+        problems = _problems(descriptor, version_2)
+    except RecursionError:
+        return [("schema-error", "the descriptor is nested too deeply to be checked")]
     if not problems:
         remember_valid(key)
     return problems + missing
@@ -249,7 +274,7 @@ def load_table_schema(source: Any, base: Optional[str] = None, version_2: Option
     if isinstance(source, (str, os.PathLike)):
         location = str(source)
         if base and not re.match(r"^https?://", location) and not os.path.isabs(location):
-            location = os.path.join(base, location)
+            location = os.path.join(base, location)  # callers with untrusted bases check it first (trust)
         where = location
         descriptor = read_json(location, "schema")
         if re.match(r"^https?://", location):

@@ -82,7 +82,12 @@ class SchemaProfile:
             raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
         if resource.get("schema") is None:
             raise SchemaProblem(name, [f"resource {name!r} of the schema's package has no schema"])
-        self.tables[name] = load_table_schema(resource["schema"], base=self.base, version_2=version_2)
+        schema = resource["schema"]
+        if isinstance(schema, str) and self.base:
+            from ..readers.trust import resolve as resolve_path
+
+            schema = resolve_path(schema, self.base, f"resource {name!r}: schema")
+        self.tables[name] = load_table_schema(schema, base=self.base, version_2=version_2)
         return self.tables[name]
 
 

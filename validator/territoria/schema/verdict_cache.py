@@ -12,6 +12,13 @@ with problems is never remembered, so its problems are always reported.
 Best effort: a cache that cannot be read or written is ignored. The folder is
 ``$TERRITORIA_CACHE_DIR``, else ``$XDG_CACHE_HOME/territoria``, else
 ``~/.cache/territoria``; ``TERRITORIA_CACHE_DIR=""`` turns the cache off.
+
+Robust against what may be planted there: only a regular file is opened (and
+without blocking: a FIFO in its place would hang the run), at most
+``_MAX_BYTES`` of it is read, a line that is not a key is dropped, and a file
+found unreadable or corrupt is rewritten with the keys that were sound. Every
+write is a temporary file renamed over the cache, never an append into
+whatever the path holds.
 """
 from __future__ import annotations
 
@@ -64,18 +71,71 @@ def _checker_identity() -> str:
     return _identity
 
 
+_MAX_BYTES = (_KEEP + 10) * 65
+_HEX = frozenset("0123456789abcdef")
+
+
 def _load() -> set:
     global _known
     if _known is None:
         _known = set()
         folder = _folder()
         if folder:
-            try:
-                with open(os.path.join(folder, _FILE), encoding="ascii") as handle:
-                    _known = {line.strip() for line in handle if len(line.strip()) == 64}
-            except (OSError, ValueError):
-                pass
+            keys, sound = _read(os.path.join(folder, _FILE))
+            _known = keys
+            if not sound:
+                _write(folder, keys)
     return _known
+
+
+def _read(path: str) -> tuple:
+    """``(keys, sound)``: the keys of the cache file; sound is False when it must be rewritten."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        return set(), True
+    except OSError:
+        return set(), False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return set(), False
+        data = os.read(fd, _MAX_BYTES + 1)
+    except OSError:
+        return set(), False
+    finally:
+        os.close(fd)
+    lines = data.split(b"\n")
+    keys = set()
+    sound = len(data) <= _MAX_BYTES
+    for raw in lines:
+        line = raw.strip().decode("ascii", "replace")
+        if len(line) == 64 and set(line) <= _HEX:
+            keys.add(line)
+        elif line:
+            sound = False
+    return keys, sound
+
+
+def _write(folder: str, keys: set) -> None:
+    """Replace the cache file with ``keys`` (a temporary file renamed over it); never raises."""
+    import tempfile
+
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".valid-schemas-", dir=folder)
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="ascii") as out:
+            out.write("".join(f"{key}\n" for key in sorted(keys)))
+        os.replace(temporary, os.path.join(folder, _FILE))
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
 
 
 def known_valid(key: Optional[str]) -> bool:
@@ -83,22 +143,14 @@ def known_valid(key: Optional[str]) -> bool:
 
 
 def remember_valid(key: Optional[str]) -> None:
-    """Add a valid verdict (appended; the file is rewritten when it grows too long)."""
+    """Add a valid verdict (the file is rewritten whole; emptied when it grows past ``_KEEP``)."""
     known = _load()
     folder = _folder()
     if key is None or key in known or not folder:
         return
+    if len(known) >= _KEEP:
+        known.clear()
     known.add(key)
-    path = os.path.join(folder, _FILE)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        if len(known) > _KEEP:
-            known.clear()
-            known.add(key)
-            with open(path, "w", encoding="ascii") as handle:
-                handle.write(key + "\n")
-        else:
-            with open(path, "a", encoding="ascii") as handle:
-                handle.write(key + "\n")
-    except OSError:
-        pass
+    # what another run added since this one read the file is kept too
+    on_disk, _ = _read(os.path.join(folder, _FILE))
+    _write(folder, (on_disk | known) if len(on_disk | known) <= _KEEP else known)

@@ -21,7 +21,7 @@ from typing import Any, Optional
 
 from .. import engine, rules
 from ..columnar.keys import SeenKeys
-from ..readers import SourceProblem, Table
+from ..readers import SourceProblem, Table, trust
 from ..readers.open import detect_format, is_url, localise, open_table
 from ..report import Report, Task
 from ..schema import SchemaProblem, TableSchema, declares_version_2, read_json
@@ -68,7 +68,7 @@ def validate_files(sources: list, profile: Optional[SchemaProfile], *, limit_err
                           "schema": declared.get("schema")})
     report = Report()
     if resources:
-        report = validate_descriptor({"name": profile.name, "resources": resources}, profile.base, profile,
+        report = validate_descriptor({"name": profile.name, "resources": resources}, None, profile,
                                      limit_errors=limit_errors, progress=progress, given=set(matched),
                                      **options)
     for source in alone:
@@ -130,21 +130,28 @@ def _match_by_header(source: str, profile: SchemaProfile, taken: set) -> Optiona
     return best if best_share >= HEADER_MATCH else None
 
 
-def validate_descriptor(descriptor: dict, base: str, profile: Optional[SchemaProfile] = None, *,
+def validate_descriptor(descriptor: dict, base: Optional[str], profile: Optional[SchemaProfile] = None, *,
                         limit_errors: int, progress=None, given: Optional[set] = None, **options) -> Report:
     """The resources of a package descriptor, validated together.
 
-    ``given``: the package was assembled from files given together; a foreign key
-    or a cross-file rule towards a table of ``profile`` that was not given is a
-    warning (the table "was not given"), not an error.
+    ``base``: the descriptor's folder or URL, against which (and inside which,
+    see ``readers.trust``) its paths are resolved. ``given``: the package was
+    assembled from files the user gave (its paths are hers, never restricted);
+    a foreign key or a cross-file rule towards a table of ``profile`` that was
+    not given is a warning (the table "was not given"), not an error.
     """
+    paths_base = None if given is not None else base
     version_2 = declares_version_2(descriptor)
     schemas: dict = {}
     tasks = []
     prepared = []
     for number, resource in enumerate(descriptor["resources"]):
-        name = resource.get("name") if isinstance(resource, dict) else None
-        name = name or f"resource{number + 1}"
+        if not isinstance(resource, dict):
+            tasks.append(Task.failed(f"resource{number + 1}", "schema-error",
+                                     f"resources/{number} is not an object"))
+            continue
+        name = resource.get("name") if isinstance(resource.get("name"), str) and resource.get("name") \
+            else f"resource{number + 1}"
         try:
             schema = _resource_schema(resource, base, profile, name, version_2)
         except SchemaProblem as problem:
@@ -163,7 +170,7 @@ def validate_descriptor(descriptor: dict, base: str, profile: Optional[SchemaPro
                    if fk["reference"]["resource"] and fk["reference"]["resource"] not in by_name
                    and fk["reference"]["resource"] not in absent]
         if missing:  # frictionless: one resource-error, and the resource is not checked
-            tasks.append(Task.failed(_resource_location_or(resource, base, name), "resource-error",
+            tasks.append(Task.failed(_place_or(resource, paths_base, name), "resource-error",
                                      f'failed to handle a foreign key for resource "{name}" as resource '
                                      f'"{missing[0]}" does not exist', name=name))
             continue
@@ -178,19 +185,23 @@ def validate_descriptor(descriptor: dict, base: str, profile: Optional[SchemaPro
                 continue
             seen = SeenKeys()
             try:
-                table = _open_resource(by_name[target], base)
-                engine.collect_keys(table, schemas[target], list(key[1]), seen)
-            except (SourceProblem, SchemaProblem):
+                with _open_resource(by_name[target], paths_base) as table:
+                    engine.collect_keys(table, schemas[target], list(key[1]), seen)
+            except (SourceProblem, SchemaProblem, OSError):
                 pass  # the referenced resource's own task reports why it cannot be read
             lookup[key] = seen
-        related = _related_columns(schema, by_name, schemas, base, absent)
-        location = _resource_location(resource, base)
+        related = _related_columns(schema, by_name, schemas, paths_base, absent)
+        try:
+            location, fmt = _resource_source(resource, paths_base, name)
+        except SourceProblem as problem:
+            tasks.append(Task.failed(name, problem.code, problem.note, name=name))
+            continue
         dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
         task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
                              resource_name=name, related=related,
-                             format=resource.get("format") or options.get("format"),
-                             encoding=resource.get("encoding") or options.get("encoding"),
-                             delimiter=dialect.get("delimiter") or options.get("delimiter"),
+                             format=_text(fmt) or options.get("format"),
+                             encoding=_text(resource.get("encoding")) or options.get("encoding"),
+                             delimiter=_text(dialect.get("delimiter")) or options.get("delimiter"),
                              sheet=options.get("sheet"), progress=progress)
         for fk in not_given:
             task.warnings.append(rules.describe({"type": "foreign-key-warning", "severity": "warning",
@@ -204,11 +215,12 @@ def _foreign_key_shown(fk: dict) -> str:
     return f"({', '.join(fk['fields'])} → {reference['resource']}.{', '.join(reference['fields'])})"
 
 
-def _resource_location_or(resource: dict, base: str, name: str) -> str:
+def _place_or(resource: dict, base: Optional[str], name: str) -> str:
     try:
-        return _resource_location(resource, base)
+        location, _ = _resource_source(resource, base, name)
     except SourceProblem:
         return name
+    return location if isinstance(location, str) else name
 
 
 def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict, base: str,
@@ -236,31 +248,60 @@ def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict
             related[target] = "unreadable" if target not in schemas else "no-schema"
             continue
         try:
-            table = _open_resource(by_name[target], base)
-            related[target] = engine.collect_columns(table, schemas[target], names)
-        except (SourceProblem, SchemaProblem, pa.ArrowException):
+            with _open_resource(by_name[target], base) as table:
+                related[target] = engine.collect_columns(table, schemas[target], names)
+        except (SourceProblem, SchemaProblem, pa.ArrowException, OSError):
             related[target] = "unreadable"  # the resource's own task reports why
     return related
 
 
-def _resource_location(resource: dict, base: str) -> str:
+def _text(value: Any) -> Optional[str]:
+    """A descriptor's string option, or None when it is anything else."""
+    return value if isinstance(value, str) and value else None
+
+
+def _resource_source(resource: dict, base: Optional[str], name: str) -> tuple:
+    """``(location or bytes, format)``: the resource's path, checked against the package's folder
+    (:mod:`~territoria.readers.trust`), or its inline ``data`` as JSON bytes."""
+    data = resource.get("data")
+    if data is not None and resource.get("path") is None:
+        if not isinstance(data, list) or not data:
+            raise SourceProblem("source-error", f"resource {name!r}: inline data must be a non-empty list of rows")
+        import json
+
+        return json.dumps(data, ensure_ascii=False, default=str).encode("utf-8"), "json"
     path = resource.get("path")
     if isinstance(path, list):
         path = path[0] if path else None
     if not isinstance(path, str) or not path:
-        raise SourceProblem("source-error", f"resource {resource.get('name')!r} has no path")
-    if is_url(path) or os.path.isabs(path):
-        return path
-    if is_url(base):
-        return f"{base}/{path}"
-    return os.path.join(base, path)
+        raise SourceProblem("source-error", f"resource {name!r} has no path")
+    return trust.resolve(path, base, f"resource {name!r}"), resource.get("format")
 
 
-def _open_resource(resource: dict, base: str) -> Table:
-    location = _resource_location(resource, base)
-    local = localise(location)
-    return open_table(local.path, detect_format(local.path, local.place, resource.get("format")),
-                      encoding=resource.get("encoding"))
+class _open_resource:
+    """A referenced resource's table, opened for a foreign-key or cross-file read, and its
+    download or temp file removed when the read is done (``with _open_resource(...) as table``)."""
+
+    def __init__(self, resource: dict, base: Optional[str]):
+        self.resource, self.base, self.local = resource, base, None
+
+    def __enter__(self) -> Table:
+        resource = self.resource
+        location, fmt = _resource_source(resource, self.base, str(resource.get("name") or ""))
+        self.local = localise(location, name_hint="inline.json" if isinstance(location, bytes) else "")
+        try:
+            dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+            delimiter = _text(dialect.get("delimiter"))
+            return open_table(self.local.path, detect_format(self.local.path, self.local.place, _text(fmt)),
+                              dialect={"delimiter": delimiter} if delimiter else None,
+                              encoding=_text(resource.get("encoding")))
+        except BaseException:
+            self.local.cleanup()
+            raise
+
+    def __exit__(self, *exc) -> None:
+        if self.local is not None:
+            self.local.cleanup()
 
 
 def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile], name: str,
@@ -269,13 +310,13 @@ def _resource_schema(resource: dict, base: str, profile: Optional[SchemaProfile]
         if not profile.lone and name not in profile.names:
             raise SchemaProblem(name, [f"the schema's package has no resource named {name!r}"])
         return profile.table(name)
-    if not isinstance(resource, dict):
-        raise SchemaProblem(name, ["a resource must be a JSON object"])
     schema = resource.get("schema")
     if schema is None:
         return None
     from ..schema import load_table_schema
 
-    if isinstance(schema, dict) or (isinstance(schema, str) and not is_url(schema) and not os.path.isabs(schema)):
+    if isinstance(schema, dict):
         return load_table_schema(schema, base=base, version_2=version_2)
-    return load_table_schema(schema, version_2=version_2)
+    if not isinstance(schema, str):
+        raise SchemaProblem(name, ["a resource's schema must be a path, a URL or an object"])
+    return load_table_schema(trust.resolve(schema, base, f"resource {name!r}: schema"), version_2=version_2)

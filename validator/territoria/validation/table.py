@@ -12,6 +12,7 @@ from typing import Any, Callable, Optional
 
 from .. import engine, rules
 from ..columnar.keys import SeenKeys
+from ..fields.pattern import drain_timeouts
 from ..readers import SourceProblem, Table
 from ..readers.open import detect_format, localise, open_table
 from ..report import Task, task_name
@@ -33,6 +34,8 @@ def validate_with_profile(source: Any, profile: Optional[SchemaProfile], options
         schema = profile.table(resource)
     except SchemaProblem as problem:
         return schema_task(options.get("name") or place_of(source), problem)
+    except SourceProblem as problem:  # a schema path the policy refuses, a schema that cannot be fetched
+        return Task.failed(options.get("name") or place_of(source), problem.code, problem.note)
     return validate_file(source, schema, **options)
 
 
@@ -45,7 +48,14 @@ def schema_task(place: str, problem: SchemaProblem) -> Task:
 
 def schema_errors(problem: SchemaProblem) -> list:
     where = f"{problem.where}: " if problem.where else ""
-    return [{"type": code, "note": f"{where}{note}"} for code, note in zip(problem.codes, problem.notes)]
+    return [{"type": code, "note": " ".join(f"{where}{note}".split())}
+            for code, note in zip(problem.codes, problem.notes)]
+
+
+def one_line(error: BaseException) -> str:
+    """``Type: message`` on one line, at most 300 characters (what a failed task's note says)."""
+    text = " ".join(str(error).split())
+    return (f"{type(error).__name__}: {text}" if text else type(error).__name__)[:300]
 
 
 def place_of(source: Any) -> str:
@@ -88,25 +98,35 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
         describer = _Describer(schema, advice.misplaced_fields(table, schema) if described else set())
+        drain_timeouts()
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
                                         resource_name=resource_name, on_batch=progress,
                                         related=related, on_errors=describer.catch_up)
         _fill(task, outcome, describer)
+        for field_name, cell, seconds, _ in drain_timeouts():
+            shown = cell if len(cell) <= 200 else cell[:200] + "…"
+            task.warnings.append(rules.describe({"type": "pattern-timeout", "fieldName": field_name,
+                                                 "cell": shown, "note": f"{seconds:g} s"}))
         if described:
             task.warnings += advice.header_advice(table, schema, outcome.rows)
         if table.dialect_notes:
             task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
                                                  "note": dialect_note(table.dialect_notes)}))
     except SourceProblem as problem:
-        task.fail([{"type": problem.code, "note": problem.note}])
+        task.fail([{"type": problem.code, "note": " ".join(problem.note.split())}])
     except SchemaProblem as problem:
         task.fail(schema_errors(problem))
     except MemoryError:
         task.fail([{"type": "source-error", "note": "out of memory while reading the source"}])
+    except RecursionError:
+        task.fail([{"type": "source-error", "note": "the source is nested too deeply to be read"}])
+    except OSError as error:  # a full disk, a file gone while read: the input, not a bug
+        task.fail([{"type": "source-error", "note": f"{error.strerror or one_line(error)}"
+                                                    + (f": {error.filename}" if error.filename else "")}])
     except Exception as error:  # a bug must cost one file's verdict, never the whole run
         if os.environ.get("TERRITORIA_DEBUG"):
             raise
-        task.fail([{"type": "internal-error", "note": f"{type(error).__name__}: {error}"}])
+        task.fail([{"type": "internal-error", "note": one_line(error)}])
     finally:
         if local is not None:
             local.cleanup()
