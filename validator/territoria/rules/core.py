@@ -156,6 +156,7 @@ declare(Rule(
     example={'rowNumber': 6, 'fieldName': 'colour_temperature_k', 'fieldNumber': 7, 'cell': '7500', 'constraint': 'maximum', 'constraintValue': 6500, 'note': 'constraint "maximum" is "6500"'},
     raised_by='fields.constraints',
     values=words.constraint_words,
+    specific_hint=specific_hint,
 ))
 declare(Rule(
     'unique-error', 'error', 'cell', 'Unique error', 'Valeur en double',
