@@ -116,8 +116,13 @@ def mapping_from(data, fields: list, place: str = "mapping") -> Mapping:
             raise MappingProblem(f"{place}: columns/{label}: {name!r} is not a field of the schema")
         mapping.columns[str(label)] = str(name)
 
+    from .repairs.codes import normal
+
+    renamed = {normal(label): name for label, name in mapping.columns.items()}
+
     def field_of(key: str, section: str):
-        name = mapping.columns.get(key, key)
+        """A key of codes/units/constants: a field name, or a source label (as written, or in any case)."""
+        name = key if key in by_name else mapping.columns.get(key, renamed.get(normal(key), key))
         if name not in by_name:
             raise MappingProblem(f"{place}: {section}/{key}: neither a field of the schema nor a renamed column")
         return by_name[name]
