@@ -58,7 +58,7 @@ def suggest_mapping(source: Any, schema: Any, *, place: str = "", format: Option
             lines.append(f"  {_quoted(label)}: {names[i]}" + ("" if label == names[i] else f"   # by {plan.how[i]}"))
             continue
         reason = next((r for p, _, r in plan.left_out if p == position), "")
-        close = difflib.get_close_matches(normal(label).replace(" ", "_"), names, n=3, cutoff=0.4)
+        close = _closest(label, fields)
         hint = f"   # {reason}" + (f"; closest: {', '.join(close)}" if close else "")
         lines.append(f"  {_quoted(label)}: ~{hint}")
     lines += ["", "codes:"]
@@ -94,6 +94,23 @@ def suggest_mapping(source: Any, schema: Any, *, place: str = "", format: Option
     if not absent:
         lines[-1] = "constants: {}"
     return "\n".join(lines) + "\n"
+
+
+def _closest(label: str, fields: list) -> list:
+    """Fields a label may be: a word of it begins a word of the field's name or titles, or it is
+    spelled like one (difflib); three at most, the likeliest first."""
+    from .header import field_names_forms
+
+    words = [w for w in normal(label).split() if len(w) >= 3]
+    scored = []
+    for spec in fields:
+        forms = field_names_forms(spec.descriptor or {"name": spec.name})
+        tokens = [t for form in forms for t in form.split()]
+        shared = sum(1 for w in words if any(t.startswith(w) for t in tokens))
+        spelled = max(difflib.SequenceMatcher(None, normal(label), form).ratio() for form in forms)
+        if shared or spelled >= 0.6:
+            scored.append((-shared, -spelled, spec.name))
+    return [name for *_, name in sorted(scored)[:3]]
 
 
 def _unknown_codes(table, plan, fields) -> dict:
