@@ -15,6 +15,7 @@ from typing import Optional
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .writer import CsvOut
 
@@ -60,7 +61,8 @@ class ChangeLog:
             return
         for _, _, _, _, _, names in parts:
             self.cells += len(names)
-            for rule, count in Counter(names).items():
+            counted = pc.value_counts(names)
+            for rule, count in zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist()):
                 self._count(rule, "cell", count)
         if not self.out:
             return
@@ -68,12 +70,16 @@ class ChangeLog:
         positions = np.concatenate([np.full(len(p[0]), p[1], dtype=np.int64) for p in parts])
         order = np.lexsort((positions, rows))
         take = pa.array(order)
-        fields = pa.array(np.concatenate([np.full(len(p[0]), p[2], dtype=object) for p in parts]), pa.string())
+        names = {p[1]: p[2] for p in parts}
+        lookup = np.zeros(max(names) + 1, dtype=np.int64)
+        distinct = sorted(names)
+        lookup[distinct] = np.arange(len(distinct))
+        fields = pa.array([names[k] for k in distinct], pa.string()).take(pa.array(lookup[positions[order]]))
         before = pa.concat_arrays([p[3] for p in parts])
         after = pa.concat_arrays([p[4] for p in parts])
-        rules = pa.array([name for p in parts for name in p[5]], pa.string())
-        self.out.write([pa.array(rows[order], pa.int64()), fields.take(take), before.take(take),
-                        after.take(take), rules.take(take)])
+        rules = pa.concat_arrays([p[5] for p in parts])
+        self.out.write([pa.array(rows[order], pa.int64()), fields, before.take(take), after.take(take),
+                        rules.take(take)])
 
     def commit(self) -> None:
         if self.out:

@@ -35,6 +35,19 @@ from .writer import CsvOut
 
 #: rows of a note kept to show in the report
 SHOWN_ROWS = 10
+#: batches at least this long have their columns repaired side by side
+PARALLEL_ROWS = 20_000
+_columns_pool = None
+
+
+def _pool():
+    """One pool of threads per process, one per core."""
+    global _columns_pool
+    if _columns_pool is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _columns_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="territoria-fix")
+    return _columns_pool
 
 
 class FixProblem(Exception):
@@ -293,6 +306,7 @@ class _Run:
         repaired = {}
         originals = {}
         out = []
+        work = []
         for i, spec in enumerate(self.schema.fields):
             position = self.plan.positions[i]
             if position is None:
@@ -302,15 +316,17 @@ class _Run:
                     column = where(pa.array(blank), pa.scalar("", pa.string()), column)
                 out.append(column)
                 continue
-            cells = sources[position]
-            before, after = self.steps[i]
-            result = repair_column(cells, spec, self.context, before=before, after=after,
-                                   missing=list(spec.get("missingValues", self.schema.missing_values)))
-            if blank.any() and result.bits[blank].any():  # a blank row stays blank (and is reported)
-                result.bits[blank] = 0
-                result.cells = pc.if_else(pa.array(blank), cells, result.cells)
-            repaired[spec.name], originals[spec.name] = result, cells
+            originals[spec.name] = sources[position]
+            work.append(spec)
             out.append(None)
+        # the columns side by side on the cores (pyarrow's kernels release the GIL)
+        pool = _pool() if n >= PARALLEL_ROWS and len(work) > 1 else None
+        if pool is None:
+            results = [self._column(spec, originals[spec.name], blank) for spec in work]
+        else:
+            results = [f.result() for f in [pool.submit(self._column, spec, originals[spec.name], blank)
+                                            for spec in work]]
+        repaired = {spec.name: result for spec, result in zip(work, results)}
         if self.points:
             for name, mask, rule, text in self.points.apply({k: r.cells for k, r in repaired.items()}, rows):
                 repaired[name].mark(mask, rule, text)
@@ -332,6 +348,16 @@ class _Run:
             out.append(self._source(batch, self.width + p))
         self._collect_notes(rows)
         self._write(out, blank, rows, copy)
+
+    def _column(self, spec, cells: pa.Array, blank: np.ndarray):
+        """One column of a batch through its repairs (on a worker thread: it reads only its own column)."""
+        before, after = self.steps[self.names.index(spec.name)]
+        result = repair_column(cells, spec, self.context, before=before, after=after,
+                               missing=list(spec.get("missingValues", self.schema.missing_values)))
+        if blank.any() and result.bits[blank].any():  # a blank row stays blank (and is reported)
+            result.bits[blank] = 0
+            result.cells = pc.if_else(pa.array(blank), cells, result.cells)
+        return result
 
     def _row_widths(self, batch, changes: ChangeLog) -> None:
         counts = batch.cell_counts

@@ -57,7 +57,11 @@ class Context:
 @dataclass(frozen=True)
 class Repair:
     """One named repair: ``applies(field)`` says whether it may touch the field at all;
-    ``column(cells, field, context)`` answers the repaired column."""
+    ``column(cells, field, context)`` answers the repaired column.
+
+    Why no type check first, to hand a repair only the refused cells: those are the
+    cells the validator's fast paths cannot decide, read one distinct value at a time
+    by the exact readers, which would cost more than the repairs' own patterns."""
 
     name: str
     applies: Callable[[FieldSpec], bool]
@@ -107,15 +111,11 @@ class Repaired:
         self.bits[mask] |= np.uint32(1 << self.names.index(name))
         self.cells = pc.if_else(pa.array(mask), cells, self.cells)
 
-    def rule_names(self, positions: np.ndarray) -> list:
-        """'+'-joined names of the repairs that changed each of ``positions``."""
-        cache: dict = {}
-        out = []
-        for bits in self.bits[positions].tolist():
-            if bits not in cache:
-                cache[bits] = "+".join(n for k, n in enumerate(self.names) if bits >> k & 1)
-            out.append(cache[bits])
-        return out
+    def rule_names(self, positions: np.ndarray) -> pa.Array:
+        """'+'-joined names of the repairs that changed each of ``positions`` (a string array)."""
+        distinct, which = np.unique(self.bits[positions], return_inverse=True)
+        names = ["+".join(n for k, n in enumerate(self.names) if int(bits) >> k & 1) for bits in distinct.tolist()]
+        return pa.array(names, pa.string()).take(pa.array(which.astype(np.int64, copy=False)))
 
 
 def differs(before: pa.Array, after: pa.Array) -> np.ndarray:
@@ -141,14 +141,22 @@ def repair_column(cells: pa.Array, field: FieldSpec, context: Optional[Context] 
     bits = np.zeros(len(cells), dtype=np.uint32)
     if not steps or len(cells) == 0:
         return Repaired(cells, bits, names)
-    original = cells
     missing = [""] if missing is None else list(missing)
     is_missing = pc.fill_null(pc.is_in(cells, value_set=pa.array(missing, pa.string())), True) if missing else None
     work = pc.if_else(is_missing, pa.scalar(None, pa.string()), cells) if is_missing is not None else cells
     if work.null_count == len(work):
         return Repaired(cells, bits, names)
+    return _chain(cells, work, field, context, steps, names)
+
+
+def _chain(original: pa.Array, work: pa.Array, field: FieldSpec, context: Context, steps: list,
+           names: list) -> Repaired:
+    """The steps in order over ``work`` (missing values null), then the type guard."""
+    bits = np.zeros(len(work), dtype=np.uint32)
     for k, step in enumerate(steps):
         result = step.column(work, field, context)
+        if result is work:  # the step found nothing to repair
+            continue
         changed = differs(work, result)
         if changed.any():
             bits[changed] |= np.uint32(1 << k)
@@ -156,14 +164,13 @@ def repair_column(cells: pa.Array, field: FieldSpec, context: Optional[Context] 
     changed = bits != 0
     if not changed.any():
         return Repaired(original, bits, names)
-    where = np.flatnonzero(changed)
-    candidates = work.take(pa.array(where))
+    where_ = np.flatnonzero(changed)
+    candidates = work.take(pa.array(where_))
     refused = np.asarray(check_field(field, candidates).type_error, dtype=bool)
     if refused.any():
-        bits[where[refused]] = 0
+        bits[where_[refused]] = 0
         changed = bits != 0
-    keep = pa.array(changed)
-    return Repaired(pc.if_else(keep, work, original), bits, names)
+    return Repaired(pc.if_else(pa.array(changed), work, original), bits, names)
 
 
 def repair_value(text: str, field, context: Optional[Context] = None) -> Optional[tuple]:
@@ -176,7 +183,7 @@ def repair_value(text: str, field, context: Optional[Context] = None) -> Optiona
     result = repair_column(pa.array([text], pa.string()), field, context)
     if not result.bits[0]:
         return None
-    return result.cells[0].as_py(), result.rule_names(np.array([0]))[0].split("+")
+    return result.cells[0].as_py(), result.rule_names(np.array([0]))[0].as_py().split("+")
 
 
 # -- helpers the repair modules share ---------------------------------------------------

@@ -14,6 +14,12 @@ import pyarrow.compute as pc
 
 from . import matches, none_of, repair, where
 
+
+def _extract(cells: pa.Array, pattern: str):
+    """(found, parts): one pass of the pattern; ``found`` is False where it does not match."""
+    parts = pc.extract_regex(cells, pattern)
+    return pc.fill_null(pc.is_valid(parts), False), parts
+
 _DAY_MONTH = "(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/"
 
 
@@ -43,10 +49,9 @@ def french_date(cells, field, context):
     field's type check and left as it was.
     """
     pattern = f"^\\s*{_DAY_MONTH}(?P<y>[0-9]{{4}})(?: 00:00(?::00)?)?\\s*$"
-    found = matches(cells, pattern)
+    found, parts = _extract(cells, pattern)
     if none_of(found):
         return cells
-    parts = pc.extract_regex(cells, pattern)
     day, month, year = (pc.struct_field(parts, k) for k in ("d", "m", "y"))
     return where(found, _join(year, "-", _pad(month, 2), "-", _pad(day, 2)), cells)
 
@@ -121,10 +126,9 @@ def french_datetime(cells, field, context):
     """
     pattern = (f"^\\s*{_DAY_MONTH}(?P<y>[0-9]{{4}})[ T]+(?P<H>[0-9]{{1,2}})[:hH](?P<M>[0-9]{{2}})"
                "(?::(?P<S>[0-9]{2}))?\\s*$")
-    found = matches(cells, pattern)
+    found, parts = _extract(cells, pattern)
     if none_of(found):
         return cells
-    parts = pc.extract_regex(cells, pattern)
     d, m, y, hh, mm, ss = (pc.struct_field(parts, k) for k in ("d", "m", "y", "H", "M", "S"))
     seconds = pc.if_else(pc.equal(pc.utf8_length(ss), 0), "00", ss)
     text = _join(y, "-", _pad(m, 2), "-", _pad(d, 2), "T", _pad(hh, 2), ":", mm, ":", seconds)
@@ -142,10 +146,9 @@ def iso_datetime(cells, field, context):
     """
     pattern = ("^\\s*(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})(?P<sep>[ T])(?P<hm>[0-9]{2}:[0-9]{2})"
                "(?P<s>:[0-9]{2}(?:\\.[0-9]+)?)?(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?\\s*$")
-    found = matches(cells, pattern)
+    found, parts = _extract(cells, pattern)
     if none_of(found):
         return cells
-    parts = pc.extract_regex(cells, pattern)
     day, sep, hm, s, zone = (pc.struct_field(parts, k) for k in ("day", "sep", "hm", "s", "zone"))
     no_seconds = pc.equal(pc.utf8_length(s), 0)
     needs = no_seconds if field.format == "default" else pc.or_(no_seconds, pc.equal(sep, " "))
@@ -162,10 +165,9 @@ def french_time(cells, field, context):
     is refused by the field's type check and left as it was.
     """
     pattern = ("^\\s*(?P<H>[0-9]{1,2})(?:\\s*[hH]\\s*(?P<Mh>[0-9]{2})?|:(?P<M>[0-9]{2})(?::(?P<S>[0-9]{2}))?)\\s*$")
-    found = matches(cells, pattern)
+    found, parts = _extract(cells, pattern)
     if none_of(found):
         return cells
-    parts = pc.extract_regex(cells, pattern)
     hh, mh, mm, ss = (pc.struct_field(parts, k) for k in ("H", "Mh", "M", "S"))
     minutes = pc.if_else(pc.greater(pc.utf8_length(mh), 0), mh, pc.if_else(pc.greater(pc.utf8_length(mm), 0), mm, "00"))
     seconds = pc.if_else(pc.greater(pc.utf8_length(ss), 0), ss, "00")
