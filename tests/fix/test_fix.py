@@ -124,6 +124,8 @@ def test_the_cli_exit_codes_and_the_output_that_is_an_input(tmp_path, capsys):
     assert main(["fix", str(EXPORT), "--schema", SCHEMA, "-o", str(EXPORT)]) == 2
     assert "may not be the source" in capsys.readouterr().out and _digest(EXPORT) == before
     assert main(["fix", str(EXPORT), "--schema", SCHEMA, "-o", str(out), "--log", str(out)]) == 2
+    assert main(["fix", str(EXPORT), "--schema", SCHEMA, "-o", str(out), "--report", str(EXPORT)]) == 2
+    assert _digest(EXPORT) == before
     assert main(["fix", str(EXPORT), "--schema", SCHEMA, "-o", str(tmp_path / "no" / "such" / "dir.csv")]) == 2
     assert main(["fix", str(tmp_path / "missing.csv"), "--schema", SCHEMA, "-o", str(out)]) == 2
     assert main(["fix", str(EXPORT), "--schema", "no-such-schema", "-o", str(out)]) == 2
@@ -141,12 +143,17 @@ def test_a_failed_run_leaves_no_copy(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".territoria-")]
 
 
-def test_rows_keep_their_numbers_and_blank_rows_at_the_end_are_dropped(tmp_path):
+def _fix_text(tmp_path, text: str):
+    """territoria.fix of ``text`` against two fields a (number) and b (string): (result, copy, log)."""
     schema = {"fields": [{"name": "a", "type": "number"}, {"name": "b", "type": "string"}]}
     source = tmp_path / "s.csv"
-    source.write_text("a;b\n1,5;x\n;\n2,5;y\n;\n;\n", encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
     out, log = tmp_path / "o.csv", tmp_path / "l.csv"
-    result = territoria.fix(str(source), schema, str(out), log=str(log))
+    return territoria.fix(str(source), schema, str(out), log=str(log)), out, log
+
+
+def test_rows_keep_their_numbers_and_blank_rows_at_the_end_are_dropped(tmp_path):
+    result, out, log = _fix_text(tmp_path, "a;b\n1,5;x\n;\n2,5;y\n;\n;\n")
     assert out.read_text().splitlines() == ['"a","b"', '"1.5","x"', '"",""', '"2.5","y"']
     lines = _log(log)
     assert [(line["row"], line["rule"]) for line in lines if line["row"]] == [
@@ -155,11 +162,7 @@ def test_rows_keep_their_numbers_and_blank_rows_at_the_end_are_dropped(tmp_path)
 
 
 def test_ragged_rows_are_padded_and_no_cell_is_dropped(tmp_path):
-    schema = {"fields": [{"name": "a", "type": "number"}, {"name": "b", "type": "string"}]}
-    source = tmp_path / "s.csv"
-    source.write_text("a,b\n\"1,5\",x\n2\n3,y,,\n4,z,lost?\n", encoding="utf-8")
-    out, log = tmp_path / "o.csv", tmp_path / "l.csv"
-    result = territoria.fix(str(source), schema, str(out), log=str(log))
+    result, out, log = _fix_text(tmp_path, "a,b\n\"1,5\",x\n2\n3,y,,\n4,z,lost?\n")
     rows = list(csv.reader(io.StringIO(out.read_text())))
     assert rows == [["a", "b", ""], ["1.5", "x", ""], ["2", "", ""], ["3", "y", ""], ["4", "z", "lost?"]]
     assert {(line["row"], line["rule"]) for line in _log(log)} >= {("3", "row-width"), ("4", "row-width")}

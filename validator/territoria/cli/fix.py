@@ -49,6 +49,10 @@ def run(args, default_lang: str) -> int:
     if not args.output:
         print("territoria fix: give --output, the path of the copy to write", file=sys.stderr)
         return 2
+    if args.report and any(_same(args.report, other) for other in (args.path, args.mapping, args.output, args.log)):
+        print(f"territoria fix: {args.report}: --report must be a file of its own (the inputs are only ever read)",
+              file=sys.stderr)
+        return 2
     from ..fix.runner import fix
 
     result = fix(args.path, args.schema, args.output, log=args.log, timezone=args.timezone, mapping=args.mapping,
@@ -63,14 +67,25 @@ def run(args, default_lang: str) -> int:
     return exit_status(result.report)
 
 
+def _same(path, other) -> bool:
+    """Two names of one file (the second may not exist yet)."""
+    if not path or not other:
+        return False
+    if os.path.abspath(path) == os.path.abspath(other):
+        return True
+    try:
+        return os.path.exists(path) and os.path.exists(other) and os.path.samefile(path, other)
+    except OSError:
+        return False
+
+
 def _suggest(args, sheet) -> int:
     from ..fix.mapping import MappingProblem
     from ..fix.suggest import suggest_mapping
     from ..readers import SourceProblem
     from ..schema import SchemaProblem
 
-    if args.output and os.path.exists(args.path) and os.path.exists(args.output) \
-            and os.path.samefile(args.path, args.output):
+    if args.output and _same(args.path, args.output):
         print(f"territoria fix: {args.output}: --output may not be the source, which is only ever read", file=sys.stderr)
         return 2
     try:

@@ -7,7 +7,7 @@ schema's column order; every change is counted by rule and, with a log file,
 listed one line per changed cell or column; the copy is then validated, and
 what no rule may repair stays as it was and is reported.
 
-The rooms of the room: :mod:`.repairs` (one module per family of repair
+Its modules: :mod:`.repairs` (one module per family of repair
 rules, each rule the single definition of its transformation, also used by the
 validator's hints), :mod:`.header` (which column is which field),
 :mod:`.mapping` (a legacy export's renames, codes, units and constants),

@@ -27,6 +27,7 @@ them); its name is what the change log writes in its ``rule`` column.
 from __future__ import annotations
 
 import inspect
+import threading
 from dataclasses import dataclass, field as dataclass_field
 from typing import Callable, Optional
 
@@ -207,12 +208,17 @@ def declares(field: FieldSpec, *keys: str) -> bool:
 
 
 _loaded = False
+_loading = threading.Lock()
 
 
 def _load() -> None:
-    """Import the repair modules once, in the order their repairs run."""
+    """Import the repair modules once, in the order their repairs run (the columns of a batch are
+    repaired on several threads: the first of them imports, the others wait)."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    from . import numbers, temporal, zones, booleans, codes  # noqa: F401  (register by import)
+    with _loading:
+        if not _loaded:
+            from . import numbers, temporal, zones, booleans, codes  # noqa: F401  (register by import)
+
+            _loaded = True
