@@ -13,6 +13,9 @@ import tempfile
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+#: batches waiting to be written, at most
+AHEAD = 2
+
 
 class CsvOut:
     """A CSV file of text columns ``names``, written batch by batch (``write``), put in place by ``commit``."""
@@ -32,22 +35,61 @@ class CsvOut:
                                       write_options=pacsv.WriteOptions(include_header=False))
         self.rows = 0
 
+        self._thread = None  # the writing thread, started by the first batch
+
     def write(self, columns: list) -> None:
+        """Queue one batch; it is written on the file's own thread, in order, while the next is repaired
+        (pyarrow's CSV writer releases the GIL). At most ``AHEAD`` batches wait, so memory stays bounded."""
         if not columns or len(columns[0]) == 0:
             return
-        self.writer.write_batch(pa.record_batch(columns, schema=self.schema))
+        batch = pa.record_batch(columns, schema=self.schema)
         self.rows += len(columns[0])
+        if self._thread is None:
+            import queue
+            import threading
+
+            self._queue = queue.Queue(maxsize=AHEAD)
+            self._failure = None
+            self._thread = threading.Thread(target=self._drain, name="territoria-writer", daemon=True)
+            self._thread.start()
+        if self._failure is not None:
+            raise self._failure
+        self._queue.put(batch)
+
+    def _drain(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            if self._failure is None:
+                try:
+                    self.writer.write_batch(batch)
+                except BaseException as error:  # handed to the next write, or to commit
+                    self._failure = error
+
+    def _finish(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+            if self._failure is not None:
+                raise self._failure
 
     def commit(self) -> None:
+        self._finish()
         self.writer.close()
         self.sink.close()
         os.replace(self.temporary, self.path)
 
     def discard(self) -> None:
         try:
+            self._finish()
+        except BaseException:  # the run failed already: only the temporary file matters
+            pass
+        try:
             self.writer.close()
             self.sink.close()
-        except Exception:  # already closed or broken: only the temporary file matters
+        except Exception:  # already closed or broken
             pass
         if os.path.exists(self.temporary):
             os.unlink(self.temporary)
