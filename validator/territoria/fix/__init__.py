@@ -13,7 +13,8 @@ validator's hints), :mod:`.header` (which column is which field),
 :mod:`.mapping` (a legacy export's renames, codes, units and constants),
 :mod:`.points` (swapped coordinates, Lambert 93), :mod:`.writer` and
 :mod:`.changelog` (the copy and the log on disk), :mod:`.suggest` (a draft
-mapping) and :mod:`.runner` (the pipeline).
+mapping), :mod:`.inputs` (what a run needs, checked first) and :mod:`.runner` (the
+pipeline).
 
 ``territoria.fix(...)`` is this module called as a function (see
 :func:`territoria.fix.runner.fix`).

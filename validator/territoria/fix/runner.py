@@ -22,13 +22,13 @@ import pyarrow.compute as pc
 from .. import rules
 from ..api import DEFAULT_LIMIT_ERRORS, schema_task, validate as validate_source
 from ..readers import NeedsExactRead, SourceProblem, Table
-from ..readers.open import detect_format, is_url, localise, open_table
+from ..readers.open import detect_format, localise, open_table
 from ..report import Report, Task, exit_status
 from ..schema import SchemaProblem, TableSchema
-from ..schema.resolve import resolve_schema
 from .changelog import ChangeLog
 from .header import HeaderPlan, match_header
-from .mapping import Mapping, MappingProblem, load_mapping, mapping_from
+from .inputs import FixProblem, check_paths, mapping_of, table_schema as table_schema_of, time_zone
+from .mapping import Mapping, MappingProblem
 from .points import PointRepairs
 from .repairs import Context, Repair, repair_column, where
 from .writer import CsvOut
@@ -48,10 +48,6 @@ def _pool():
 
         _columns_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="territoria-fix")
     return _columns_pool
-
-
-class FixProblem(Exception):
-    """The repair cannot run (an output that is an input, an unknown zone...): one line, exit 2."""
 
 
 @dataclass
@@ -89,10 +85,10 @@ def fix(source: Any, schema: Any, output: str, *, log: Optional[str] = None, tim
     place = os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<bytes>"
     output = os.fspath(output)
     try:
-        _check_paths(source, schema, output, log, mapping)
-        zone = _zone(timezone)
-        table_schema = _table_schema(schema, place)
-        plan_mapping = _mapping(mapping, table_schema)
+        check_paths(source, schema, output, log, mapping)
+        zone = time_zone(timezone)
+        table_schema = table_schema_of(schema, place)
+        plan_mapping = mapping_of(mapping, table_schema)
         counts, warnings = _repair(source, table_schema, output, log, zone, plan_mapping,
                                    format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)
     except SchemaProblem as problem:
@@ -117,62 +113,6 @@ def fix(source: Any, schema: Any, output: str, *, log: Optional[str] = None, tim
 def _failed(report: Report, output: str, log: Optional[str], started: float) -> FixResult:
     report.seconds = time.perf_counter() - started
     return FixResult(report, output, log)
-
-
-# -- what the run needs -----------------------------------------------------------------
-
-def _same(a: str, b: str) -> bool:
-    try:
-        return os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _check_paths(source, schema, output: str, log: Optional[str], mapping) -> None:
-    """The copy and the log are new files: never an input, never each other."""
-    if not output:
-        raise FixProblem("give the path of the copy to write (--output)")
-    inputs = [("the source", source), ("the schema", schema), ("the mapping file", mapping)]
-    outputs = [("--output", output)] + ([("--log", os.fspath(log))] if log else [])
-    for flag, path in outputs:
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise FixProblem(f"{path}: the folder {folder} does not exist")
-        if os.path.isdir(path):
-            raise FixProblem(f"{path}: is a directory ({flag} names the file to write)")
-        for what, item in inputs:
-            if isinstance(item, (str, os.PathLike)) and not is_url(os.fspath(item)):
-                if _same(os.fspath(item), path) or os.path.abspath(os.fspath(item)) == os.path.abspath(path):
-                    raise FixProblem(f"{path}: {flag} may not be {what}, which is only ever read")
-    if log and os.path.abspath(os.fspath(log)) == os.path.abspath(output):
-        raise FixProblem(f"{log}: --log and --output must be two files")
-
-
-def _zone(name: Optional[str]):
-    if not name:
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise FixProblem(f"--timezone {name!r}: not a time zone of the IANA database (like Europe/Paris)")
-
-
-def _table_schema(schema, place: str) -> TableSchema:
-    if schema is None:
-        raise FixProblem("give the schema the copy must follow (--schema)")
-    profile = resolve_schema(schema)
-    resource = profile.match([place]) if not profile.lone else None
-    return profile.table(resource)
-
-
-def _mapping(mapping, schema: TableSchema) -> Mapping:
-    if mapping is None:
-        return Mapping()
-    if isinstance(mapping, dict):
-        return mapping_from(mapping, schema.fields)
-    return load_mapping(os.fspath(mapping), schema.fields)
 
 
 # -- the repair -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from ..readers import NeedsExactRead
 from ..readers.open import detect_format, localise, open_table
 from .header import match_header
+from .inputs import table_schema as table_schema_of
 from .mapping import UNITS, unit_in_label
 from .repairs.codes import code_lookup, normal
 
@@ -33,10 +34,8 @@ def _quoted(text: str) -> str:
 def suggest_mapping(source: Any, schema: Any, *, place: str = "", format: Optional[str] = None,
                     encoding: Optional[str] = None, delimiter: Optional[str] = None, sheet: Any = None) -> str:
     """The draft mapping (YAML text, with comments) for ``source`` against ``schema``."""
-    from .runner import _table_schema
-
     place = place or (str(source) if isinstance(source, str) else "<bytes>")
-    table_schema = _table_schema(schema, place)
+    table_schema = table_schema_of(schema, place)
     fields = table_schema.fields
     local = localise(source)
     try:
