@@ -194,3 +194,15 @@ def test_territoria_fix_is_the_package_and_the_function():
     import territoria.fix as room
 
     assert callable(territoria.fix) and territoria.fix is room and callable(room.fix)
+
+
+def test_a_conformant_file_is_copied_without_a_single_change(tmp_path):
+    """The file-level rules both ways: UTF-8, commas, the schema's names in its order: nothing to log."""
+    source = HERE.parents[1] / "schemas" / "street-lighting" / "2.0.0" / "examples" / "valid" / "light_points.csv"
+    out, log = tmp_path / "copy.csv", tmp_path / "log.csv"
+    result = territoria.fix(str(source), SCHEMA, str(out), log=str(log))
+    assert result.valid and result.changes == {} and _log(log) == []
+    original = list(csv.reader(io.StringIO(source.read_text(encoding="utf-8"))))
+    assert list(csv.reader(io.StringIO(out.read_text(encoding="utf-8")))) == original
+    summary = result.report.tasks[0].warnings[0]
+    assert summary["type"] == "fix-summary" and "nothing needed repairing" in summary["message_en"]
