@@ -37,6 +37,8 @@ def percent_sign(cells, field, context):
     the number itself is never scaled. Applies only before a number (digits,
     separators) followed by ``%``; ``0,5 %`` then goes on to ``decimal-comma``.
     """
+    if none_of(pc.match_substring(cells, "%")):  # a literal search first: most columns have no sign
+        return cells
     pattern = "^\\s*[+-]?[0-9][0-9 .,\\x{00A0}\\x{202F}]*\\s*%\\s*$"
     found = matches(cells, pattern)
     if none_of(found):
@@ -59,13 +61,12 @@ def thousands_separator(cells, field, context):
     a decimal comma (``1.234,5``). A lone ``1.234`` is a valid number (one
     point two three four) and is never touched.
     """
-    by_spaces = matches(cells, _GROUPED_BY_SPACES)
-    by_dots = matches(cells, _GROUPED_BY_DOTS)
-    if none_of(by_spaces) and none_of(by_dots):
+    found = matches(cells, f"(?:{_GROUPED_BY_SPACES})|(?:{_GROUPED_BY_DOTS})")  # one pass over the column
+    if none_of(found):
         return cells
-    out = where(by_spaces, pc.replace_substring_regex(cells, SPACES, ""), cells)
-    out = where(by_dots, pc.replace_substring_regex(pc.utf8_trim_whitespace(out), "\\.", ""), out)
-    return pc.utf8_trim_whitespace(out) if not none_of(pc.or_(by_spaces, by_dots)) else out
+    dotted = pc.and_(found, matches(cells, _GROUPED_BY_DOTS))
+    out = where(found, pc.utf8_trim_whitespace(pc.replace_substring_regex(cells, SPACES, "")), cells)
+    return where(dotted, pc.replace_substring(out, ".", ""), out)
 
 
 @repair("decimal-comma", _plain_number_field)
@@ -76,6 +77,8 @@ def decimal_comma(cells, field, context):
     thousands separator in a French export, and ``1,234,567`` (two commas, an
     English grouping) is left as it is.
     """
+    if none_of(pc.match_substring(cells, ",")):  # a literal search first
+        return cells
     found = matches(cells, "^\\s*[+-]?[0-9]+,[0-9]+\\s*$")
     if none_of(found):
         return cells

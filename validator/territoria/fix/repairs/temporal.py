@@ -99,6 +99,8 @@ def short_year_date(cells, field, context):
     two centuries fit (bounds more than a century apart), the cell is left as it
     was and reported (``fix-ambiguous-year``): a two-digit year is never guessed.
     """
+    if none_of(pc.match_substring(cells, "/")):  # a literal search first: french-date took the others
+        return cells
     pattern = f"^\\s*{_DAY_MONTH}(?P<y>[0-9]{{2}})\\s*$"
     found = matches(cells, pattern)
     if none_of(found):
