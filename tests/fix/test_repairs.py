@@ -138,3 +138,32 @@ def test_hints_are_the_repairs_one_value_form():
     assert kept["hint_fr"] == "le séparateur décimal attendu est le point : 45.18879"
     plain = rules.describe({"type": "type-error", "cell": "douze", "rowNumber": 4, "fieldName": "n"}, {"type": "number"})
     assert "repair" not in plain and plain["hint_en"] == rules.get("type-error").hint_en
+
+
+@pytest.mark.parametrize("descriptor,values", [
+    (NUMBER, ["45,2", "5 200", "12", "", "douze", "1.234"]),
+    (BOOLEAN, ["oui", "non", "x", "", "true", "peut-être"]),
+    (DATE, ["15/06/2021", "15/06/21", "31/02/2021", "2021-06-15"]),
+    ({"name": "start", "type": "datetime", "format": "%Y-%m-%dT%H:%M:%S%z"},
+     ["2024-10-27T02:30:00", "2024-03-30T23:00:00", "15/06/2021 23:00", "2024-03-31T02:30:00"]),
+])
+def test_a_repetitive_column_is_repaired_by_distinct_value_with_the_same_result(descriptor, values, monkeypatch):
+    """Codes, times, booleans repeat: their repairs run once per distinct value; cells, rules and notes
+    are those of the cell-by-cell run."""
+    from zoneinfo import ZoneInfo
+
+    import territoria.fix.repairs as repairs
+
+    spec = FieldSpec.from_descriptor(descriptor)
+    cells = pa.array([values[i % len(values)] for i in range(5000)], pa.string())
+    zone = ZoneInfo("Europe/Paris")
+    by_distinct, context = repair_column(cells, spec, Context(timezone=zone)), Context(timezone=zone)
+    assert repairs._repetitive(cells)
+    monkeypatch.setattr(repairs, "SAMPLE", 10 ** 9)  # no column is repetitive enough: cell by cell
+    by_cell = repair_column(cells, spec, context)
+    assert by_distinct.cells.equals(by_cell.cells)
+    assert (by_distinct.bits == by_cell.bits).all()
+    again = Context(timezone=zone)
+    monkeypatch.setattr(repairs, "SAMPLE", 2048)
+    repair_column(cells, spec, again)
+    assert [(c, n, m.tolist(), d) for c, n, m, d in again.notes] == [(c, n, m.tolist(), d) for c, n, m, d in context.notes]
