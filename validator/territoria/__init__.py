@@ -1,13 +1,14 @@
 """Territoria: validate smart-territory open data against versioned Table Schemas.
 
-The public API is :func:`validate`, which returns a :class:`Report`. Heavy
+The public API is :func:`validate`, which returns a :class:`Report`, and
+:func:`fix`, which repairs a file into a conformant copy and validates it. Heavy
 modules (pyarrow, pandas) are imported on first use, so that ``territoria
 --help`` and a validation of a tiny file start fast.
 """
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["validate", "Report", "__version__"]
+__all__ = ["validate", "fix", "Report", "__version__"]
 
 
 def __getattr__(name: str):
@@ -15,6 +16,10 @@ def __getattr__(name: str):
         from .api import validate
 
         return validate
+    if name == "fix":
+        import importlib
+
+        return importlib.import_module(".fix", __name__)  # a callable package: territoria.fix(source, schema, output)
     if name == "Report":
         from .report import Report
 

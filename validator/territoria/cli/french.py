@@ -33,6 +33,34 @@ HELP = {
     "text encoding, when detection is not wanted": "encodage du texte, quand la détection n'est pas souhaitée",
     "spreadsheet sheet: its name, its number (1 is the first) or all (default: the first)":
         "feuille du classeur : son nom, son numéro (1 pour la première) ou all (par défaut : la première)",
+    "write a repaired copy of a file, with a log of every change":
+        "écrire une copie réparée d'un fichier, avec le journal de chaque modification",
+    "Repair what can be repaired (dialect, header, decimal commas, French dates, times and booleans, labels, "
+    "time zones, swapped or Lambert 93 coordinates), log every change, invent nothing; then validate the copy.":
+        "Réparer ce qui peut l'être (dialecte, en-tête, virgules décimales, dates, heures et booléens à la "
+        "française, libellés, fuseaux horaires, coordonnées inversées ou en Lambert 93), journaliser chaque "
+        "modification, ne rien inventer ; puis valider la copie.",
+    "the file to repair (CSV, TSV, XLSX, ODS, JSON, Parquet, URL)":
+        "le fichier à réparer (CSV, TSV, XLSX, ODS, JSON, Parquet, adresse)",
+    "the copy to write (UTF-8 CSV); with --suggest-mapping: the draft mapping":
+        "la copie à écrire (CSV UTF-8) ; avec --suggest-mapping : le brouillon de correspondance",
+    "write every change as CSV: row,field,before,after,rule":
+        "écrire chaque modification en CSV : ligne,champ,avant,après,règle",
+    "IANA zone of naive local date-times (e.g. Europe/Paris), to give them their UTC offset":
+        "fuseau IANA des dates-heures locales sans décalage (par ex. Europe/Paris), pour leur donner leur "
+        "décalage UTC",
+    "renames, codes, units and constants of a legacy export":
+        "renommages, codes, unités et constantes d'un export ancien",
+    "write a draft mapping file for FILE instead of repairing it":
+        "écrire un brouillon de fichier de correspondance pour FICHIER au lieu de le réparer",
+    "report format (default: text)": "format du rapport (par défaut : text)",
+    "errors of the copy listed in detail": "erreurs de la copie détaillées",
+    "CSV delimiter of FILE, when detection is not wanted":
+        "séparateur CSV de FICHIER, quand la détection n'est pas souhaitée",
+    "text encoding of FILE, when detection is not wanted":
+        "encodage du texte de FICHIER, quand la détection n'est pas souhaitée",
+    "spreadsheet sheet: its name or its number (1 is the first; default: the first)":
+        "feuille du classeur : son nom ou son numéro (1 pour la première ; par défaut : la première)",
     "never show a progress bar": "ne jamais afficher de barre de progression",
     "browse the schema catalogue": "parcourir le catalogue des schémas",
     "list the catalogue entries and their versions": "lister les entrées du catalogue et leurs versions",

@@ -28,6 +28,8 @@ _WORDS = {
         "more": "… et {n} autres erreurs, non détaillées ici (les nombres ci-dessus sont exacts).",
         "skipped": "Ressources publiées non vérifiées (ce ne sont pas des tableaux)",
         "summary": "Résumé", "nothing": "Aucun fichier à vérifier.",
+        "repairable": "Ce fichier peut être réparé : {n} des erreurs listées disparaissent avec "
+                      "territoria fix, qui écrit une copie conforme et le journal de chaque modification :",
         "intro": "Chaque ligne du tableau ci-dessous est un fichier vérifié. Pour un fichier à corriger, "
                  "le détail indique la ligne et la colonne de chaque erreur et comment la corriger.",
     },
@@ -42,6 +44,8 @@ _WORDS = {
         "more": "… and {n} more errors, not detailed here (the counts above are exact).",
         "skipped": "Published resources not checked (they are not tables)",
         "summary": "Summary", "nothing": "No file to check.",
+        "repairable": "This file can be repaired: {n} of the listed errors go away with territoria fix, "
+                      "which writes a conformant copy and a log of every change:",
         "intro": "Each line of the table below is one checked file. For a file that needs fixing, the "
                  "details give the row and column of each error and how to fix it.",
     },
@@ -66,6 +70,7 @@ th { background: var(--soft); } td.num { text-align: right; font-variant-numeric
 code, .cell { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .88rem;
               white-space: pre-wrap; word-break: break-word; }
 .place { word-break: break-all; }
+.repair { background: #ddf4ff; border-left: 4px solid #0969da; padding: .4rem .6rem; margin: .4rem 0; }
 section.file { border-top: 2px solid var(--line); margin-top: 1.5rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10pt; }
@@ -139,6 +144,18 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
     return "\n".join(parts) + "\n"
 
 
+def _repair_line(task: Task, words: dict) -> str:
+    """"This file can be repaired", when ``territoria fix``'s rules would repair some listed errors."""
+    from ..fix import repairable
+
+    count = 0 if task.could_not_run else sum(1 for error in task.errors if repairable(error))
+    if not count:
+        return ""
+    stem = task.name or "fichier"
+    command = f"territoria fix {task.place} --schema SCHEMA --output {stem}-fixed.csv --log {stem}-changes.csv"
+    return f'<p class="repair">{e(words["repairable"].format(n=count))} <code>{e(command)}</code></p>'
+
+
 def _task_section(task: Task, number: int, lang: str, words: dict) -> str:
     css, text = _verdict(task, words)
     out = [f'<section class="file" id="file-{number}">',
@@ -154,6 +171,9 @@ def _task_section(task: Task, number: int, lang: str, words: dict) -> str:
     out.append(f'<p class="meta">{e(", ".join(facts))}</p>')
     for warning in task.warnings:
         out.append(f'<p class="warning">{e(warning.get(f"message_{lang}") or warning.get("message", ""))}</p>')
+    repair = _repair_line(task, words)
+    if repair:
+        out.append(repair)
     if task.counts_by_type and not task.could_not_run and task.error_count:
         out.append(f"<h3>{e(words['by_type'])}</h3><table><thead><tr><th>{e(words['type'])}</th>"
                    f"<th>{e(words['count'])}</th></tr></thead><tbody>")

@@ -164,6 +164,7 @@ declare(Rule(
     example={'rowNumber': 6, 'fieldName': 'colour_temperature_k', 'fieldNumber': 7, 'cell': '7500', 'constraint': 'maximum', 'constraintValue': 6500, 'note': 'constraint "maximum" is "6500"'},
     raised_by='fields.constraints',
     values=words.constraint_words,
+    specific_hint=specific_hint,
 ))
 declare(Rule(
     'unique-error', 'error', 'cell', 'Unique error', 'Valeur en double',
@@ -443,4 +444,90 @@ declare(Rule(
     "motif, ou relevez --pattern-timeout.",
     example={'fieldName': 'code', 'cell': 'aaaaaaaaaaaaaaaaaaaaaaaaaaa!', 'note': '1 s'},
     raised_by='fields.pattern',
+))
+
+
+# ``territoria fix``: what the repair did, and what it left as it was.
+declare(Rule(
+    "fix-error", "error", "source", "Repair impossible", "Réparation impossible",
+    "The file could not be repaired: {note}",
+    "Le fichier n'a pas pu être réparé : {note}",
+    "Check the paths (the copy is a new file, never the source), the --timezone name and the mapping file.",
+    "Vérifiez les chemins (la copie est un nouveau fichier, jamais la source), le nom de --timezone et le "
+    "fichier de correspondance.",
+    example={"note": "points.csv: --output may not be the source, which is only ever read"},
+    raised_by="fix",
+))
+declare(Rule(
+    "fix-summary", "warning", "table", "Repaired copy", "Copie réparée",
+    "This copy was repaired by territoria fix: {cells} cell(s) changed ({changes_en}); {log_en}.",
+    "Cette copie a été réparée par territoria fix : {cells} cellule(s) modifiée(s) ({changes_fr}) ; {log_fr}.",
+    "Read the change log before publishing the copy; what no rule could repair is listed as errors below.",
+    "Relisez le journal des modifications avant de publier la copie ; ce qu'aucune règle ne pouvait réparer "
+    "est listé ci-dessous comme erreur.",
+    example={"output": "points-corrige.csv", "log": "modifications.csv",
+             "changes": [{"rule": "encoding", "count": 1, "scope": "file"},
+                         {"rule": "decimal-comma", "count": 3, "scope": "cell"}]},
+    raised_by="fix",
+    values=words.fix_summary_words,
+))
+declare(Rule(
+    "fix-column-left-out", "warning", "header", "Column left out", "Colonne écartée",
+    "Column {fieldNumber} \"{label}\" of the source was left out of the copy: it {note}.",
+    "La colonne {fieldNumber} « {label} » de la source a été écartée de la copie : elle {note_fr}.",
+    "If it holds one of the schema's fields, name it in a mapping file (--mapping; --suggest-mapping writes a draft).",
+    "Si elle contient un champ du schéma, nommez-le dans un fichier de correspondance (--mapping ; "
+    "--suggest-mapping en écrit un brouillon).",
+    example={"fieldNumber": 7, "label": "commentaire", "note": "matches no field of the schema"},
+    raised_by="fix.header",
+    values=words.fix_left_out_words,
+))
+declare(Rule(
+    "fix-column-added", "warning", "header", "Column added", "Colonne ajoutée",
+    "Column {fieldNumber} \"{fieldName}\" of the schema is not in the source: {then_en}.",
+    "La colonne {fieldNumber} « {fieldName} » du schéma n'est pas dans la source : {then_fr}.",
+    "Check that the source really lacks it (a column under another name: --mapping).",
+    "Vérifiez que la source ne l'a vraiment pas (une colonne sous un autre nom : --mapping).",
+    example={"fieldNumber": 16, "fieldName": "operator", "required": False},
+    raised_by="fix",
+    values=words.fix_column_words,
+))
+declare(Rule(
+    "fix-ambiguous-local-time", "warning", "table", "Local time left as it was", "Heure locale laissée telle quelle",
+    "{count} local time(s) of column \"{fieldName}\" {why_en} in {timezone} (rows {rows}): they were left "
+    "without a UTC offset.",
+    "{count} heure(s) locale(s) de la colonne « {fieldName} » {why_fr} dans le fuseau {timezone} (lignes {rows}) : "
+    "elles ont été laissées sans décalage UTC.",
+    "Write these date-times with their UTC offset (+01:00 or +02:00 in France) yourself: the file alone "
+    "cannot say which hour is meant.",
+    "Écrivez vous-même ces dates et heures avec leur décalage UTC (+01:00 ou +02:00 en France) : le fichier "
+    "seul ne dit pas de quelle heure il s'agit.",
+    example={"count": 2, "fieldName": "start_datetime", "kind": "ambiguous", "timezone": "Europe/Paris",
+             "rows": "14, 15"},
+    raised_by="fix.repairs.zones",
+    values=words.fix_local_time_words,
+))
+declare(Rule(
+    "fix-timezone-needed", "warning", "table", "Time zone needed", "Fuseau horaire nécessaire",
+    "{count} date-time(s) of column \"{fieldName}\" have no UTC offset, which the schema requires (rows {rows}): "
+    "they were left as they were.",
+    "{count} date(s) et heure(s) de la colonne « {fieldName} » n'ont pas le décalage UTC que le schéma exige "
+    "(lignes {rows}) : elles ont été laissées telles quelles.",
+    "Give the zone the times were recorded in: territoria fix … --timezone Europe/Paris.",
+    "Indiquez le fuseau dans lequel les heures ont été relevées : territoria fix … --timezone Europe/Paris.",
+    example={"count": 96, "fieldName": "measured_at", "rows": "2, 3, 4, …"},
+    raised_by="fix.repairs.zones",
+))
+declare(Rule(
+    "fix-ambiguous-year", "warning", "table", "Two-digit year left as it was", "Année à deux chiffres laissée telle quelle",
+    "{count} date(s) of column \"{fieldName}\" have a two-digit year of more than one possible century "
+    "(rows {rows}): they were left as they were.",
+    "{count} date(s) de la colonne « {fieldName} » ont une année à deux chiffres de plus d'un siècle possible "
+    "(lignes {rows}) : elles ont été laissées telles quelles.",
+    "Write the year with four digits; dd/mm/yy is read only when the field's minimum and maximum leave a "
+    "single century.",
+    "Écrivez l'année sur quatre chiffres ; jj/mm/aa n'est lu que si le minimum et le maximum du champ ne "
+    "laissent qu'un siècle possible.",
+    example={"count": 3, "fieldName": "installation_date", "rows": "4, 9, 12"},
+    raised_by="fix.repairs.temporal",
 ))

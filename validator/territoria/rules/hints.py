@@ -3,47 +3,53 @@
 Why: a data officer who typed ``12,5`` or ``15/03/2024`` gets the error
 frictionless reports (a type error) plus the expected form of *her* value, so
 she knows what to change without reading the specification.
+
+The expected form is computed by ``territoria fix``'s repair rules
+(``fix.repairs``, the one definition of each transformation), so the hint a
+report shows is the very change ``territoria fix`` makes. The finding also
+keeps the name of the repair (``repair``), from which the reports count what
+``territoria fix`` would repair.
 """
 from __future__ import annotations
 
-import re
-
-_DECIMAL_COMMA = re.compile(r"^\s*([+-]?\d[\d\s\u202f\u00a0.]*),(\d+)\s*$")
-_FRENCH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-_FRENCH_DATETIME = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
-_FRENCH_BOOLEANS = {"oui": "true", "non": "false", "vrai": "true", "faux": "false", "o": "true", "n": "false"}
+#: repair rule -> (French, English) hint, completed with the repaired value
+_WORDS = {
+    "decimal-comma": ("le séparateur décimal attendu est le point : {}", "the expected decimal separator is a point: {}"),
+    "thousands-separator": ("écrivez le nombre sans espace entre les milliers : {}",
+                            "write the number without thousands separators: {}"),
+    "percent-sign": ("écrivez le pourcentage sans le signe % : {}", "write the percentage without the % sign: {}"),
+    "french-date": ("la date s'écrit année-mois-jour (ISO 8601) : {}", "dates are written year-month-day (ISO 8601): {}"),
+    "short-year-date": ("la date s'écrit année-mois-jour (ISO 8601) : {}",
+                        "dates are written year-month-day (ISO 8601): {}"),
+    "french-datetime": ("la date s'écrit année-mois-jour (ISO 8601) : {}",
+                        "dates are written year-month-day (ISO 8601): {}"),
+    "iso-datetime": ("la date et l'heure s'écrivent AAAA-MM-JJTHH:MM:SS : {}",
+                     "date and time are written YYYY-MM-DDTHH:MM:SS: {}"),
+    "french-time": ("l'heure s'écrit heures:minutes:secondes : {}", "times are written hours:minutes:seconds: {}"),
+    "french-boolean": ("les booléens s'écrivent true ou false : {}", "booleans are written true or false: {}"),
+    "enum-label": ("écrivez le code plutôt que son libellé : {}", "write the code rather than its label: {}"),
+}
 
 
 def specific_hint(error: dict, field_descriptor: dict) -> "tuple[str, str] | None":
-    """(hint_fr, hint_en) for a listed type error, or None when no habit is recognised."""
-    if error.get("type") != "type-error":
+    """(hint_fr, hint_en) for a listed type error (or enum error), or None when no habit is recognised.
+
+    Records the names of the repairs on the finding (``error["repair"]``).
+    """
+    kind = error.get("type")
+    if kind != "type-error" and not (kind == "constraint-error" and error.get("constraint") == "enum"):
         return None
-    cell = error.get("cell") or ""
-    field_type = field_descriptor.get("type", "string")
-    if field_type in ("number", "integer"):
-        match = _DECIMAL_COMMA.match(cell)
-        if match and field_descriptor.get("decimalChar", ".") == ".":
-            integer = re.sub(r"[\s\u202f\u00a0.]", "", match.group(1))
-            expected = f"{integer}.{match.group(2)}"
-            return (f"le séparateur décimal attendu est le point : {expected}",
-                    f"the expected decimal separator is a point: {expected}")
-        if re.match(r"^\s*[+-]?\d{1,3}([\s\u202f\u00a0]\d{3})+\s*$", cell):
-            expected = re.sub(r"[\s\u202f\u00a0]", "", cell)
-            return (f"écrivez le nombre sans espace entre les milliers : {expected}",
-                    f"write the number without thousands separators: {expected}")
-    if field_type in ("date", "datetime") and field_descriptor.get("format", "default") == "default":
-        match = _FRENCH_DATETIME.match(cell) if field_type == "datetime" else _FRENCH_DATE.match(cell)
-        if match:
-            day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-            expected = f"{year}-{month:02d}-{day:02d}"
-            if field_type == "datetime":
-                seconds = match.group(6) or "00"
-                expected += f"T{int(match.group(4)):02d}:{match.group(5)}:{seconds}"
-            return (f"la date s'écrit année-mois-jour (ISO 8601) : {expected}",
-                    f"dates are written year-month-day (ISO 8601): {expected}")
-    if field_type == "boolean":
-        expected = _FRENCH_BOOLEANS.get(cell.strip().lower())
-        if expected and not field_descriptor.get("trueValues"):
-            return (f"les booléens s'écrivent true ou false : {expected}",
-                    f"booleans are written true or false: {expected}")
-    return None
+    cell = error.get("cell")
+    if not isinstance(cell, str) or not cell or not isinstance(field_descriptor, dict) or not field_descriptor:
+        return None
+    from ..fix.repairs import repair_value
+
+    repaired = repair_value(cell, field_descriptor)
+    if repaired is None:
+        return None
+    value, names = repaired
+    error["repair"] = "+".join(names)
+    words = next((_WORDS[name] for name in reversed(names) if name in _WORDS), None)
+    if words is None:
+        return None
+    return words[0].format(value), words[1].format(value)

@@ -177,3 +177,77 @@ def misplaced_label_hint(finding: dict, field: dict):
             "remettez les colonnes dans l'ordre du schéma plutôt que de les renommer.",
             f"\"{label}\" is a field of the schema, expected in column {at}: the column is out of place; "
             "put the columns in the schema's order rather than renaming them.")
+
+
+_SCOPE_WORDS = {"cell": ("cell", "cellule"), "row": ("row", "ligne"), "column": ("column", "colonne"),
+                "file": ("", "")}
+
+
+def fix_summary_words(finding: dict) -> dict:
+    """How many cells (rows, columns) each repair rule of ``territoria fix`` changed, and where the log is."""
+    parts_en, parts_fr = [], []
+    cells = 0
+    for change in finding.get("changes") or []:
+        rule, count, scope = change.get("rule", ""), int(change.get("count", 0)), change.get("scope", "cell")
+        en, fr = _SCOPE_WORDS.get(scope, ("", ""))
+        if scope == "cell":
+            cells += count
+        if en:
+            parts_en.append(f"{rule} {count} {en}{'s' if count > 1 else ''}")
+            parts_fr.append(f"{rule} {count} {fr}{'s' if count > 1 else ''}")
+        else:
+            parts_en.append(rule)
+            parts_fr.append(rule)
+    log = finding.get("log") or ""
+    return {
+        "cells": finding.get("cells", cells),
+        "changes_en": "; ".join(parts_en) or "nothing needed repairing",
+        "changes_fr": "; ".join(parts_fr) or "rien n'était à réparer",
+        "log_en": f"every change is listed in {log}" if log else "give --log FILE to list every change",
+        "log_fr": f"chaque modification est listée dans {log}" if log else
+                  "indiquez --log FICHIER pour lister chaque modification",
+    }
+
+
+def fix_column_words(finding: dict) -> dict:
+    """Whether an added column must be filled in (a required field), or holds the mapping's constant."""
+    if finding.get("constant"):
+        value = finding["constant"]
+        return {"then_en": f"filled with the mapping's constant \"{value}\"",
+                "then_fr": f"remplie avec la constante « {value} » du fichier de correspondance"}
+    if finding.get("required"):
+        return {"then_en": "added empty; the field is required, so each row must be filled in",
+                "then_fr": "ajoutée vide ; le champ est obligatoire : chaque ligne doit être complétée"}
+    return {"then_en": "added empty (the field is optional)", "then_fr": "ajoutée vide (le champ est facultatif)"}
+
+
+def fix_local_time_words(finding: dict) -> dict:
+    """Why a local time has no offset: the hour repeated (clocks back) or skipped (clocks forward)."""
+    if finding.get("kind") == "nonexistent":
+        return {"why_en": "do not exist (clocks go forward that night)",
+                "why_fr": "n'existent pas (on avance l'heure cette nuit-là)"}
+    return {"why_en": "happen twice (clocks go back that night)",
+            "why_fr": "ont lieu deux fois (on recule l'heure cette nuit-là)"}
+
+
+_LEFT_OUT_FR = {
+    "matches no field of the schema": "ne correspond à aucun champ du schéma",
+}
+
+
+def fix_left_out_words(finding: dict) -> dict:
+    """Why a source column was left out of the copy, in French (the note is the English reason)."""
+    import re
+
+    note = finding.get("note", "")
+    if note in _LEFT_OUT_FR:
+        return {"note_fr": _LEFT_OUT_FR[note]}
+    for pattern, french in ((r"^names several fields: (.*)$", "désigne plusieurs champs : {0}"),
+                            (r"^is not the only column that matches the field (.*)$",
+                             "n'est pas la seule colonne qui correspond au champ {0}"),
+                            (r'^matches the field (.*) less well than the column "(.*)"$',
+                             "correspond moins bien au champ {0} que la colonne « {1} »")):
+        found = re.match(pattern, note)
+        if found:
+            return {"note_fr": french.format(*found.groups())}
+    return {"note_fr": note}
