@@ -16,6 +16,7 @@ from .readers import SourceProblem, policy
 from .report import Report, Task
 from .schema import SchemaProblem
 from .schema.resolve import resolve_schema
+from .validation import sheets
 from .validation.package import validate_files, validate_package
 from .validation.table import DEFAULT_LIMIT_ERRORS, one_line, place_of, schema_task, validate_with_profile
 
@@ -71,7 +72,8 @@ def _validate(source: Any, schema: Any, *, limit_errors: int, format, encoding, 
     except SourceProblem as problem:
         profile, report.tasks = None, [Task.failed(place, problem.code, problem.note)]
     if not report.tasks:
-        if isinstance(source, (list, tuple)):
+        if isinstance(source, (list, tuple)) or (sheets.wants_all(sheet) and not is_package(source)):
+            source = list(source) if isinstance(source, (list, tuple)) else [source]
             files = validate_files(list(source), profile, limit_errors=limit_errors, format=format,
                                    encoding=encoding, delimiter=delimiter, sheet=sheet, progress=progress)
             report.tasks, report.errors = files.tasks, files.errors

@@ -35,6 +35,7 @@ class Task:
     encoding: Optional[str] = None
     schema: str = ""
     could_not_run: bool = False  # the tool failed to read the source, not a data finding
+    sheet: str = ""  # the workbook sheet read, when one was chosen (``--sheet``)
 
     @classmethod
     def failed(cls, place: str, code: str, note: str, *, name: str = "") -> "Task":
@@ -86,6 +87,7 @@ class Task:
                 "encoding": self.encoding,
                 "schema": self.schema,
                 "couldNotRun": self.could_not_run,
+                **({"sheet": self.sheet} if self.sheet else {}),
                 "errorsListed": len(self.errors),
                 "errorsTruncated": self.truncated,
                 "errorCountsByType": self.counts_by_type,

@@ -177,6 +177,10 @@ def detect_format(path: str, place: str = "", declared: Optional[str] = None) ->
     return "csv"
 
 
+#: formats whose sources hold several sheets (``--sheet``)
+SPREADSHEET_FORMATS = ("xlsx", "ods", "xls")
+
+
 def open_table(path: str, format: str, *, dialect: Optional[dict] = None,
                encoding: Optional[str] = None, sheet: Any = None) -> Table:
     dialect = dialect or {}
@@ -186,7 +190,7 @@ def open_table(path: str, format: str, *, dialect: Optional[dict] = None,
         from .csv_reader import open_csv_table
 
         return open_csv_table(path, delimiter=dialect.get("delimiter"), encoding=encoding, format=format)
-    if format in ("xlsx", "ods", "xls"):
+    if format in SPREADSHEET_FORMATS:
         from .spreadsheet import open_spreadsheet_table
 
         return open_spreadsheet_table(path, format, sheet=sheet)

@@ -226,27 +226,43 @@ def open_spreadsheet_table(path: str, format: str, sheet: Any = None) -> Table:
     return table_from_row_source(open_rows, format=format, path=path)
 
 
+def sheet_names(path: str, format: str) -> list:
+    """The names of the workbook's sheets, in order (``--sheet all``; the other-sheet advice)."""
+    if format == "xlsx":
+        check_archive(path, current_policy().limits, "excel", loaded_whole=_XLSX_WHOLE)
+        book = _xlsx_book(path)
+        try:
+            return list(book.sheetnames)
+        finally:
+            book.close()
+    if format == "ods":
+        check_archive(path, current_policy().limits, "ODS")
+        try:
+            return [name for name, _ in _ods_scan(path)]
+        except SourceProblem:
+            raise
+        except Exception as error:
+            raise SourceProblem("format-error", f"invalid ODS file: {_one_line(error)}")
+    if format == "xls":
+        try:
+            import xlrd
+
+            return list(xlrd.open_workbook(path, on_demand=True, logfile=open(os.devnull, "w")).sheet_names())
+        except ImportError:
+            raise SourceProblem("format-error", "reading XLS needs the xlrd package (pip install xlrd)")
+        except Exception as error:
+            raise SourceProblem("format-error", f"invalid excel file: {_one_line(error)}")
+    raise SourceProblem("format-error", f"format {format!r} is not a spreadsheet format")
+
+
 # ---------------------------------------------------------------- XLSX
 
 
 def _xlsx_rows(path: str, sheet: Any):
-    import warnings
-
-    try:
-        import openpyxl
-    except ImportError:  # pragma: no cover - a declared dependency
-        raise SourceProblem("format-error", "reading XLSX needs the openpyxl package")
     check_archive(path, current_policy().limits, "excel", loaded_whole=_XLSX_WHOLE)
 
     def load():
-        try:
-            with warnings.catch_warnings(), _sized_from_the_head():
-                warnings.simplefilter("ignore")
-                return openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except SourceProblem:
-            raise
-        except Exception as error:
-            raise SourceProblem("format-error", f"invalid excel file: {_one_line(error)}")
+        return _xlsx_book(path)
 
     first = [load()]
     try:
@@ -261,6 +277,24 @@ def _xlsx_rows(path: str, sheet: Any):
         return _guarded(worksheet.iter_rows(values_only=True), book.close, "excel file")
 
     return open_rows
+
+
+def _xlsx_book(path: str):
+    """The workbook in openpyxl's read-only mode (its archive already checked by the caller)."""
+    import warnings
+
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise SourceProblem("format-error", "reading XLSX needs the openpyxl package")
+    try:
+        with warnings.catch_warnings(), _sized_from_the_head():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except SourceProblem:
+        raise
+    except Exception as error:
+        raise SourceProblem("format-error", f"invalid excel file: {_one_line(error)}")
 
 
 #: the parts openpyxl reads whole into memory (the sheets are streamed)

@@ -180,6 +180,8 @@ def _title(item: dict, lang: str, task: Task) -> str:
         title += f" — {item['fieldName']}"
     if is_url(task.place or ""):
         title = f"{task.name or task.place}: {title}"
+    if task.sheet:
+        title += f" ({task.sheet})"
     return f"Territoria · {title}"
 
 

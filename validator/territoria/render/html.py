@@ -12,7 +12,7 @@ from html import escape as _escape
 from .. import __version__
 from .. import rules
 from ..report import Report, Task
-from .words import count as counted
+from .words import count as counted, place
 
 MAX_ROWS_PER_FILE = 1000
 
@@ -125,7 +125,7 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
         for number, task in enumerate(tasks, start=1):
             css, text = _verdict(task, words)
             parts.append(
-                f'<tr><td class="place"><a href="#file-{number}">{e(task.place)}</a></td>'
+                f'<tr><td class="place"><a href="#file-{number}">{e(place(task, lang))}</a></td>'
                 f'<td class="{css}">{e(text)}</td>'
                 f'<td class="num">{"" if task.could_not_run else task.rows}</td>'
                 f'<td class="num">{task.error_count}</td><td class="num">{len(task.warnings)}</td>'
@@ -159,7 +159,7 @@ def _repair_line(task: Task, words: dict) -> str:
 def _task_section(task: Task, number: int, lang: str, words: dict) -> str:
     css, text = _verdict(task, words)
     out = [f'<section class="file" id="file-{number}">',
-           f'<h2 class="place">{e(task.place)} — <span class="{css}">{e(text)}</span></h2>']
+           f'<h2 class="place">{e(place(task, lang))} — <span class="{css}">{e(text)}</span></h2>']
     facts = []
     if not task.could_not_run:
         facts.append(f"{task.rows} {words['rows'].lower()}")

@@ -13,7 +13,7 @@ import re
 
 from .. import rules
 from ..report import Report, Task
-from .words import count as counted, totals
+from .words import count as counted, place, totals
 
 SHOWN_ERRORS = 10  # per file
 MAX_CHARS = 900_000
@@ -89,7 +89,7 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
     for task in tasks:
         mark, text = verdict(task, words)
         rows = "" if task.could_not_run else str(task.rows)
-        out.append(f"| {mark} | {escape(task.place)} | {text} | {rows} | {task.error_count} "
+        out.append(f"| {mark} | {escape(place(task, lang))} | {text} | {rows} | {task.error_count} "
                    f"| {len(task.warnings)} | {escape(task.schema)} |")
     for error in report.errors:
         out += ["", f"❌ {escape(error.get(f'message_{lang}') or error.get('message', ''))}"]
@@ -109,7 +109,7 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
 
 def _task_section(task: Task, lang: str, words: dict, shown_errors: int) -> str:
     mark, text = verdict(task, words)
-    lines = [f"### {mark} {escape(task.place)} — {text}", ""]
+    lines = [f"### {mark} {escape(place(task, lang))} — {text}", ""]
     for warning in task.warnings:
         lines.append(f"> ⚠️ {words['warning']} : {escape(warning.get(f'message_{lang}', ''))}" if lang == "fr"
                      else f"> ⚠️ {words['warning']}: {escape(warning.get(f'message_{lang}', ''))}")

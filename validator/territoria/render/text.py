@@ -18,7 +18,7 @@ import re
 
 from .. import rules
 from ..report import Report, Task
-from .words import count as counted, summary
+from .words import count as counted, place, summary
 
 #: C0 and C1 controls, DEL, line and paragraph separators, bidi embeddings, overrides and isolates
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
@@ -74,7 +74,7 @@ def _task_block(task: Task, words: dict, lang: str) -> str:
     else:
         verdict = words["valid"] if task.valid else words["invalid"]
     mark = "✓" if task.valid else "✗"
-    lines = [f"{mark} {verdict} — {visible(task.place)}"]
+    lines = [f"{mark} {verdict} — {visible(place(task, lang))}"]
     if not task.could_not_run:
         details = f"{counted(task.rows, 'row', lang)}, {counted(task.error_count, 'error', lang)}"
         if task.schema:

@@ -19,6 +19,13 @@ WORDS = {
 }
 
 
+def place(task, lang: str) -> str:
+    """Where a task's table is: its file, and its sheet when one was chosen (``points.xlsx, feuille « lampes »``)."""
+    if not getattr(task, "sheet", ""):
+        return task.place
+    return f"{task.place}, feuille « {task.sheet} »" if lang == "fr" else f'{task.place}, sheet "{task.sheet}"'
+
+
 def word(count: int, key: str, lang: str) -> str:
     """The word for ``count`` things (no number)."""
     fr_one, fr_many, en_one, en_many = WORDS[key]

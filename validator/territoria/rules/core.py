@@ -346,6 +346,28 @@ declare(Rule(
     raised_by="validation.advice",
 ))
 declare(Rule(
+    "sheet-warning", "warning", "table", "Data on another sheet", "Données sur une autre feuille",
+    "The schema's columns are on sheet {sheetNumber} \"{sheet}\" ({found} of its {fields} columns), not on the "
+    "sheet read: validate that sheet with --sheet \"{sheet}\" (or every sheet with --sheet all).",
+    "Les colonnes du schéma sont sur la feuille {sheetNumber} « {sheet} » ({found} de ses {fields} colonnes), "
+    "pas sur la feuille lue : validez cette feuille avec --sheet \"{sheet}\" (ou toutes avec --sheet all).",
+    "Put the data on the workbook's first sheet (a notice sheet can come after it), or name the sheet to read.",
+    "Placez les données sur la première feuille du classeur (une feuille de notice peut venir après), ou nommez "
+    "la feuille à lire.",
+    example={"sheet": "Points lumineux", "sheetNumber": 2, "found": 17, "fields": 17},
+    raised_by="validation.sheets",
+))
+declare(Rule(
+    "sheet-skipped-warning", "warning", "table", "Sheet not checked", "Feuille non vérifiée",
+    "The sheet \"{sheet}\" names none of the schema's columns: it was read as a notice, not checked.",
+    "La feuille « {sheet} » ne nomme aucune des colonnes du schéma : elle a été lue comme une notice, sans "
+    "être vérifiée.",
+    "If the sheet holds data, give its first row the schema's column names.",
+    "Si la feuille contient des données, donnez à sa première ligne les noms des colonnes du schéma.",
+    example={"sheet": "Lisez-moi"},
+    raised_by="validation.sheets",
+))
+declare(Rule(
     "label-whitespace-warning", "warning", "header", "Spaces around a column name", "Espaces autour d'un nom de colonne",
     "Column {fieldNumber} is named \"{label}\", with spaces around it; it was read as \"{fieldName}\".",
     "La colonne {fieldNumber} s'appelle « {label} », avec des espaces autour ; elle a été lue comme « {fieldName} ».",

@@ -16,7 +16,6 @@ error), and a foreign key to a resource the package lacks is a
 from __future__ import annotations
 
 import os
-import urllib.parse
 from typing import Any, Optional
 
 from .. import engine, rules
@@ -26,6 +25,7 @@ from ..readers.open import detect_format, is_url, localise, open_table
 from ..report import Report, Task
 from ..schema import SchemaProblem, TableSchema, declares_version_2, read_json
 from ..schema.profile import SchemaProfile
+from . import sheets
 from .table import place_of, schema_errors, schema_task, validate_file, validate_with_profile
 
 #: share of a table's fields a file's header must hold to be matched to it by its header
@@ -55,65 +55,99 @@ def validate_files(sources: list, profile: Optional[SchemaProfile], *, limit_err
     """Files given together: each matched to a table of ``profile`` and validated as one package.
 
     A file no table matches, or a second file for an already matched table, is
-    validated alone against the profile (which then says what is wrong).
+    validated alone against the profile (which then says what is wrong). Under
+    ``sheet="all"`` each sheet of a workbook is one of the files (matched by the
+    sheet's name, then by its header).
     """
+    given, cleanup = sheets.entries(sources, options.get("sheet"))
+    if sheets.wants_all(options.get("sheet")):
+        options = dict(options, sheet=None)
+    try:
+        return _validate_entries(given, profile, limit_errors=limit_errors, progress=progress, **options)
+    finally:
+        cleanup()
+
+
+def _validate_entries(given: list, profile: Optional[SchemaProfile], *, limit_errors: int, progress,
+                      **options) -> Report:
+    def alone(entry: sheets.Entry) -> Task:
+        return validate_with_profile(entry.path, profile, dict(
+            options, limit_errors=limit_errors, name=entry.sheet or "", progress=progress,
+            sheet=entry.sheet or options.get("sheet")))
+
+    notices: list = []
+    if profile is not None:
+        given, notices = sheets.set_aside(given, _field_names(profile))
     if profile is None or profile.lone:
-        return Report.combine([Report(tasks=[validate_with_profile(s, profile, dict(
-            options, limit_errors=limit_errors, name="", progress=progress))]) for s in sources])
-    matched, alone = match_files(sources, profile)
-    resources = []
-    for name, source in matched.items():
-        declared = next(r for r in profile.resources if (r.get("name") or "") == name)
-        resources.append({"name": name, "path": os.path.abspath(source) if not is_url(source) else source,
-                          "schema": declared.get("schema")})
-    report = Report()
-    if resources:
-        report = validate_descriptor({"name": profile.name, "resources": resources}, None, profile,
-                                     limit_errors=limit_errors, progress=progress, given=set(matched),
-                                     **options)
-    for source in alone:
-        report.tasks.append(validate_with_profile(source, profile, dict(
-            options, limit_errors=limit_errors, name="", progress=progress)))
-    given = {os.path.abspath(s) if not is_url(s) else s: s for s in sources}
-    order = {s: n for n, s in enumerate(sources)}
+        report = Report(tasks=[alone(entry) for entry in given])
+    else:
+        matched, unmatched = match_files(given, profile)
+        resources = []
+        for name, entry in matched.items():
+            declared = next(r for r in profile.resources if (r.get("name") or "") == name)
+            path = entry.path
+            resources.append({"name": name, "path": os.path.abspath(path) if not is_url(path) else path,
+                              "schema": declared.get("schema"),
+                              **({"dialect": {"sheet": entry.sheet}} if entry.sheet else {})})
+        report = Report()
+        if resources:
+            report = validate_descriptor({"name": profile.name, "resources": resources}, None, profile,
+                                         limit_errors=limit_errors, progress=progress, given=set(matched),
+                                         **options)
+        report.tasks += [alone(entry) for entry in unmatched]
+    places = {}
+    for number, entry in enumerate(given):
+        if isinstance(entry.path, str):
+            places[os.path.abspath(entry.path) if not is_url(entry.path) else entry.path] = entry.place
+            places[entry.path] = entry.place
     for task in report.tasks:  # each place as the user wrote it
-        task.place = given.get(task.place, task.place)
-    report.tasks.sort(key=lambda t: order.get(t.place, len(order)))
+        task.place = places.get(task.place, task.place)
+    order = {(entry.place, entry.sheet): number for number, entry in enumerate(given)}
+    report.tasks.sort(key=lambda task: order.get((task.place, task.sheet or None), len(order)))
+    for entry in notices:  # said on the first task of the same workbook
+        task = next((t for t in report.tasks if t.place == entry.place), None)
+        if task is not None:
+            task.warnings.append(sheets.notice_warning(entry))
     return report
 
 
-def match_files(sources: list, profile: SchemaProfile) -> tuple:
-    """``({table: source}, [sources left alone])``: by the file's name first, then by its header
-    (the table holding most of the file's labels, at least ``HEADER_MATCH`` of the table's fields)."""
+def _field_names(profile: SchemaProfile) -> set:
+    names: set = set()
+    for name in profile.names or [None]:
+        try:
+            names |= set(profile.table(name).field_names)
+        except (SchemaProblem, SourceProblem):
+            continue
+    return names
+
+
+def match_files(given: list, profile: SchemaProfile) -> tuple:
+    """``({table: entry}, [entries left alone])``: by the name a file (or sheet) shows first, then by
+    its header (the table holding most of its labels, at least ``HEADER_MATCH`` of the table's fields)."""
     matched: dict = {}
     unmatched = []
-    for source in sources:
-        table = profile.match([_file_name(source)])
+    for entry in given:
+        table = profile.match([entry.shown])
         if table and table not in matched:
-            matched[table] = source
+            matched[table] = entry
         else:
-            unmatched.append(source)
+            unmatched.append(entry)
     alone = []
-    for source in unmatched:
-        table = _match_by_header(source, profile, set(matched))
+    for entry in unmatched:
+        table = _match_by_header(entry, profile, set(matched))
         if table:
-            matched[table] = source
+            matched[table] = entry
         else:
-            alone.append(source)
+            alone.append(entry)
     return matched, alone
 
 
-def _file_name(source: str) -> str:
-    """The name a file shows (its folders may name other tables: ``invalid-duplicate-channel/site.csv``)."""
-    path = urllib.parse.urlsplit(source).path if is_url(source) else source
-    return os.path.basename(path.rstrip("/"))
-
-
-def _match_by_header(source: str, profile: SchemaProfile, taken: set) -> Optional[str]:
-    if is_url(source) or not os.path.isfile(source):
+def _match_by_header(entry: sheets.Entry, profile: SchemaProfile, taken: set) -> Optional[str]:
+    source = entry.path
+    if not isinstance(source, str) or is_url(source) or not os.path.isfile(source):
         return None  # a URL is matched by its name only (its header would cost a download)
     try:
-        labels = set(open_table(source, detect_format(source, source)).labels)
+        labels = set(open_table(source, detect_format(source, source), sheet=entry.sheet).labels)
     except (SourceProblem, OSError, ValueError):
         return None
     best, best_share = None, 0.0
@@ -196,13 +230,13 @@ def validate_descriptor(descriptor: dict, base: Optional[str], profile: Optional
         except SourceProblem as problem:
             tasks.append(Task.failed(name, problem.code, problem.note, name=name))
             continue
-        dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+        dialect = _dialect(resource)
         task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
                              resource_name=name, related=related,
                              format=_text(fmt) or options.get("format"),
                              encoding=_text(resource.get("encoding")) or options.get("encoding"),
                              delimiter=_text(dialect.get("delimiter")) or options.get("delimiter"),
-                             sheet=options.get("sheet"), progress=progress)
+                             sheet=_sheet(dialect) or options.get("sheet"), progress=progress)
         for fk in not_given:
             task.warnings.append(rules.describe({"type": "foreign-key-warning", "severity": "warning",
                                                  "note": _foreign_key_shown(fk)}))
@@ -255,6 +289,20 @@ def _related_columns(schema: Optional[TableSchema], by_name: dict, schemas: dict
     return related
 
 
+def _dialect(resource: dict) -> dict:
+    return resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+
+
+def _sheet(dialect: dict) -> Any:
+    """The sheet a resource's dialect names: ``{"sheet": ...}`` (Data Package v1, our own
+    assembled packages) or frictionless v5's ``{"excel": {"sheet": ...}}`` / ``{"ods": ...}``."""
+    for control in (dialect, dialect.get("excel"), dialect.get("ods")):
+        if isinstance(control, dict) and isinstance(control.get("sheet"), (str, int)) \
+                and not isinstance(control.get("sheet"), bool):
+            return control["sheet"]
+    return None
+
+
 def _text(value: Any) -> Optional[str]:
     """A descriptor's string option, or None when it is anything else."""
     return value if isinstance(value, str) and value else None
@@ -290,11 +338,11 @@ class _open_resource:
         location, fmt = _resource_source(resource, self.base, str(resource.get("name") or ""))
         self.local = localise(location, name_hint="inline.json" if isinstance(location, bytes) else "")
         try:
-            dialect = resource.get("dialect") if isinstance(resource.get("dialect"), dict) else {}
+            dialect = _dialect(resource)
             delimiter = _text(dialect.get("delimiter"))
             return open_table(self.local.path, detect_format(self.local.path, self.local.place, _text(fmt)),
                               dialect={"delimiter": delimiter} if delimiter else None,
-                              encoding=_text(resource.get("encoding")))
+                              encoding=_text(resource.get("encoding")), sheet=_sheet(dialect))
         except BaseException:
             self.local.cleanup()
             raise

@@ -14,12 +14,12 @@ from .. import engine, rules
 from ..columnar.keys import SeenKeys
 from ..fields.pattern import drain_timeouts
 from ..readers import SourceProblem, Table
-from ..readers.open import detect_format, localise, open_table
+from ..readers.open import SPREADSHEET_FORMATS, detect_format, localise, open_table
 from ..report import Task, task_name
 from ..rules.words import dialect_note
 from ..schema import SchemaProblem, TableSchema, table_schema_from_descriptor
 from ..schema.profile import SchemaProfile
-from . import advice
+from . import advice, sheets
 
 DEFAULT_LIMIT_ERRORS = 1000
 
@@ -29,7 +29,8 @@ def validate_with_profile(source: Any, profile: Optional[SchemaProfile], options
     if profile is None:
         return validate_file(source, None, **options)
     shown = os.path.basename(place_of(source).split("?", 1)[0].rstrip("/"))
-    resource = profile.match([options.get("name") or "", shown]) if not profile.lone else None
+    sheet = options.get("sheet") if isinstance(options.get("sheet"), str) else ""
+    resource = profile.match([options.get("name") or "", sheet, shown]) if not profile.lone else None
     try:
         schema = profile.table(resource)
     except SchemaProblem as problem:
@@ -82,6 +83,8 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
         table = open_table(local.path, fmt, dialect={"delimiter": delimiter} if delimiter else None,
                            encoding=encoding, sheet=sheet)
         task.format, task.encoding, task.bytes = table.format, table.encoding, table.byte_count
+        if sheet not in (None, "") and table.format in SPREADSHEET_FORMATS:
+            task.sheet = str(sheet)
         described = schema is not None
         if schema is None:
             schema = _structure_only_schema(table)
@@ -109,6 +112,9 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
                                                  "cell": shown, "note": f"{seconds:g} s"}))
         if described:
             task.warnings += advice.header_advice(table, schema, outcome.rows)
+            if sheet in (None, "") and table.format in SPREADSHEET_FORMATS:
+                elsewhere = sheets.data_elsewhere(local.path, table.format, schema, list(table.labels))
+                task.warnings += [elsewhere] if elsewhere else []
         if table.dialect_notes:
             task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
                                                  "note": dialect_note(table.dialect_notes)}))
