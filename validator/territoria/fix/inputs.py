@@ -26,11 +26,19 @@ def same_file(a: str, b: str) -> bool:
         return False
 
 
+#: an input a new file would overwrite (each note whole, so rules/notes.py can give its French)
+_ONLY_READ = {
+    "source": "{flag} may not be the source, which is only ever read",
+    "schema": "{flag} may not be the schema, which is only ever read",
+    "mapping": "{flag} may not be the mapping file, which is only ever read",
+}
+
+
 def check_paths(source, schema, output: str, log: Optional[str], mapping) -> None:
     """The copy and the log are new files: never an input, never each other."""
     if not output:
         raise FixProblem("give the path of the copy to write (--output)")
-    inputs = [("the source", source), ("the schema", schema), ("the mapping file", mapping)]
+    inputs = [(_ONLY_READ["source"], source), (_ONLY_READ["schema"], schema), (_ONLY_READ["mapping"], mapping)]
     outputs = [("--output", output)] + ([("--log", os.fspath(log))] if log else [])
     for flag, path in outputs:
         folder = os.path.dirname(os.path.abspath(path))
@@ -38,10 +46,10 @@ def check_paths(source, schema, output: str, log: Optional[str], mapping) -> Non
             raise FixProblem(f"{path}: the folder {folder} does not exist")
         if os.path.isdir(path):
             raise FixProblem(f"{path}: is a directory ({flag} names the file to write)")
-        for what, item in inputs:
+        for refused, item in inputs:
             if isinstance(item, (str, os.PathLike)) and not is_url(os.fspath(item)):
                 if same_file(os.fspath(item), path) or os.path.abspath(os.fspath(item)) == os.path.abspath(path):
-                    raise FixProblem(f"{path}: {flag} may not be {what}, which is only ever read")
+                    raise FixProblem(f"{path}: " + refused.format(flag=flag))
     if log and os.path.abspath(os.fspath(log)) == os.path.abspath(output):
         raise FixProblem(f"{log}: --log and --output must be two files")
 

@@ -94,7 +94,7 @@ def check_regular_file(path: str, problem=SourceProblem, code: str = "scheme-err
     except OSError as error:
         raise _problem(problem, code, f"{path}: {error.strerror or error}")
     if stat.S_ISDIR(info.st_mode):
-        raise _problem(problem, code, f"{path}: {label}is a directory, not a data file" if not label
+        raise _problem(problem, code, f"{path}: is a directory, not a data file" if not label
                        else f"{path}: {label}is a directory, not a JSON file")
     if not stat.S_ISREG(info.st_mode):
         raise _problem(problem, code, f"{path}: {label}is not a regular file (a pipe or a device), not read")

@@ -390,71 +390,71 @@ declare(Rule(
 declare(Rule(
     'path-refused', 'error', 'source', 'Path refused', 'Chemin refusé',
     'A path was refused: {note}',
-    "Un chemin a été refusé : {note}",
+    "Un chemin a été refusé : {note_fr}",
     "A descriptor may only name files inside its own folder (after symlinks), and a descriptor read from a "
     "URL only URLs. If you wrote this descriptor yourself, run again with --trusted (trusted: true in the "
     "Action, trusted=True in Python).",
     "Un descripteur ne peut désigner que des fichiers de son propre dossier (liens symboliques suivis), et un "
     "descripteur lu depuis une adresse web seulement des adresses web. Si vous avez écrit ce descripteur "
     "vous-même, relancez avec --trusted (trusted: true dans l'Action, trusted=True en Python).",
-    example={'note': 'resource "passwd": /etc/passwd is outside the package\'s folder /srv/data'},
-    raised_by='readers.trust',
+    example={'note': 'resource "passwd": /etc/passwd is outside the descriptor\'s folder /srv/data'},
+    raised_by='readers.trust',    values=words.note_words,
 ))
 declare(Rule(
     'address-refused', 'error', 'source', 'Address refused', 'Adresse refusée',
     'A network address was refused: {note}',
-    "Une adresse réseau a été refusée : {note}",
+    "Une adresse réseau a été refusée : {note_fr}",
     "Territoria only fetches public addresses. To validate a file served on this machine or a private "
     "network, run again with --allow-private-network (or TERRITORIA_ALLOW_PRIVATE_NETWORK=1).",
     "Territoria ne télécharge que des adresses publiques. Pour valider un fichier servi par cette machine ou "
     "un réseau privé, relancez avec --allow-private-network (ou TERRITORIA_ALLOW_PRIVATE_NETWORK=1).",
     example={'note': 'http://169.254.169.254/latest/meta-data: 169.254.169.254 is a non-public address '
                      '(169.254.169.254)'},
-    raised_by='readers.remote',
+    raised_by='readers.remote',    values=words.note_words,
 ))
 declare(Rule(
     'row-too-wide', 'error', 'source', 'Row too wide', 'Ligne trop large',
     'The data source was not read to the end: {note}',
-    "La source n'a pas été lue jusqu'au bout : {note}",
+    "La source n'a pas été lue jusqu'au bout : {note_fr}",
     "Check the delimiter and the quotes of the file: a row this wide is usually a broken export. "
     "If it is real, raise the limit with --max-fields.",
     "Vérifiez le séparateur et les guillemets du fichier : une ligne aussi large vient souvent d'un export "
     "défectueux. Si elle est réelle, relevez la limite avec --max-fields.",
     example={'note': 'row 2 has 2000001 cells, more than the 16384 allowed (limit max_fields)'},
-    raised_by='readers',
+    raised_by='readers',    values=words.note_words,
 ))
 declare(Rule(
     'cell-too-large', 'error', 'source', 'Cell too large', 'Cellule trop grande',
     'The data source was not read to the end: {note}',
-    "La source n'a pas été lue jusqu'au bout : {note}",
+    "La source n'a pas été lue jusqu'au bout : {note_fr}",
     "Check the quotes of the file (an unclosed quote makes one cell of the rest of the file). "
     "If the cell is real, raise the limit with --max-cell-bytes.",
     "Vérifiez les guillemets du fichier (un guillemet non fermé fait une seule cellule du reste du fichier). "
     "Si la cellule est réelle, relevez la limite avec --max-cell-bytes.",
     example={'note': 'row 2 has a cell of more than 16777216 bytes (limit max_cell_bytes)'},
-    raised_by='readers',
+    raised_by='readers',    values=words.note_words,
 ))
 declare(Rule(
     'line-too-long', 'error', 'source', 'Line too long', 'Ligne trop longue',
     'The data source was not read to the end: {note}',
-    "La source n'a pas été lue jusqu'au bout : {note}",
+    "La source n'a pas été lue jusqu'au bout : {note_fr}",
     "Check the line ends of the file (a file saved with old Mac line ends, or a file that is not a table). "
     "If the line is real, raise the limit with --max-line-bytes.",
     "Vérifiez les fins de ligne du fichier (un fichier enregistré avec d'anciennes fins de ligne Mac, ou qui "
     "n'est pas un tableau). Si la ligne est réelle, relevez la limite avec --max-line-bytes.",
     example={'note': 'line 2 is longer than 67108864 bytes (limit max_line_bytes)'},
-    raised_by='readers',
+    raised_by='readers',    values=words.note_words,
 ))
 declare(Rule(
     'source-too-large', 'error', 'source', 'Source too large', 'Source trop grande',
     'The data source was not read: {note}',
-    "La source n'a pas été lue : {note}",
+    "La source n'a pas été lue : {note_fr}",
     "A small file that expands this much is usually a compression bomb. If the file is real, raise the "
     "limit named in the message (--max-uncompressed-bytes, --max-ratio, --max-cells).",
     "Un petit fichier qui grossit autant est en général une bombe de décompression. Si le fichier est réel, "
     "relevez la limite nommée dans le message (--max-uncompressed-bytes, --max-ratio, --max-cells).",
     example={'note': 'the excel archive expands more than 100 times its size (limit max_ratio): a compression bomb?'},
-    raised_by='readers.compressed',
+    raised_by='readers.compressed',    values=words.note_words,
 ))
 declare(Rule(
     'pattern-timeout', 'warning', 'cell', 'Pattern not checked', 'Motif non vérifié',
@@ -473,12 +473,12 @@ declare(Rule(
 declare(Rule(
     "fix-error", "error", "source", "Repair impossible", "Réparation impossible",
     "The file could not be repaired: {note}",
-    "Le fichier n'a pas pu être réparé : {note}",
+    "Le fichier n'a pas pu être réparé : {note_fr}",
     "Check the paths (the copy is a new file, never the source), the --timezone name and the mapping file.",
     "Vérifiez les chemins (la copie est un nouveau fichier, jamais la source), le nom de --timezone et le "
     "fichier de correspondance.",
     example={"note": "points.csv: --output may not be the source, which is only ever read"},
-    raised_by="fix",
+    raised_by="fix",    values=words.note_words,
 ))
 declare(Rule(
     "fix-summary", "warning", "table", "Repaired copy", "Copie réparée",

@@ -17,7 +17,12 @@ NOTES = [
     # sources (readers/)
     (r"the source is empty", "la source est vide"),
     (r"(?P<where>.+): no such file", "{where} : fichier introuvable"),
+    (r"(?P<where>.+): (?P<what>schema|data package) no such file", "{where} : {what_bare} introuvable"),
     (r"(?P<where>.+): is a directory, not a data file", "{where} : c'est un dossier, pas un fichier de données"),
+    (r"(?P<where>.+?): (?:(?P<what>schema|data package) )?is a directory, not a JSON file",
+     "{where} : c'est un dossier, pas un fichier JSON"),
+    (r"(?P<where>.+?): (?:(?P<what>schema|data package) )?is not a regular file \(a pipe or a device\), not read",
+     "{where} : ce n'est pas un fichier ordinaire (un tube ou un périphérique) ; il n'a pas été lu"),
     (r"(?P<where>.+): is a directory with no datapackage.json and no data file",
      "{where} : c'est un dossier sans datapackage.json ni fichier de données"),
     (r"(?P<where>.+): permission denied", "{where} : accès refusé"),
@@ -33,6 +38,7 @@ NOTES = [
     (r"invalid excel file: (?P<detail>.+)", "fichier Excel invalide : {detail}"),
     (r"invalid ODS file: (?P<detail>.+)", "fichier ODS invalide : {detail}"),
     (r"invalid Parquet file: (?P<detail>.+)", "fichier Parquet invalide : {detail}"),
+    (r"invalid (?P<kind>\w+) file: (?P<detail>.+)", "fichier {kind} invalide : {detail}"),
     (r"invalid (?P<what>\S+): (?P<detail>.+)", "{what} invalide : {detail}"),
     (r"unreadable ODS date (?P<value>.+?): (?P<detail>.+)", "date ODS illisible {value} : {detail}"),
     (r"cannot decode byte (?P<byte>\d+) as (?P<encoding>.+)",
@@ -54,6 +60,97 @@ NOTES = [
     (r"invalid JSON: (?P<detail>.+) at (?P<where>.+)", "JSON invalide : {detail} à {where}"),
     (r"resource '(?P<name>.+)' has no path", "la ressource « {name} » n'a pas de chemin (path)"),
     (r"out of memory while reading the source", "mémoire épuisée pendant la lecture de la source"),
+    # bounds (readers/policy.py limits, readers/compressed.py)
+    (r"row (?P<row>\d+) has (?P<size>\d+) cells or more, more than the (?P<max>\d+) allowed \(limit (?P<limit>\w+)\)",
+     "la ligne {row} a au moins {size} cellules, plus que les {max} permises (limite {limit})"),
+    (r"row (?P<row>\d+) has (?P<size>\d+) cells, more than the (?P<max>\d+) allowed \(limit (?P<limit>\w+)\)",
+     "la ligne {row} a {size} cellules, plus que les {max} permises (limite {limit})"),
+    (r"row (?P<row>\d+) has a cell of more than (?P<max>\d+) bytes \(limit (?P<limit>\w+)\)",
+     "la ligne {row} a une cellule de plus de {max} octets (limite {limit})"),
+    (r"line (?P<line>\d+) is longer than (?P<max>\d+) bytes \(limit (?P<limit>\w+)\)",
+     "la ligne {line} dépasse {max} octets (limite {limit})"),
+    (r"item (?P<item>\d+) of the array is longer than (?P<max>\d+) bytes \(limit (?P<limit>\w+)\)",
+     "l'élément {item} du tableau dépasse {max} octets (limite {limit})"),
+    (r"more than (?P<max>\d+) cells by row (?P<row>\d+) \(limit (?P<limit>\w+)\)",
+     "plus de {max} cellules dès la ligne {row} (limite {limit})"),
+    (r"expands to more than (?P<max>\d+) bytes \(limit (?P<limit>\w+)\)",
+     "se décompresse en plus de {max} octets (limite {limit})"),
+    (r"expands more than (?P<ratio>[\d.]+) times its size \(limit (?P<limit>\w+)\): a compression bomb\?",
+     "grossit plus de {ratio} fois sa taille en se décompressant (limite {limit}) : une bombe de décompression ?"),
+    (r"the (?P<what>\S+) archive (?P<problem>.+)", "l'archive {what} {problem_fr}"),
+    (r"the compressed file (?P<problem>.+)", "le fichier compressé {problem_fr}"),
+    (r"the (?P<what>\S+) part (?P<part>.+) expands to (?P<size>\d+) bytes, more than the (?P<max>\d+) read whole "
+     r"\(limit (?P<limit>\w+)\)",
+     "la partie {part} de l'archive {what} se décompresse en {size} octets, plus que les {max} lus d'un bloc "
+     "(limite {limit})"),
+    (r"(?P<member>[^:]+) (?P<problem>expands .+)", "{member} {problem_fr}"),
+    (r"a zip archive must hold exactly one table file, this one holds (?P<count>\d+) \((?P<names>.*)\)",
+     "une archive zip doit contenir exactement un fichier de table, celle-ci en contient {count} ({names})"),
+    (r"damaged zip archive \((?P<detail>.+)\)", "archive zip endommagée ({detail})"),
+    (r"damaged (?P<kind>\w+) file \((?P<detail>.+)\)", "fichier {kind} endommagé ({detail})"),
+    (r"no space left on the disk to decompress it", "plus de place sur le disque pour le décompresser"),
+    (r"no space left on the disk for the download", "plus de place sur le disque pour le téléchargement"),
+    (r"the workbook has (?P<count>\d+) sheets, more than the (?P<max>\d+) --sheet all reads",
+     "le classeur a {count} feuilles, plus que les {max} que lit --sheet all"),
+    (r'(?P<kind>Excel|OpenOffice) document "(?P<name>.*)" does not have a sheet "(?P<sheet>.*)"',
+     "le classeur {kind} « {name} » n'a pas de feuille « {sheet} »"),
+    (r'cannot extract JSON tabular data from "(?P<what>.*)"',
+     "impossible d'extraire un tableau de données JSON de « {what} »"),
+    (r"resource '(?P<name>.+)': inline data must be a non-empty list of rows",
+     "ressource « {name} » : les données en ligne (data) doivent être une liste de lignes non vide"),
+    (r"the source is nested too deeply to be read", "la source est trop profondément imbriquée pour être lue"),
+    # paths and addresses (readers/trust.py, readers/remote.py)
+    (r"an empty path", "un chemin vide"),
+    (r"(?P<location>.+?): only http\(s\) addresses and relative paths are read",
+     "{location} : seuls les adresses http(s) et les chemins relatifs sont lus"),
+    (r"(?P<location>.+) is outside the descriptor's folder (?P<folder>.+)",
+     "{location} est hors du dossier du descripteur {folder}"),
+    (r"(?P<location>.+) is a local path, and the descriptor was read from a URL \(it may only name URLs\)",
+     "{location} est un chemin local, alors que le descripteur a été lu depuis une adresse (il ne peut nommer "
+     "que des adresses)"),
+    (r"(?P<how>--allow-private-network.*) allows it", "{how} l'autorise"),
+    (r"(?P<host>\S+) is a non-public address \((?P<address>[^)]+)\)",
+     "{host} est une adresse non publique ({address})"),
+    (r"only http\(s\) addresses are fetched", "seules les adresses http(s) sont téléchargées"),
+    (r"the download took longer than (?P<seconds>[\d.]+) s", "le téléchargement a pris plus de {seconds} s"),
+    # territoria fix (fix/inputs.py, fix/mapping.py)
+    (r"give the path of the copy to write \(--output\)", "donnez le chemin de la copie à écrire (--output)"),
+    (r"give the schema the copy must follow \(--schema\)", "donnez le schéma que la copie doit suivre (--schema)"),
+    (r"--log and --output must be two files", "--log et --output doivent être deux fichiers différents"),
+    (r"the folder (?P<folder>.+) does not exist", "le dossier {folder} n'existe pas"),
+    (r"is a directory \((?P<flag>\S+) names the file to write\)",
+     "c'est un dossier ({flag} nomme le fichier à écrire)"),
+    (r"(?P<flag>\S+) may not be the source, which is only ever read",
+     "{flag} ne peut pas être la source, qui n'est jamais que lue"),
+    (r"(?P<flag>\S+) may not be the schema, which is only ever read",
+     "{flag} ne peut pas être le schéma, qui n'est jamais que lu"),
+    (r"(?P<flag>\S+) may not be the mapping file, which is only ever read",
+     "{flag} ne peut pas être le fichier de correspondance, qui n'est jamais que lu"),
+    (r"--timezone '(?P<name>.*)': not a time zone of the IANA database \(like Europe/Paris\)",
+     "--timezone « {name} » : ce n'est pas un fuseau de la base IANA (comme Europe/Paris)"),
+    (r"a mapping is a set of sections \((?P<names>.*)\)",
+     "un fichier de correspondance est un ensemble de sections ({names})"),
+    (r"unknown section '(?P<name>.*)' \(expected: (?P<names>.*)\)",
+     "section inconnue « {name} » (attendues : {names})"),
+    (r"(?P<section>[\w/]+): expected a set of 'key: value' lines",
+     "{section} : des lignes « clé: valeur » sont attendues"),
+    (r"a mapping file is at most (?P<size>\d+) KB", "un fichier de correspondance fait au plus {size} Ko"),
+    (r"cannot be read \((?P<detail>.+)\)", "illisible ({detail})"),
+    (r"not UTF-8 text", "ce n'est pas du texte UTF-8"),
+    (r"not valid YAML(?P<detail>.*)", "ce n'est pas du YAML valide{detail}"),
+    (r"columns/(?P<column>.+): '(?P<name>.*)' is not a field of the schema",
+     "columns/{column} : « {name} » n'est pas un champ du schéma"),
+    (r"(?P<section>\w+)/(?P<name>.+): neither a field of the schema nor a renamed column",
+     "{section}/{name} : ni un champ du schéma, ni une colonne renommée"),
+    (r"codes/(?P<field>.+): expected \{source code: schema code\}",
+     "codes/{field} : une table {{code de la source: code du schéma}} est attendue"),
+    (r"codes/(?P<field>.+?)/(?P<code>.+): '(?P<value>.*)' is not a code of (?P<name>.+)",
+     "codes/{field}/{code} : « {value} » n'est pas un code de {name}"),
+    (r"units/(?P<field>.+): (?P<name>.+) is not a number field",
+     "units/{field} : {name} n'est pas un champ numérique"),
+    (r"units/(?P<field>.+): the field (?P<name>.+) declares no unit to convert to",
+     "units/{field} : le champ {name} ne déclare aucune unité vers laquelle convertir"),
+    (r"constants/(?P<field>.+): a constant is one value", "constants/{field} : une constante est une seule valeur"),
     # downloads (readers/remote.py)
     (r"(?P<url>\S+): redirected to a non-HTTP address", "{url} : redirigé vers une adresse qui n'est pas http(s)"),
     (r"(?P<url>\S+): the file is larger than (?P<size>\d+) bytes", "{url} : le fichier dépasse {size} octets"),
@@ -75,7 +172,16 @@ NOTES = [
     (r"(?P<ref>.+): resource (?P<title>.+) has no http\(s\) address \((?P<url>.*)\)",
      "{ref} : la ressource {title} n'a pas d'adresse http(s) ({url})"),
     # schemas (schema/)
-    (r"(?P<what>schema|data package) not found", "{what_fr} introuvable"),
+    (r"(?P<what>schema|data package) not found", "{what_bare} introuvable"),
+    (r"(?P<what>schema|data package) is not a regular file \(a pipe or a device\), not read",
+     "{what_fr} n'est pas un fichier ordinaire (un tube ou un périphérique) ; il n'a pas été lu"),
+    (r"(?P<what>schema|data package) is larger than (?P<size>\d+) bytes", "{what_fr} dépasse {size} octets"),
+    (r"(?P<what>schema|data package) cannot be read \((?P<detail>.+)\)", "{what_fr} est illisible ({detail})"),
+    (r"(?P<what>schema|data package) is nested too deeply to be read",
+     "{what_fr} est trop profondément imbriqué pour être lu"),
+    (r"a resource's schema must be a path, a URL or an object",
+     "le schéma d'une ressource doit être un chemin, une adresse ou un objet"),
+    (r"(?P<attribute>[\w-]+) '(?P<value>.*)' is not a whole number", "{attribute} « {value} » n'est pas un nombre entier"),
     (r"(?P<what>schema|data package) is a directory, not a JSON file", "{what_fr} : c'est un dossier, pas un fichier JSON"),
     (r"(?P<what>schema|data package) is not UTF-8 text", "{what_fr} : ce n'est pas du texte UTF-8"),
     (r"(?P<what>schema|data package) is not valid JSON: (?P<detail>.+) \(line (?P<line>\d+), column (?P<column>\d+)\)",
@@ -155,6 +261,7 @@ NOTES = [
     (r"'params' must be an object", "« params » doit être un objet"),
 ]
 _WHAT = {"schema": "le schéma", "data package": "le jeu de données"}
+_WHAT_BARE = {"schema": "schéma", "data package": "jeu de données"}
 #: Python's own words inside a detail (the json module's messages)
 _DETAILS = [
     ("Expecting value", "valeur attendue"),
@@ -173,6 +280,9 @@ def french(note: str) -> str:
     """The note in French: each piece translated, a ``place: `` prefix kept as it is."""
     if not note:
         return note
+    whole = _translate(note)
+    if whole is not None:
+        return whole
     pieces = note.split("; ")
     return " ; ".join(_piece(piece) for piece in pieces)
 
@@ -198,6 +308,9 @@ def _translate(text: str):
             values = {k: (v or "") for k, v in match.groupdict().items()}
             if "what" in values:
                 values["what_fr"] = _WHAT.get(values["what"], values["what"])
+                values["what_bare"] = _WHAT_BARE.get(values["what"], values["what"])
+            if "problem" in values:
+                values["problem_fr"] = _translate(values["problem"]) or values["problem"]
             if values.get("detail"):
                 values["detail"] = _detail(values["detail"])
             return template.format(**values)
