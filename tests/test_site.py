@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import inspect
 import html.parser
 import io
 import json
@@ -217,6 +218,26 @@ def test_nothing_is_fetched_from_the_network_but_diagrams(site):
 
 
 # --- error catalogue ----------------------------------------------------------------------------
+
+def test_error_catalogue_explains_with_examples_in_the_page_language(site):
+    """No raw template ({rowNumber}, {note}) on the page: each rule shows a message as the report says it,
+    in the page's language; the French page does not quote the checks' English docstrings."""
+    import re
+
+    from territoria import checks as checks_module
+    from territoria.rules import RULES
+
+    checks_module.load_all()
+    for lang_dir, lang in (("", "fr"), ("en/", "en")):
+        text = html.unescape(read(site / f"{lang_dir}errors" / "index.html"))
+        assert not re.search(r"\{[a-zA-Z_]+\}", text), lang
+        for kind in RULES.values():
+            assert kind.example_message(lang) in text, (lang, kind.code)
+    french = html.unescape(read(site / "errors" / "index.html"))
+    for cls in checks_module.CHECKS.values():
+        first = (inspect.getdoc(cls) or "").split("\n\n")[0].replace("\n", " ")
+        assert not first or first not in french, cls.name
+
 
 def test_error_catalogue_lists_every_error_type_and_check(site):
     from territoria import checks as checks_module

@@ -63,18 +63,21 @@ def errors_page(lang: str, used_checks: dict | None = None) -> str:
     for kind in ordered:
         title = kind.title_fr if fr else kind.title_en
         out += [f"## `{kind.code}` — {title} {{#{kind.code}}}", ""]
-        severity = ("Erreur : le fichier ne respecte pas le schéma." if kind.severity == "error"
-                    else "Avertissement : à savoir, le fichier reste valide.") if fr else \
-            ("Error: the file breaks the schema." if kind.severity == "error"
-             else "Warning: worth knowing, the file stays valid.")
+        unchecked = kind.scope in ("source", "schema")
+        if fr:
+            severity = ("Avertissement : à savoir, le fichier reste valide." if kind.severity != "error" else
+                        "Erreur : le fichier n'a pas pu être vérifié." if unchecked else
+                        "Erreur : le fichier ne respecte pas le schéma.")
+        else:
+            severity = ("Warning: worth knowing, the file stays valid." if kind.severity != "error" else
+                        "Error: the file could not be checked." if unchecked else
+                        "Error: the file breaks the schema.")
         out += [f"**Gravité** : {severity}" if fr else f"**Severity**: {severity}",
                 "", (f"**Portée** : {SCOPES['fr'].get(kind.scope, kind.scope)}" if fr
                      else f"**Scope**: {SCOPES['en'].get(kind.scope, kind.scope)}"), ""]
-        template = kind.message_fr if fr else kind.message_en
-        out += [("**Ce que cela signifie** — modèle du message :" if fr else "**What it means** — message template:"),
-                "", "```text", template, "```", ""]
         example = kind.example_message(lang)
-        out += [("**Exemple**" if fr else "**Example**"), "", "```text", example, "```", ""]
+        out += [("**Ce que dit le rapport**, par exemple :" if fr else "**What the report says**, for example:"),
+                "", f"> {example}", ""]
         hint = kind.hint_fr if fr else kind.hint_en
         out += [("**Comment corriger**" if fr else "**How to fix it**"), "", f"> {hint}", ""]
         out += [("En anglais : " if fr else "In French: ")
@@ -104,12 +107,15 @@ def errors_page(lang: str, used_checks: dict | None = None) -> str:
                               "[`schema-error`](#schema-error)."), ""]
             continue
         doc = inspect.getdoc(cls) or ""
-        if doc:
+        if doc and not fr:  # docstrings are English: the French page speaks through the rules' words
             out += [doc.split("\n\n")[0].replace("\n", " "), ""]
-        codes = cls.codes()
-        if codes:
-            links = ", ".join(f"[`{c}`](#{c})" if c in rules.RULES else f"`{c}`" for c in codes)
-            out += [("Erreurs signalées : " if fr else "Reports: ") + links, ""]
+        for rule in cls.rules:
+            title = rule.title_fr if fr else rule.title_en
+            severity = ("erreur" if rule.severity == "error" else "avertissement") if fr else rule.severity
+            out += [f"- [`{rule.code}`](#{rule.code}) — {title} ({severity}) : {rule.example_message(lang)}"
+                    if fr else f"- [`{rule.code}`](#{rule.code}) — {title} ({severity}): {rule.example_message(lang)}"]
+        if cls.rules:
+            out.append("")
         if cls.example:
             shown = json.dumps(dict(cls.example, name=name), ensure_ascii=False)
             out += ["```json", shown, "```", ""]
