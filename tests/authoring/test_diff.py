@@ -163,6 +163,72 @@ CASES = [
 ]
 
 
+def _new_fields(d, *names):
+    d["fields"] += [{"name": name, "type": "string"} for name in names]
+
+
+def _checks(d, *declared):
+    d["custom_checks"] = list(declared)
+
+
+def _declared_warning_check(d):
+    _checks(d, {"name": "compare-columns-value", "severity": "warning",
+                "params": {"column": "fill_level_pct", "op": "<=", "column2": "battery_pct"}})
+
+
+def _check_on_new_fields(d):
+    _new_fields(d, "operator_siren")
+    _checks(d, {"name": "siren", "params": {"column": "operator_siren"}})
+
+
+def _emptiness_check_on_new_fields(d):
+    _new_fields(d, "site_a", "site_b")
+    _checks(d, {"name": "one-of-required", "params": {"column1": "site_a", "column2": "site_b"}})
+
+
+def _check_mixing_old_and_new_fields(d):
+    _new_fields(d, "capacity_pct")
+    _checks(d, {"name": "compare-columns-value", "params": {"column": "fill_level_pct", "op": "<=",
+                                                             "column2": "capacity_pct"}})
+
+
+def _conditional_check_selected_by_a_new_field(d):
+    _new_fields(d, "lighting_category")
+    _checks(d, {"name": "constraint-if", "params": {"column": "fill_level_pct", "constraints": {"maximum": 50},
+                                                     "when": {"column": "lighting_category", "values": ["a"]}}})
+
+
+def _conditional_check_selected_by_an_old_field(d):
+    _checks(d, {"name": "constraint-if", "params": {"column": "fill_level_pct", "constraints": {"maximum": 50},
+                                                     "when": {"column": "waste_stream", "values": ["glass"]}}})
+
+
+def _foreign_key_on_new_fields(d):
+    _new_fields(d, "site_id")
+    d["foreignKeys"] = [{"fields": ["site_id"], "reference": {"resource": "sites", "fields": ["site_id"]}}]
+
+
+POLICY_CASES = [
+    ("check declared as a warning", _declared_warning_check, MINOR, "warnings only"),
+    ("check on new optional fields", _check_on_new_fields, MINOR, "on new optional fields only"),
+    ("emptiness check on new fields", _emptiness_check_on_new_fields, MAJOR, "new or changed custom check"),
+    ("check reading an old field", _check_mixing_old_and_new_fields, MAJOR, "new or changed custom check"),
+    ("conditional check on a new condition", _conditional_check_selected_by_a_new_field, MINOR, "new optional fields"),
+    ("conditional check on an old condition", _conditional_check_selected_by_an_old_field, MAJOR, "custom check"),
+    ("foreign key on new optional fields", _foreign_key_on_new_fields, MINOR, "on new optional fields"),
+]
+
+
+@pytest.mark.parametrize("label, change, level, text", POLICY_CASES, ids=[c[0] for c in POLICY_CASES])
+def test_a_rule_new_in_a_version_is_minor_only_when_no_file_of_the_previous_one_breaks(tmp_path, label, change,
+                                                                                        level, text):
+    new = copy.deepcopy(BASE)
+    change(new)
+    changes = diff(load(_write(tmp_path / "old.json", BASE)), load(_write(tmp_path / "new.json", new)))
+    assert required_bump(changes) == level, render(changes)
+    assert any(c.level == level and text in c.message for c in changes), render(changes)
+
+
 def _write(path, descriptor):
     path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
     return str(path)

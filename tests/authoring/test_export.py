@@ -49,6 +49,18 @@ def test_exported_schemas_keep_what_validata_runs_and_say_what_they_leave():
     assert "foreignKeys" in catalogue.resolve("street-lighting/light_points@2.0.0").table().descriptor
 
 
+def test_a_check_declared_as_a_warning_is_left_out_for_validata():
+    """Validata reports errors only: a warning there would reject the files the schema accepts."""
+    table = {"fields": [{"name": "siren", "type": "string"}, {"name": "k", "type": "integer"}],
+             "custom_checks": [{"name": "siren", "severity": "warning", "params": {"column": "siren"}},
+                               {"name": "siren", "params": {"column": "siren"}}]}
+    exported, left = for_validata(table)
+    assert exported["custom_checks"] == [{"name": "siren", "params": {"column": "siren"}}]
+    assert [(what, english) for what, english, _ in left] == [("siren", "a warning (Validata reports errors only)")]
+    light_points = catalogue.resolve("street-lighting/light_points@2.1.0").table().descriptor
+    assert "constraint-if" in [what for what, _, _ in for_validata(light_points)[1]]
+
+
 def test_territoria_still_runs_the_exported_schema(tmp_path):
     """One schema for both tools: Territoria reads Validata's cog too."""
     folder = REPO / "schemas" / "street-lighting" / "2.0.0" / "examples"

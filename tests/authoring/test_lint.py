@@ -29,6 +29,10 @@ PACKAGE = {
     **TEXT,
     "version": "1.0.0",
     "licenses": [{"name": "etalab-2.0"}],
+    "created": "2026-11-29",
+    "territoria": {"lastModified": "2026-11-29",
+                   "follows": [{"name": "smart-data-models/dataModel.WasteManagement", "version": "WasteObserved 0.0.1",
+                                "commit": "952dca8b1b9b2b5fe8e82dcba25599316ab1478e"}]},
     "resources": [{"name": "measurements", **TEXT, "path": "examples/valid/measurements.csv",
                    "profile": "tabular-data-resource", "schema": "measurements.schema.json"}],
 }
@@ -179,7 +183,7 @@ def test_following_a_national_schema_relaxes_the_naming_rules(tmp_path):
         {"name": "time_step", **TEXT, "type": "number", "unit": "s", "example": "900"}))
     assert any(r == "unit" for r, _ in rules(make_catalogue(tmp_path / "a", table=table)))
     package = copy.deepcopy(PACKAGE)
-    package["territoria"] = {"follows": "etalab/schema-comptage-mobilites"}
+    package["territoria"] = {"follows": "etalab/schema-comptage-mobilites", "lastModified": "2026-11-29"}
     assert rules(make_catalogue(tmp_path / "b", table=table, package=package)) == []
 
 
@@ -236,3 +240,64 @@ def test_a_bound_that_is_not_a_number_is_a_lint_error(tmp_path):
     findings, _ = lint(str(path))
     assert any(f.rule == "metaschema" and 'constraint "minimum" is "abc": the bound is not a number' in f.message
                for f in findings), findings
+
+
+# --- the versioning policy (schemas/README.md) ------------------------------------------------------
+
+def _add_version(root, version, package_change=None):
+    """A copy of demo 1.0.0 as ``version`` (its package changed by ``package_change``)."""
+    import shutil
+
+    entry = root / "demo"
+    shutil.copytree(entry / "1.0.0", entry / version)
+    path = entry / version / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["version"] = version
+    if package_change:
+        package_change(package)
+    _dump(path, package)
+    table = json.loads((entry / version / "measurements.schema.json").read_text(encoding="utf-8"))
+    table["version"] = version
+    _dump(entry / version / "measurements.schema.json", table)
+
+
+def test_the_latest_version_carries_its_dates_and_what_it_follows(tmp_path):
+    root = make_catalogue(tmp_path, changelog="# Changelog\n\n## 1.1.0\n\n- More.\n\n## 1.0.0\n\n- First.\n")
+
+    def unmarked(package):
+        package.pop("created")
+        package.pop("territoria")
+
+    _add_version(root, "1.1.0", unmarked)
+    found = [m for r, m in rules(root) if r == "policy"]
+    assert any(m.startswith("created must be an ISO date") for m in found)
+    assert any(m.startswith("territoria.lastModified must be an ISO date") for m in found)
+    assert any(m.startswith("territoria.follows must name what the version follows") for m in found)
+
+
+def test_a_version_released_before_the_policy_is_left_as_it_is(tmp_path):
+    root = make_catalogue(tmp_path, changelog="# Changelog\n\n## 1.1.0\n\n- More.\n\n## 1.0.0\n\n- First.\n")
+    path = root / "demo" / "1.0.0" / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package.pop("territoria")
+    _dump(path, package)
+    _add_version(root, "1.1.0", lambda p: p.update(territoria={"lastModified": "2026-12-01", "follows": "etalab/x"}))
+    assert [m for r, m in rules(root) if r == "policy"] == []
+
+
+def test_follows_needs_a_name_and_a_version_per_reference(tmp_path):
+    package = copy.deepcopy(PACKAGE)
+    package["territoria"]["follows"] = [{"name": "cnig/eclext"}]
+    found = rules(make_catalogue(tmp_path, package=package))
+    assert any(r == "policy" and "territoria.follows" in m for r, m in found)
+
+
+def test_a_major_version_needs_a_migration_note(tmp_path):
+    changelog = "# Changelog\n\n## 2.0.0 — 2026-12-01\n\n- Field renamed.\n\n## 1.0.0\n\n- First.\n"
+    root = make_catalogue(tmp_path, changelog=changelog)
+    _add_version(root, "2.0.0")
+    assert ("policy", "major version 2.0.0 needs a migration note in its CHANGELOG section") in rules(root)
+    (root / "demo" / "CHANGELOG.md").write_text(changelog.replace("- Field renamed.", "- Field renamed.\n\n"
+                                                                  "### Migration\n\nRename the column."),
+                                               encoding="utf-8")
+    assert [m for r, m in rules(root) if r == "policy"] == []

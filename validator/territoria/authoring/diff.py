@@ -42,6 +42,7 @@ TEXT_PROPERTIES = {
     "title", "title_en", "description", "description_en", "example", "examples", "enum_labels",
     "keywords", "sources", "contributors", "licenses", "homepage", "created", "image", "id",
     "profile", "version", "rdfType", "comment", "$schema", "territoria", "path", "format_description",
+    "lastModified", "countryCode",
 }
 #: table-schema and package keys compared specially (not as plain properties)
 _SPECIAL_TABLE = {"fields", "primaryKey", "foreignKeys", "missingValues", "custom_checks", "name"}
@@ -243,9 +244,14 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
             yield Change(MAJOR, table, f"primary key {'added' if not old_pk else 'changed'}: {old_pk or '(none)'} → {new_pk}")
     old_fks = [_normal_fk(fk) for fk in old.get("foreignKeys") or []]
     new_fks = [_normal_fk(fk) for fk in new.get("foreignKeys") or []]
+    fresh = _new_optional_fields(old, new)
     for fk in new_fks:
         if fk not in old_fks:
-            yield Change(MAJOR, table, f"new foreign key {fk[0]} → {fk[1]}{fk[2]}")
+            if set(fk[0]) <= fresh:  # an empty cell is never looked up
+                yield Change(MINOR, table, f"new foreign key {fk[0]} → {fk[1]}{fk[2]} on new optional fields "
+                                           "(their cells are empty in the files of the previous version)")
+            else:
+                yield Change(MAJOR, table, f"new foreign key {fk[0]} → {fk[1]}{fk[2]}")
     for fk in old_fks:
         if fk not in new_fks:
             yield Change(MINOR, table, f"foreign key {fk[0]} → {fk[1]}{fk[2]} removed")
@@ -261,8 +267,12 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
     new_checks = [json.dumps(c, sort_keys=True) for c in new.get("custom_checks") or []]
     for check in new_checks:
         if check not in old_checks:
-            if _only_warns(json.loads(check)):
+            declared = json.loads(check)
+            if _only_warns(declared):
                 yield Change(MINOR, table, f"new or changed custom check {check} (warnings only: no file becomes invalid)")
+            elif _reads_only(declared, fresh, new):
+                yield Change(MINOR, table, f"new or changed custom check {check} on new optional fields only "
+                                           "(their cells are empty in the files of the previous version)")
             else:
                 yield Change(MAJOR, table, f"new or changed custom check {check}")
     for check in old_checks:
@@ -468,9 +478,57 @@ def catalogue_bump_problems(root: Optional[str] = None) -> list:
 
 
 def _only_warns(check: dict) -> bool:
-    """A check whose every rule is a warning (adding it to a released schema invalidates no file)."""
+    """A check whose every rule is a warning, or declared ``"severity": "warning"`` (adding it to a
+    released schema invalidates no file)."""
     from ..checks import CHECKS, load_all
 
     load_all()
+    if isinstance(check, dict) and check.get("severity") == "warning":
+        return True
     cls = CHECKS.get(check.get("name")) if isinstance(check, dict) else None
     return bool(cls is not None and cls.only_warns())
+
+
+def _new_optional_fields(old: dict, new: dict) -> set:
+    """The fields ``new`` adds, not required: the files of the previous version add them empty."""
+    before = {f.get("name") for f in old.get("fields") or [] if isinstance(f, dict)}
+    return {f.get("name") for f in new.get("fields") or [] if isinstance(f, dict)
+            and f.get("name") not in before and not (f.get("constraints") or {}).get("required")}
+
+
+def _reads_only(check: dict, fresh: set, schema: dict) -> bool:
+    """Whether a check reads only new optional fields and skips empty cells: then it finds nothing in
+    the files of the previous version (their new columns are empty)."""
+    from ..checks import CHECKS, CheckParamsError, load_all
+    from ..fields import FieldSpec
+
+    load_all()
+    cls = CHECKS.get(check.get("name")) if isinstance(check, dict) else None
+    if cls is None or not fresh:
+        return False
+    fields = [FieldSpec.from_descriptor(f) for f in schema.get("fields") or [] if isinstance(f, dict)]
+    try:
+        built = cls(check.get("params") or {}, fields)
+    except (CheckParamsError, Exception):
+        return False
+    if built.needed_resources():
+        return False
+    if hasattr(built, "quiet_when_empty"):
+        return built.quiet_when_empty(fresh)
+    if built.fires_on_empty:
+        return False
+    named = set(_field_names_in(check.get("params"), {f.name for f in fields}))
+    return bool(named) and named <= fresh
+
+
+def _field_names_in(value, names: set):
+    """Every string of a check's parameters that names a field of the schema (nested lists and objects too)."""
+    if isinstance(value, str):
+        if value in names:
+            yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _field_names_in(item, names)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _field_names_in(item, names)

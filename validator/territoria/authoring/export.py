@@ -161,6 +161,9 @@ def for_validata(schema: dict) -> tuple:
         try:
             if name not in VALIDATA_CHECKS:
                 raise Left("not a Validata check", "pas une vérification de Validata")
+            if check.get("severity") == "warning":
+                raise Left("a warning (Validata reports errors only)",
+                           "un avertissement (Validata ne signale que des erreurs)")
             params = ADAPT.get(name, lambda p, t: p)(params, types)
         except Left as why:
             added = _as_bounds(check, fields) if original in ("french-gps-coordinates", "french_gps_coordinates",

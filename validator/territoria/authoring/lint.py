@@ -32,6 +32,14 @@ House rules (see ``docs``/DESIGN "The catalogue"):
   ``version`` equal to its folder name.
 * ``changelog`` / ``readme``: each entry has ``README.md`` and a
   ``CHANGELOG.md`` with a ``## <version>`` heading for every version folder.
+* ``policy`` (``schemas/README.md``, "Versioning"): the latest version of an
+  entry, and every version made under the policy (its ``datapackage.json``
+  has ``territoria.lastModified``), carries ``created`` and
+  ``territoria.lastModified`` (ISO dates) and records what it follows
+  (``territoria.follows``: a national schema's name, or a list of references
+  with their ``name`` and ``version``); a major version under the policy has a
+  migration note in its CHANGELOG section. Versions released before the
+  policy are locked as they are.
 * ``schema-missing`` / ``resource-path``: the files a resource names exist.
 * ``examples``: ``examples/valid/datapackage.json`` exists, every
   ``examples/invalid-*`` set has a ``datapackage.json`` and a well-formed
@@ -380,6 +388,7 @@ def lint_entry(folder: str, unreadable: list) -> Iterator[Finding]:
     yield from _changelog(folder, versions)
     for version in versions:
         yield from lint_package(os.path.join(folder, version, "datapackage.json"), unreadable)
+    yield from _versioning_policy(folder, versions)
 
 
 def _changelog(folder: str, versions: Iterable[str]) -> Iterator[Finding]:
@@ -393,6 +402,51 @@ def _changelog(folder: str, versions: Iterable[str]) -> Iterator[Finding]:
     for version in versions:
         if version not in headings:
             yield Finding(_display(path), "changelog", f"no '## {version}' heading for version {version}")
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
+
+
+def _version_key(version: str) -> tuple:
+    core = version.split("-", 1)[0].split("+", 1)[0]
+    return tuple(int(part) for part in core.split(".")), "-" not in version
+
+
+def _versioning_policy(folder: str, versions: list) -> Iterator[Finding]:
+    """The rules of ``schemas/README.md`` ("Versioning") on the versions made under them."""
+    ordered = sorted(versions, key=_version_key)
+    changelog = os.path.join(folder, "CHANGELOG.md")
+    text = open(changelog, encoding="utf-8", errors="replace").read() if os.path.isfile(changelog) else ""
+    for number, version in enumerate(ordered):
+        path = os.path.join(folder, version, "datapackage.json")
+        package = _read_json(path, []) if os.path.isfile(path) else None
+        if not isinstance(package, dict):
+            continue
+        extra = package.get("territoria") if isinstance(package.get("territoria"), dict) else {}
+        under_policy = "lastModified" in extra
+        if not under_policy and version != ordered[-1]:
+            continue  # released before the policy: locked as it is
+        place = _display(path)
+        for key, value in (("created", package.get("created")), ("territoria.lastModified", extra.get("lastModified"))):
+            if not isinstance(value, str) or not _ISO_DATE.match(value):
+                yield Finding(place, "policy", f"{key} must be an ISO date (the version's release and last change)")
+        follows = extra.get("follows")
+        if not (isinstance(follows, str) and follows) and not (
+                isinstance(follows, list) and follows
+                and all(isinstance(r, dict) and r.get("name") and r.get("version") for r in follows)):
+            yield Finding(place, "policy", "territoria.follows must name what the version follows: a national "
+                                           "schema, or a list of references with their name and version")
+        major, minor, patch = _version_key(version)[0]
+        if number > 0 and major >= 1 and minor == 0 and patch == 0 and "-" not in version:
+            section = _changelog_section(text, version)
+            if "migration" not in section.lower():
+                yield Finding(_display(changelog), "policy",
+                              f"major version {version} needs a migration note in its CHANGELOG section")
+
+
+def _changelog_section(text: str, version: str) -> str:
+    match = re.search(rf"^##\s+\[?v?{re.escape(version)}\b.*?(?=^##\s|\Z)", text, flags=re.MULTILINE | re.S)
+    return match.group(0) if match else ""
 
 
 def lint_catalogue(root: str, unreadable: list) -> Iterator[Finding]:

@@ -102,6 +102,12 @@ class CustomCheck:
     replaced_by: str = ""
     #: parameters the check does not read (see ``Check``)
     ignored_params: list = []
+    #: ``"warning"`` when the schema declares the check so (``"severity": "warning"``): a check new in a
+    #: minor version of a standard warns first, and may become an error in the next major
+    severity: str = "error"
+    #: True when the check reports empty cells (``one-of-required``...): on columns new in a version,
+    #: it would make files invalid whose new columns are added empty (``territoria diff``)
+    fires_on_empty: bool = False
 
     def __init__(self, params: dict, fields: list, context: Optional[CheckContext] = None):
         context = context or CheckContext()
@@ -186,6 +192,10 @@ def load_all() -> None:
     _loaded = True
 
 
+#: what a declaration's ``severity`` may say
+SEVERITIES = ("error", "warning")
+
+
 def declared_checks(descriptor: dict) -> list:
     """The schema's check declarations: ``custom_checks``, then Validata's field-level
     ``customCheck`` (a name, or an object with the name and the parameters), whose
@@ -240,11 +250,18 @@ def build_checks(descriptor: dict, fields: list, context: Optional[CheckContext]
             known = ", ".join(sorted(CHECKS)) or "none"
             problems.append(f"custom_checks/{number}: unknown check {item['name']!r} (known: {known})")
             continue
+        severity = item.get("severity", "error")
+        if severity not in SEVERITIES:
+            problems.append(f"custom_checks/{number} ({item['name']}): severity must be \"error\" or "
+                            f"\"warning\" (got {severity!r})")
+            continue
         try:
             check = cls(item.get("params") or {}, fields, context)
         except CheckParamsError as error:
             problems.append(f"custom_checks/{number} ({item['name']}): {error}")
             continue
+        if severity == "warning":
+            check.severity = "warning"
         checks.append(check)
         if cls.replaced_by:
             notices.append({"type": "check-name-deprecated", "check": cls.name, "replacement": cls.replaced_by,

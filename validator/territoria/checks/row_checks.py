@@ -214,6 +214,7 @@ class OneOfRequired(Check):
 
     name = "one-of-required"
     allowed = ("column1", "column", "column2")
+    fires_on_empty = True
     rules = (
         check_rule(
             "one-of-required",

@@ -261,7 +261,7 @@ class BatchChecker:
         for number, (check, findings) in enumerate(zip(self.custom, outcomes)):
             for finding in findings or []:
                 check.declares(finding.code)
-                if finding.severity == "warning":
+                if finding.severity == "warning" or check.severity == "warning":
                     self.lister.add_warnings(finding, batch)
                 elif finding.positions is not None and len(finding.positions):
                     records.append(Record(np.asarray(finding.positions), InRow.CUSTOM, number, "custom", finding))
@@ -272,7 +272,7 @@ class BatchChecker:
         for check in self.custom:
             for finding in check.finish() or []:
                 check.declares(finding.code)
-                if finding.severity == "warning":
+                if finding.severity == "warning" or check.severity == "warning":
                     self.lister.add_warnings(finding, None)
                     continue
                 rows = np.asarray(finding.row_numbers if finding.row_numbers is not None else [])

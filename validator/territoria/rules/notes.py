@@ -259,6 +259,19 @@ NOTES = [
     (r"parameter '(?P<key>.+)': no COG '(?P<cog>.+)' for this code \(available: (?P<known>.+)\)",
      "paramètre « {key} » : pas de COG « {cog} » pour ce code (disponibles : {known})"),
     (r"'params' must be an object", "« params » doit être un objet"),
+    (r'severity must be "error" or "warning" \(got (?P<value>.+)\)',
+     "severity doit valoir « error » ou « warning » (reçu : {value})"),
+    (r"parameter '(?P<key>.+)' must be an object \((?P<what>.+)\)",
+     "le paramètre « {key} » doit être un objet ({what})"),
+    (r"parameter '(?P<key>.+)': constraint '(?P<name>.+)' is not one a row may be held to \(known: (?P<known>.+)\)",
+     "paramètre « {key} » : « {name} » n'est pas une contrainte applicable à une ligne (connues : {known})"),
+    (r"parameter '(?P<key>.+)': constraint \"(?P<name>\w+)\" is \"(?P<value>.*)\": the bound is not a number",
+     "paramètre « {key} » : la contrainte « {name} » vaut « {value} » : cette borne n'est pas un nombre"),
+    (r"parameter '(?P<key>.+)': constraint \"(?P<name>\w+)\" is \"(?P<value>.*)\": the bound is not a valid (?P<type>\w+)",
+     "paramètre « {key} » : la contrainte « {name} » vaut « {value} » : cette borne n'est pas un(e) {type} valide"),
+    (r"parameter '(?P<key>.+)': constraint \"(?P<name>\w+)\" is not supported by type \"(?P<type>\w+)\"",
+     "paramètre « {key} » : la contrainte « {name} » ne s'applique pas au type « {type} »"),
+    (r"parameter '(?P<key>.+)' must name at least one value", "le paramètre « {key} » doit nommer au moins une valeur"),
 ]
 _WHAT = {"schema": "le schéma", "data package": "le jeu de données"}
 _WHAT_BARE = {"schema": "schéma", "data package": "jeu de données"}

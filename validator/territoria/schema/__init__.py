@@ -219,6 +219,13 @@ def declares_version_2(descriptor: dict) -> bool:
     return any(marker in str(descriptor.get("$schema", "")) for marker in ("2.0", "/v2"))
 
 
+def constraint_problems(descriptor: dict) -> list:
+    """What is wrong with a field's constraints (unsupported by its type, a bound it cannot read):
+    the rules a ``constraint-if`` check's constraints obey as a field's own do."""
+    kept = {k: v for k, v in descriptor.items() if k not in ("example", "required")}
+    return _field_rule_problems(kept, True)
+
+
 def _field_rule_problems(descriptor: dict, version_2: bool) -> list:
     """frictionless's field rules beyond the metaschema (see ``Field.metadata_validate``)."""
     problems = []
