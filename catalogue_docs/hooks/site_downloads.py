@@ -298,6 +298,11 @@ def write_all(site_dir: str, entries: list, site_url: str) -> None:
         # /<entry>/latest/ opens the latest field reference
         write_if_changed(os.path.join(site_dir, entry.name, "latest", "index.html"),
                REDIRECT.format(target=f"../{entry.latest}/").encode("utf-8"))
+        # /<entry>/<major>/: the stable address of a major, serving its newest minor (never a break)
+        for major, version in entry.newest_by_major().items():
+            write_version(site_dir, version, alias=major)
+            write_if_changed(os.path.join(site_dir, entry.name, major, "index.html"),
+                             REDIRECT.format(target=f"../{version.version}/").encode("utf-8"))
     catalogue = national_catalogue(entries, site_url)
     write_if_changed(os.path.join(site_dir, "schemas.json"),
            (json.dumps(catalogue, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field
 
 
-def version_key(version: str):
-    """Semantic-version sort key: ``1.10.0`` after ``1.9.0``, pre-releases by text."""
-    parts = re.split(r"[.+-]", version)
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+from territoria.schema.catalogue import is_release, version_key  # noqa: E402  (one order for the tool and the site)
 
 
 def text(item: dict, key: str, lang: str) -> str:
@@ -108,11 +104,21 @@ class Entry:
 
     @property
     def latest(self) -> str:
-        return self.versions[-1].version
+        return self.latest_version.version
 
     @property
     def latest_version(self) -> Version:
-        return self.versions[-1]
+        """The newest release (a pre-release only when the entry has nothing else)."""
+        released = [v for v in self.versions if is_release(v.version)]
+        return (released or self.versions)[-1]
+
+    def newest_by_major(self) -> dict:
+        """``{major: newest release of that major}``: what ``<entry>/<major>/`` serves."""
+        newest: dict = {}
+        for version in self.versions:
+            if is_release(version.version):
+                newest[version.version.split(".", 1)[0]] = version
+        return newest
 
     def short_title(self, lang: str) -> str:
         """"Street lighting — éclairage public" (README title) → the part in ``lang``."""
@@ -170,8 +176,8 @@ def _load_examples(version_path: str) -> list:
     names = sorted(os.listdir(root), key=lambda n: (n != "valid", n))
     for name in names:
         path = os.path.join(root, name)
-        if not os.path.isdir(path):
-            continue
+        if not os.path.isfile(os.path.join(path, "datapackage.json")):
+            continue  # an example set is a data package; legacy/ is an export to repair, shown apart
         files = sorted(os.listdir(path), key=lambda f: (not f.endswith(".csv"), f))
         expected = _load_expected(os.path.join(path, "expected-errors.json"), "errors")
         warnings = _load_expected(os.path.join(path, "expected-warnings.json"), "warnings")

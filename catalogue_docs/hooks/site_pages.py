@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 
 from site_downloads import template_paths, validata_path
@@ -37,6 +38,14 @@ WORDS = {
         "check": "Vérification", "custom_checks": "Vérifications personnalisées",
         "reference_of": "Référence des champs", "see_fields": "Voir la référence des champs",
         "validate_cmd": "Valider un fichier avec ce schéma",
+        "major_address": "Adresse stable de la version majeure {major} (reçoit ses mineures, jamais une rupture)",
+        "fiware": "Correspondance FIWARE (NGSI-LD)", "entity": "Entité", "attribute": "Attribut FIWARE",
+        "kind": "Nature", "conversion": "Conversion", "no_equivalent": "pas d'équivalent",
+        "fiware_download": "Correspondance lisible par machine (fiware-mapping.json)",
+        "warning": "avertissement", "legacy": "Export historique à réparer",
+        "legacy_text": "Un export réel d'avant le schéma (noms de colonnes et codes français), avec la correspondance "
+                       "qui le transforme : `territoria fix FICHIER --schema {ref} --mapping mapping.yml --output "
+                       "copie.csv`.",
     },
     "en": {
         "field": "Field", "title_desc": "Title and description", "type": "Type", "unit": "Unit",
@@ -57,6 +66,14 @@ WORDS = {
         "check": "Check", "custom_checks": "Custom checks",
         "reference_of": "Field reference", "see_fields": "See the field reference",
         "validate_cmd": "Validate a file against this schema",
+        "major_address": "Stable address of major version {major} (gets its minors, never a break)",
+        "fiware": "FIWARE mapping (NGSI-LD)", "entity": "Entity", "attribute": "FIWARE attribute",
+        "kind": "Kind", "conversion": "Conversion", "no_equivalent": "no equivalent",
+        "fiware_download": "Machine-readable mapping (fiware-mapping.json)",
+        "warning": "warning", "legacy": "Legacy export to repair",
+        "legacy_text": "A real export from before the schema (French column names and codes), with the mapping that "
+                       "turns it into the schema: `territoria fix FILE --schema {ref} --mapping mapping.yml --output "
+                       "copy.csv`.",
     },
 }
 
@@ -285,9 +302,10 @@ def entry_overview(entry: Entry, lang: str) -> str:
     out += [f"## {w['versions']}", ""]
     for version in reversed(entry.versions):
         mark = f" — **{w['latest']}**" if version.is_latest else ""
-        created = (version.package.get("created") or "")[:10]
+        extra = version.package.get("territoria") if isinstance(version.package.get("territoria"), dict) else {}
+        dated = str(extra.get("lastModified") or version.package.get("created") or "")[:10]
         out.append(f"- [{version.version}]({version.version}/index.md){mark}"
-                   + (f" ({created})" if created else "")
+                   + (f" ({dated})" if dated else "")
                    + f" · [{w['examples']}]({version.version}/examples.md)")
     out += ["", f"{w['changelog']} : [{w['changelog'].lower()}](changelog.md)" if lang == "fr"
             else f"{w['changelog']}: [{w['changelog'].lower()}](changelog.md)", ""]
@@ -305,9 +323,6 @@ def entry_overview(entry: Entry, lang: str) -> str:
                    else f"See the section [“{heading}”](#{_slug(heading)}) below.")
     out.append("")
     out += [f"## {w['readme']}", ""]
-    if lang == "fr":
-        out += ["!!! note \"Langue\"", "    La documentation détaillée du cas d'usage (contexte, producteurs, "
-                "base légale, sources) est rédigée en anglais, avec un résumé en français.", ""]
     for heading, body in sections:
         if heading:
             out += [f"### {heading} {{#{_slug(heading)}}}", ""]
@@ -353,6 +368,12 @@ def version_reference(version: Version, lang: str) -> str:
     latest_base = f"{root}{entry.name}/latest/"
     out += [(f"{w['latest_address']} : " if lang == "fr" else f"{w['latest_address']}: ")
             + f"<a href=\"{esc(latest_base)}datapackage.json\"><code>{esc(entry.name)}/latest/datapackage.json</code></a>", ""]
+    major = version.version.split(".", 1)[0]
+    if entry.newest_by_major().get(major) is version:
+        label = w["major_address"].format(major=major)
+        out += [(f"{label} : " if lang == "fr" else f"{label}: ")
+                + f"<a href=\"{esc(root)}{esc(entry.name)}/{major}/datapackage.json\"><code>{esc(entry.name)}/{major}/"
+                f"datapackage.json</code></a> · <code>--schema {esc(entry.name)}@{major}</code>", ""]
     for resource in version.resources:
         out += [f"## {w['table']} `{resource.name}` — {resource.title(lang)} {{#{resource.name}}}", ""]
         if resource.description(lang):
@@ -367,17 +388,59 @@ def version_reference(version: Version, lang: str) -> str:
             keys.append(f"{w['foreign_key']} `{', '.join(fields)}` → `{target or resource.name}` (`{', '.join(target_fields)}`)")
         for check in checks:
             params = json.dumps(check.get("params") or {}, ensure_ascii=False)
-            keys.append(f"{w['check']} [`{check.get('name')}`](../../errors.md#check-{check.get('name')}) `{params}`")
+            severity = f" ({w['warning']})" if check.get("severity") == "warning" else ""
+            keys.append(f"{w['check']} [`{check.get('name')}`](../../errors.md#check-{check.get('name')}){severity} "
+                        f"`{params}`")
         out += [f"- {k}" for k in keys] + [""]
     out += [f"## {w['validate_cmd']}", "", "```sh",
             f"territoria validate {'fichier' if lang == 'fr' else 'file'}.csv --schema {entry.name}/{version.resources[0].name if version.resources else ''}@{version.version}",
             f"territoria validate datapackage.json   # {'toutes les tables, clés étrangères comprises' if lang == 'fr' else 'all tables, foreign keys included'}",
             "```", ""]
     out += [f"## {w['diagram']}", "", mermaid_diagram(version), "", keys_list(version, lang), ""]
+    out += fiware_section(version, lang, base)
     section = entry.changelog_section(version.version)
     out += [f"## {w['changelog']}", "", _demote(_demote(section)) if section else "—", "",
             f"[{w['changelog']} ({entry.name})](../changelog.md)", ""]
     return "\n".join(out) + "\n"
+
+
+def fiware_section(version: Version, lang: str, base: str) -> list:
+    """The version's ``fiware-mapping.json`` as tables: each field's NGSI-LD entity, attribute, kind and unit
+    conversion (the per-field notes are English: shown on the English page)."""
+    path = os.path.join(version.path, "fiware-mapping.json")
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as handle:
+        mapping = json.load(handle)
+    w = WORDS[lang]
+    notes = mapping.get("notes") if isinstance(mapping.get("notes"), dict) else {}
+    out = [f"## {w['fiware']} {{#fiware}}", "", notes.get(lang) or notes.get("en") or "", "",
+           download(base + "fiware-mapping.json", w["fiware_download"]), ""]
+    for table, spec in (mapping.get("resources") or {}).items():
+        if not isinstance(spec, dict):
+            continue
+        out += [f"### `{table}` → `{spec.get('entityType', '')}`", ""]
+        header = [w["field"], w["entity"], w["attribute"], w["kind"], w["conversion"]] + (["Note"] if lang == "en" else [])
+        out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for name, item in (spec.get("fields") or {}).items():
+            if not isinstance(item, dict):
+                continue
+            attribute = f"`{item['attribute']}`" if item.get("attribute") else f"*{w['no_equivalent']}*"
+            conversion = ""
+            if item.get("factor") not in (None, 1):
+                conversion = f"× {item['factor']}"
+            if item.get("unitCode"):
+                conversion = (conversion + " " if conversion else "") + f"unitCode `{item['unitCode']}`"
+            if isinstance(item.get("values"), dict):
+                conversion = (conversion + " ; " if conversion else "") + ", ".join(
+                    f"`{k}` → `{v}`" for k, v in list(item["values"].items())[:6]) + ("…" if len(item["values"]) > 6 else "")
+            row = [f"`{name}`", str(item.get("entityType") or spec.get("entityType") or ""), attribute,
+                   str(item.get("kind") or ""), conversion]
+            if lang == "en":
+                row.append(str(item.get("note") or ""))
+            out.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+        out.append("")
+    return out
 
 
 def examples_page(version: Version, lang: str) -> str:
@@ -423,6 +486,13 @@ def examples_page(version: Version, lang: str) -> str:
                 out += [f"??? example \"{name}\"", "", "    ```text"]
                 out += ["    " + line.rstrip("\r\n") for line in head if line]
                 out += ["    ```", ""]
+    legacy = os.path.join(version.path, "examples", "legacy")
+    if os.path.isdir(legacy):
+        files = sorted(os.listdir(legacy))
+        reference = f"{entry.name}@{version.version}"
+        out += [f"## {w['legacy']} {{#legacy}}", "", w["legacy_text"].format(ref=reference), ""]
+        links = [f"<a href=\"{esc(base + 'legacy/' + f)}\" download>{esc(f)}</a>" for f in files]
+        out += [(f"{w['files']} : " if lang == "fr" else f"{w['files']}: ") + " · ".join(links), ""]
     return "\n".join(out) + "\n"
 
 

@@ -456,7 +456,7 @@ def catalogue_bump_problems(root: Optional[str] = None) -> list:
     ``root`` defaults to the installed catalogue. Pre-release folders
     (``1.1.0-draft``) are skipped: only released versions make promises.
     """
-    from ..schema.catalogue import _version_key, catalogue_root
+    from ..schema.catalogue import catalogue_root, version_key as _version_key
 
     root = root or catalogue_root()
     problems = []

@@ -407,13 +407,10 @@ def _changelog(folder: str, versions: Iterable[str]) -> Iterator[Finding]:
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
 
 
-def _version_key(version: str) -> tuple:
-    core = version.split("-", 1)[0].split("+", 1)[0]
-    return tuple(int(part) for part in core.split(".")), "-" not in version
-
-
 def _versioning_policy(folder: str, versions: list) -> Iterator[Finding]:
     """The rules of ``schemas/README.md`` ("Versioning") on the versions made under them."""
+    from ..schema.catalogue import version_key as _version_key
+
     ordered = sorted(versions, key=_version_key)
     changelog = os.path.join(folder, "CHANGELOG.md")
     text = open(changelog, encoding="utf-8", errors="replace").read() if os.path.isfile(changelog) else ""

@@ -26,9 +26,17 @@ def catalogue_root() -> Optional[str]:
     return None
 
 
-def _version_key(version: str):
-    parts = re.split(r"[.+-]", version)
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+def version_key(version: str):
+    """Semantic-versioning order: ``1.0.0-rc.1`` < ``1.0.0`` < ``1.0.1`` < ``1.10.0`` (build metadata ignored)."""
+    core, _, pre = version.split("+", 1)[0].partition("-")
+    numbers = tuple(int(p) if p.isdigit() else 0 for p in core.split("."))
+    pre_parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in pre.split(".")) if pre else ()
+    return numbers, not pre, pre_parts
+
+
+def is_release(version: str) -> bool:
+    """Not a pre-release (``2.0.0-rc.1`` is one): only releases are the default of a name or a major."""
+    return "-" not in version.split("+", 1)[0]
 
 
 @dataclass
@@ -40,11 +48,19 @@ class Entry:
     def versions(self) -> list:
         found = [v for v in os.listdir(self.path)
                  if os.path.isfile(os.path.join(self.path, v, "datapackage.json"))]
-        return sorted(found, key=_version_key)
+        return sorted(found, key=version_key)
 
     @property
     def latest(self) -> str:
-        return self.versions[-1]
+        """The newest release (a pre-release only when the entry has nothing else)."""
+        released = [v for v in self.versions if is_release(v)]
+        return (released or self.versions)[-1]
+
+    def newest_of(self, prefix: str) -> Optional[str]:
+        """The newest release of a major (``2``) or a minor (``2.1``) line, or None."""
+        wanted = tuple(int(p) for p in prefix.split("."))
+        found = [v for v in self.versions if is_release(v) and version_key(v)[0][:len(wanted)] == wanted]
+        return found[-1] if found else None
 
     def package(self, version: Optional[str] = None) -> dict:
         version = version or self.latest
@@ -84,6 +100,8 @@ def resolve(reference: str):
         raise SchemaProblem(reference, ["not a file, a URL or a catalogue name such as waste-fill-level/measurements@1.0.0"])
     entry = get_entry(match["entry"])
     version = match["version"] or entry.latest
+    if version not in entry.versions and re.fullmatch(r"\d+(\.\d+)?", version):
+        version = entry.newest_of(version) or version  # NAME@2: the newest 2.x.y, as <entry>/2/ on the site
     if version not in entry.versions:
         raise SchemaProblem(reference, [f"{entry.name} has no version {version} (versions: {', '.join(entry.versions)})"])
     base = os.path.join(entry.path, version)
