@@ -15,6 +15,7 @@ import html.parser
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -202,8 +203,8 @@ def test_every_local_link_resolves(site):
     assert not broken, "\n".join(broken[:30])
 
 
-def test_nothing_is_fetched_from_the_network_but_diagrams(site):
-    """Fonts are off and scripts are local: search works offline (Mermaid alone may use its CDN)."""
+def test_nothing_is_fetched_from_the_network(site):
+    """Fonts are off and scripts are local (Mermaid included): search and diagrams work offline."""
     for page in [site / "index.html", site / "en" / "errors" / "index.html"]:
         text = read(page)
         assert "fonts.googleapis" not in text and "fonts.gstatic" not in text
@@ -215,6 +216,13 @@ def test_nothing_is_fetched_from_the_network_but_diagrams(site):
     field = ENTRIES[0].latest_version.resources[0].fields[-1]["name"]
     assert field in words
     assert "type-error" in words
+    # French search: French stemming, and each French page indexed with its French words
+    assert "fr" in index["config"]["lang"]
+    french = {d["location"]: d for d in index["docs"] if not d["location"].startswith("en/")}
+    assert any(d["title"] == "Catalogue des erreurs" for d in french.values())
+    entry = ENTRIES[0]
+    overview = next(d for location, d in french.items() if location.rstrip("/") == entry.name)
+    assert entry.short_title("fr") in overview["title"]
 
 
 # --- error catalogue ----------------------------------------------------------------------------
@@ -432,3 +440,23 @@ def test_browser_home_to_use_case_to_field_reference(served, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_browser_draws_the_diagrams_asking_no_other_host(served, tmp_path):
+    """Mermaid is served by the site: with every other host unreachable, the diagram is drawn. mkdocs-material
+    draws it into the shadow root of a ``div.mermaid`` (which --dump-dom does not show); when Mermaid cannot
+    be loaded, the element is dropped instead."""
+    entry = ENTRIES[0]
+    url = urllib.parse.urljoin(served, f"{entry.name}/")
+    result = _chromium(tmp_path / "profile", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                       "--virtual-time-budget=15000", "--dump-dom", url, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert '<div class="mermaid">' in dom and "erDiagram" not in dom
+
+
+def test_every_script_is_served_by_the_site(site):
+    for page in site.rglob("*.html"):
+        sources = re.findall(r'<script[^>]+src="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert not [s for s in sources if s.startswith(("http:", "https:", "//"))], page
