@@ -119,7 +119,8 @@ def test_warning_example_is_valid_and_warns(entry, version, example):
 def test_latest_version_is_the_default():
     """NAME without @VERSION resolves to the newest version, compared numerically."""
     for entry in catalogue.entries():
-        newest = max(entry.versions, key=lambda v: tuple(int(x) for x in v.split(".")))
+        newest = max((v for v in entry.versions if catalogue.is_release(v)),
+                     key=lambda v: tuple(int(x) for x in v.split(".")))
         assert entry.latest == newest
         package = catalogue.get_entry(entry.name).package(newest)
         for resource in package["resources"]:
@@ -232,3 +233,24 @@ def test_catalogue_cli_lists_and_shows(capsys):
         assert name in out
     assert cli.main(["schemas", "show", "waste-fill-level/measurements@1.0.0"]) == 0
     assert "fill_level_pct" in capsys.readouterr().out
+
+
+def test_a_major_or_minor_line_resolves_to_its_newest_release():
+    for entry in catalogue.entries():
+        for version in entry.versions:
+            major = version.split(".")[0]
+            newest = max((v for v in entry.versions if v.split(".")[0] == major and catalogue.is_release(v)),
+                         key=catalogue.version_key)
+            assert catalogue.resolve(f"{entry.name}@{major}").descriptor["version"] == newest
+
+
+def test_versions_sort_as_semver_and_a_pre_release_is_never_the_default():
+    ordered = ["1.0.0-alpha", "1.0.0-rc.1", "1.0.0-rc.2", "1.0.0", "1.2.0", "1.10.0", "2.0.0-rc.1"]
+    assert sorted(reversed(ordered), key=catalogue.version_key) == ordered
+
+    class Listed(catalogue.Entry):
+        versions = ordered
+
+    entry = Listed("demo", "/nowhere")
+    assert entry.latest == "1.10.0" and entry.newest_of("1") == "1.10.0" and entry.newest_of("1.0") == "1.0.0"
+    assert entry.newest_of("2") is None
