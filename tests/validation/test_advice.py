@@ -43,3 +43,20 @@ def test_spaces_around_a_column_name(write_csv):
 def test_a_header_without_data(write_csv):
     task = _task(write_csv, "light_point_id,latitude,longitude\n")
     assert task.valid and _warnings(task) == ["no-data-warning"]
+
+
+def test_the_last_optional_columns_missing_say_an_earlier_version(write_csv):
+    schema = {"fields": [{"name": "a", "constraints": {"required": True}}, {"name": "b"},
+                         {"name": "c"}, {"name": "d"}]}
+    task = _task(write_csv, "a,b\n1,2\n", schema)
+    advice = [w for w in task.warnings if w["type"] == "trailing-columns-warning"]
+    assert len(advice) == 1 and advice[0]["count"] == 2 and advice[0]["fields"] == "c, d"
+    assert "version antérieure" in advice[0]["message_fr"]
+    assert sorted(e["type"] for e in task.errors) == ["missing-label", "missing-label"]  # frictionless's errors stay
+
+
+def test_no_earlier_version_advice_when_a_missing_column_is_required_or_in_the_middle(write_csv):
+    required = {"fields": [{"name": "a"}, {"name": "b", "constraints": {"required": True}}]}
+    assert "trailing-columns-warning" not in _warnings(_task(write_csv, "a\n1\n", required))
+    middle = {"fields": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}
+    assert "trailing-columns-warning" not in _warnings(_task(write_csv, "a,c\n1,3\n", middle))

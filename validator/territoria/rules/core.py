@@ -368,6 +368,19 @@ declare(Rule(
     raised_by="validation.sheets",
 ))
 declare(Rule(
+    "trailing-columns-warning", "warning", "header", "Columns of a later version", "Colonnes d'une version plus récente",
+    "The file has every column of the schema up to the last {count}, all optional ({fields}): it probably follows "
+    "an earlier version of the schema, to which a minor version added them.",
+    "Le fichier a toutes les colonnes du schéma sauf les {count} dernières, toutes facultatives ({fields}) : il suit "
+    "sans doute une version antérieure du schéma, à laquelle une version mineure les a ajoutées.",
+    "Add the columns at the end, empty if you have nothing to put in them (territoria fix does it), or validate "
+    "against the version the file was made for (--schema NAME@VERSION).",
+    "Ajoutez les colonnes à la fin, vides si vous n'avez rien à y mettre (territoria fix le fait), ou validez avec "
+    "la version pour laquelle le fichier a été fait (--schema NOM@VERSION).",
+    example={"count": 2, "fields": "operator_siren, last_update_date"},
+    raised_by="validation.advice",
+))
+declare(Rule(
     "label-whitespace-warning", "warning", "header", "Spaces around a column name", "Espaces autour d'un nom de colonne",
     "Column {fieldNumber} is named \"{label}\", with spaces around it; it was read as \"{fieldName}\".",
     "La colonne {fieldNumber} s'appelle « {label} », avec des espaces autour ; elle a été lue comme « {fieldName} ».",

@@ -39,6 +39,11 @@ def header_advice(table: Table, schema: TableSchema, rows: int) -> list:
         if original != label and label in names:
             advice.append({"type": "label-whitespace-warning", "fieldNumber": number, "label": original,
                            "fieldName": label, "note": f"label {original!r} read as {label!r}"})
+    missing = names[len(labels):]
+    if labels and missing and labels == names[:len(labels)] and not any(
+            f.constraints.get("required") or f.name in schema.primary_key for f in schema.fields[len(labels):]):
+        advice.append({"type": "trailing-columns-warning", "count": len(missing), "fields": ", ".join(missing),
+                       "note": f"{len(missing)} optional columns at the end"})
     if rows == 0 and labels:
         advice.append({"type": "no-data-warning", "note": "a header and no data row"})
     return [rules.describe(dict(item, severity="warning")) for item in advice]
