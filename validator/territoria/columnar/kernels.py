@@ -123,7 +123,9 @@ def index_in(cells: pa.Array, texts: list) -> Optional[np.ndarray]:
     layout = _buffers(cells)
     if layout is None or len(texts) > SMALL_SET:
         return None
-    set_layout = _buffers(pa.array(texts, type=pa.string()))
+    from .arrow import strings
+
+    set_layout = _buffers(strings(texts))
     index = np.empty(len(cells), dtype=np.int32)
     _c.index_in(*layout, *set_layout, index)
     if cells.null_count:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
+from .arrow import from_numpy, numbers, validity
 from .hash_table import UInt64Table
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
-_LONG_STRING = 96  # beyond this many bytes, hash strings with pandas instead
+_LONG_STRING = 96  # beyond this many bytes, hash strings with BLAKE2 instead
 _LONG_TAG = np.uint64(0x6A09E667F3BCC909)  # keeps the two rules apart
 
 
@@ -41,7 +42,7 @@ def _string_hash(array: pa.Array) -> np.ndarray:
     keys across files). Strings up to ``_LONG_STRING`` bytes are laid out as a
     zero-padded (rows, 8k) byte matrix whose 8-byte words are mixed in one
     vectorised step each (an identifier of 12 bytes costs two steps over the
-    batch, not twelve); longer ones, rare in keys, are hashed by pandas.
+    batch, not twelve); longer ones, rare in keys, are hashed by BLAKE2.
     """
     from . import kernels
     from .arrow import byte_matrix, string_layout, string_lengths
@@ -74,12 +75,15 @@ def _string_hash(array: pa.Array) -> np.ndarray:
 
 
 def _hash_long(array: pa.Array, long: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """``hashes`` with the strings longer than ``_LONG_STRING`` bytes hashed by pandas."""
+    """``hashes`` with the strings longer than ``_LONG_STRING`` bytes hashed by BLAKE2
+    (one call per long string: they are rare in keys)."""
     if long.any():
-        import pandas as pd
+        from hashlib import blake2b
 
-        texts = array.filter(pa.array(long)).to_numpy(zero_copy_only=False)
-        hashes[long] = _mix(pd.util.hash_array(texts).astype(np.uint64) ^ _LONG_TAG)
+        texts = array.filter(from_numpy(long)).to_pylist()
+        digests = [int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+                   for text in texts]
+        hashes[long] = _mix(np.array(digests, dtype=np.uint64) ^ _LONG_TAG)
     return hashes
 
 
@@ -90,42 +94,27 @@ def _column_hash(array) -> np.ndarray:
     if pa.types.is_dictionary(kind):
         array = array.dictionary_decode()
         kind = array.type
-    valid = None
-    if array.null_count:
-        valid = array.is_valid().to_numpy(zero_copy_only=False)
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
-            array = array.fill_null(_fill_value(kind))
-        # strings are hashed as their buffers lie (a null slot hashes as whatever
-        # bytes it spans) and the null hash put over them below: no copy of the text
+    # every column is hashed as its buffers lie (a null slot hashes as whatever it
+    # holds) and the null hash is put over the null slots below: no copy, no fill
+    valid = validity(array) if array.null_count else None
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         hashes = _string_hash(array)
     elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         # Python compares 1 == 1.0 == Decimal("1"): hash numbers in one domain.
-        values = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        values = numbers(array.cast(pa.float64(), safe=False))
         values = values + 0.0  # -0.0 == 0.0
         hashes = _mix(values.view(np.uint64))
     elif pa.types.is_boolean(kind):
-        hashes = _mix(array.to_numpy(zero_copy_only=False).astype(np.uint64) + np.uint64(7))
+        hashes = _mix(numbers(array).astype(np.uint64) + np.uint64(7))
     elif pa.types.is_temporal(kind):
         width = kind.bit_width
         integer = array.view(pa.int64() if width == 64 else pa.int32())
-        hashes = _mix(integer.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64) ^ np.uint64(width))
+        hashes = _mix(numbers(integer).astype(np.int64).view(np.uint64) ^ np.uint64(width))
     else:
         hashes = _string_hash(array.cast(pa.string()))
     if valid is not None:
         hashes[~valid] = _NULL_HASH
     return hashes
-
-
-def _fill_value(kind):
-    """A stand-in for the null slots of a non-string column (their hash is replaced)."""
-    if pa.types.is_boolean(kind):
-        return False
-    if pa.types.is_temporal(kind):
-        return pa.scalar(0, type=pa.int64()).cast(kind) if kind.bit_width == 64 else pa.scalar(0, pa.int32()).cast(kind)
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-        return 0
-    return pa.scalar(None, kind)
 
 
 def hash_keys(columns: list) -> np.ndarray:

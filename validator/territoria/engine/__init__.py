@@ -13,8 +13,8 @@ from typing import Callable, Optional
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from ..columnar.arrow import strings, validity
 from ..columnar.keys import SeenKeys, hash_keys
 from ..fields.native import check_cells
 from ..readers import NeedsExactRead, Table
@@ -97,7 +97,7 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
                 columns.append(check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys)
             empty = np.ones(n, dtype=bool)
             for column in columns:
-                empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
+                empty &= ~validity(column)
             if not empty.all():
                 lookup_seen.add(hash_keys(columns)[~empty])
 
@@ -130,7 +130,7 @@ def collect_columns(table: Table, schema: TableSchema, names: list) -> dict:
         out = {}
         for name, chunks in parts.items():
             if not chunks:
-                out[name] = pa.array([], pa.string())
+                out[name] = strings([])
             elif len({c.type for c in chunks}) == 1:
                 out[name] = pa.concat_arrays(chunks)
             else:  # a column typed differently across batches (all-null batches): unify

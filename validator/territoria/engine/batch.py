@@ -13,7 +13,6 @@ from typing import Optional
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..columnar.arrow import validity
 from ..columnar.keys import SeenKeys, hash_keys
@@ -201,7 +200,7 @@ class BatchChecker:
         def all_null(indices: tuple) -> np.ndarray:
             mask = np.ones(n, dtype=bool)
             for i in indices:
-                mask &= pc.is_null(keys[i]).to_numpy(zero_copy_only=False)
+                mask &= ~validity(keys[i])
             return mask
 
         def previous_rows(indices: tuple, where: np.ndarray) -> np.ndarray:

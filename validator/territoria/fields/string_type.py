@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from . import FieldSpec
 from ._core import TypeSpec
 from .checker import make_checker
-from ..columnar.arrow import string_layout
+from ..columnar.arrow import numbers, string_layout
 
 SUPPORTED = ("required", "minLength", "maxLength", "pattern", "enum")
 
@@ -107,7 +107,7 @@ def utf8_lengths(cells: pa.Array) -> np.ndarray:
         _, lengths, data = string_layout(cells)
         if len(data) == 0 or int(data.max()) < 128:
             return lengths  # ASCII: bytes are code points
-    return pc.fill_null(pc.utf8_length(cells), 0).to_numpy(zero_copy_only=False)
+    return numbers(pc.utf8_length(cells))  # null slots: whatever they hold
 
 
 def identity(cells: pa.Array) -> pa.Array:

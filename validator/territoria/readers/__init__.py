@@ -61,7 +61,9 @@ class Table:
 
 
 def string_array(values: list) -> pa.Array:
-    return pa.array(values, type=pa.string())
+    from ..columnar.arrow import strings
+
+    return strings(values)
 
 
 def batches_from_rows(rows: Iterator[list], first_row_number: int, width: int, batch_size: int) -> Iterator[Batch]:
