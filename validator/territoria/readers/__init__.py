@@ -105,7 +105,17 @@ def prefetch(batches: Iterator, depth: int = 2) -> Iterator:
     Why: pyarrow parses CSV blocks with the GIL released, so on a machine with
     two cores the next batch is parsed while the current one is checked.
     Exceptions are re-raised in the consumer; stopping early stops the thread.
+    The first two batches are read in the consumer's thread: most files are one
+    batch long, and a thread started per file would cost more than it saves
+    (the second is parsed while the pool checks the first).
     """
+    batches = iter(batches)
+    for _ in range(2):
+        try:
+            item = next(batches)
+        except StopIteration:
+            return
+        yield item
     import queue
     import threading
 
