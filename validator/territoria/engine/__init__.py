@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from ..columnar.arrow import strings, validity
 from ..columnar.keys import SeenKeys, hash_keys
-from ..fields.native import check_cells
+from ..fields.native import check_column
 from ..readers import NeedsExactRead, Table
 from ..schema import TableSchema
 from .batch import BatchChecker
@@ -94,7 +94,8 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
             for name in key_fields:
                 i = index[name]
                 spec = schema.fields[i]
-                columns.append(check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys)
+                columns.append(check_column(spec, batch, i, lambda: field_cells(batch, i, spec, schema),
+                                            field_missing_values(spec, schema))[0].keys)
             empty = np.ones(n, dtype=bool)
             for column in columns:
                 empty &= ~validity(column)
@@ -123,7 +124,8 @@ def collect_columns(table: Table, schema: TableSchema, names: list) -> dict:
             for name in wanted:
                 i = index[name]
                 spec = schema.fields[i]
-                values = check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys
+                values = check_column(spec, batch, i, lambda: field_cells(batch, i, spec, schema),
+                                      field_missing_values(spec, schema))[0].keys
                 if isinstance(values, pa.ChunkedArray):
                     values = values.combine_chunks()
                 parts[name].append(values)

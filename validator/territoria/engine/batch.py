@@ -16,12 +16,12 @@ import pyarrow as pa
 
 from ..columnar.arrow import validity
 from ..columnar.keys import SeenKeys, hash_keys
-from ..fields.native import check_cells
+from ..fields.native import check_column
 from ..readers import Batch, Table
 from ..schema import SchemaProblem, TableSchema
 from .cells import field_cells, text_bytes
 from .findings import Findings, Lookup
-from .header import expected_fields
+from .header import expected_fields, field_missing_values
 from .listing import InRow, Lister, Record, blank_row_record, cell_record
 from .pool import COST, PARALLEL_ROWS, column_pool
 
@@ -104,9 +104,8 @@ class BatchChecker:
         kernels, so the columns of a batch are checked on every core.
         """
         spec = self.fields[index]
-        cells = field_cells(batch, index, spec, self.schema)
-        result = check_cells(spec, cells, batch, index)
-        present = validity(cells)
+        result, present = check_column(spec, batch, index, lambda: field_cells(batch, index, spec, self.schema),
+                                       field_missing_values(spec, self.schema))
         repeats = None
         if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
             where = np.flatnonzero(validity(result.keys))
