@@ -115,6 +115,10 @@ def open_table(path: str, format: str, *, dialect: Optional[dict] = None,
         from .spreadsheet import open_spreadsheet_table
 
         return open_spreadsheet_table(path, format, sheet=sheet)
+    if format == "ndjson":
+        from .ndjson_reader import open_ndjson_table
+
+        return open_ndjson_table(path)
     if format in ("json", "ndjson"):
         from .json_reader import open_json_table
 
