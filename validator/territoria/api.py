@@ -12,7 +12,7 @@ import time
 from typing import Any, Callable, Optional
 
 from . import engine, rules
-from .columnar.keys import SeenKeys
+from .columnar.keys import SeenKeys, memory_limit as memory_limit_of
 from .readers import SourceProblem, Table
 from .readers.open import detect_format, is_url, localise, open_table
 from .report import Report, Task, task_name
@@ -27,14 +27,21 @@ DEFAULT_LIMIT_ERRORS = 1000
 def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIMIT_ERRORS,
              format: Optional[str] = None, encoding: Optional[str] = None,
              delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
-             progress: Optional[Callable[[int], None]] = None) -> Report:
+             progress: Optional[Callable[[int], None]] = None, memory_limit: Optional[int] = None) -> Report:
     """Validate ``source`` against ``schema`` and return a :class:`Report`.
 
     ``source``: a path, an http(s) URL, bytes or a binary file object; a path or
     URL ending in ``datapackage.json`` validates every resource of the package,
     foreign keys included. ``schema``: a path, a URL, a dict, a catalogue name
     (``NAME``, ``NAME@VERSION``, ``NAME/RESOURCE@VERSION``) or None.
+    ``memory_limit``: bytes the run should keep its peak memory under (default
+    600 MB): key indexes past their share spill to a temporary folder.
     """
+    with memory_limit_of(memory_limit):
+        return _validate(source, schema, limit_errors, format, encoding, delimiter, sheet, name, progress)
+
+
+def _validate(source, schema, limit_errors, format, encoding, delimiter, sheet, name, progress) -> Report:
     started = time.perf_counter()
     report = Report()
     place = name or _place(source)
@@ -191,6 +198,9 @@ class _Describer:
 def _fill(task: Task, outcome: engine.TableOutcome, describer: _Describer) -> None:
     findings = outcome.findings
     describer.catch_up(findings.errors)
+    for error in findings.errors:  # a spilled key's repeat, placed among them at the end
+        if "message_en" not in error:
+            rules.describe(error, describer.by_name.get(error.get("fieldName")))
     task.errors = findings.errors
     task.error_count = findings.total
     for warning in findings.warnings:

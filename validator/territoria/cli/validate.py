@@ -25,7 +25,7 @@ def run(args, default_lang: str) -> int:
         return 2
     show = not args.no_progress and sys.stderr.isatty()
     report = targets.run(plan.targets, limit_errors=max(args.limit_errors, 0), delimiter=args.delimiter,
-                         encoding=args.encoding, sheet=sheet,
+                         encoding=args.encoding, sheet=sheet, memory_limit=args.memory_limit,
                          progress=lambda target: ProgressBar(target.source, enabled=show))
     text = render(report, args.output, lang, skipped=plan.skipped)
     if args.output_file:

@@ -155,6 +155,11 @@ class UInt64Table:
                 keys, values = keys[chosen], values[chosen]
         self.swap(keys, values)
 
+    def items(self) -> tuple:
+        """(keys, values) of every stored key, as int64 values."""
+        used = self._keys != 0
+        return self._keys[used], self._values[used].astype(np.int64)
+
     def _grow(self, needed: int) -> None:
         used = self._keys != 0
         keys, values = self._keys[used], self._values[used]

@@ -9,16 +9,22 @@ release the GIL, no Python object per row.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import os
+from typing import Optional
+
 import numpy as np
 import pyarrow as pa
 
 from .arrow import from_numpy, numbers, validity
-from .hash_table import UInt64Table
+from .hash_table import UInt64Table, _capacity_for
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _LONG_STRING = 96  # beyond this many bytes, hash strings with BLAKE2 instead
 _LONG_TAG = np.uint64(0x6A09E667F3BCC909)  # keeps the two rules apart
+_BYTES_PER_SLOT = 12  # a uint64 hash and an int32 row (``hash_table``)
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -117,6 +123,46 @@ def _column_hash(array) -> np.ndarray:
     return hashes
 
 
+#: the peak RSS a run keeps under by default (``--memory-limit``)
+DEFAULT_MEMORY_LIMIT = 600 << 20
+#: what a run holds besides its key indexes: the interpreter and libraries (~100 MB),
+#: the batches in flight and what the allocators keep (measured at 10M rows: ~310 MB)
+RESERVED = 330 << 20
+_MINIMUM_BUDGET = 16 << 20
+_LIMIT = contextvars.ContextVar("territoria_memory_limit", default=None)
+
+
+@contextlib.contextmanager
+def memory_limit(limit: Optional[int]):
+    """Within this block, the key indexes of a table share ``limit - RESERVED`` bytes
+    (None: DEFAULT_MEMORY_LIMIT, or TERRITORIA_MEMORY_LIMIT)."""
+    token = _LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def key_budget(tables: int) -> Optional[int]:
+    """The bytes each of ``tables`` key indexes of one table may take."""
+    limit = _LIMIT.get()
+    if limit is None:
+        limit = parse_size(os.environ.get("TERRITORIA_MEMORY_LIMIT", "")) or DEFAULT_MEMORY_LIMIT
+    return max(_MINIMUM_BUDGET, (limit - RESERVED) // max(tables, 1))
+
+
+def parse_size(text: str) -> Optional[int]:
+    """Bytes of "600M", "2G", "512k" or a plain number of bytes; None if empty or unreadable."""
+    text = (text or "").strip().upper().removesuffix("B")
+    factor = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1) if text else 1
+    number = text[:-1] if text[-1:] in ("K", "M", "G") else text
+    try:
+        value = float(number)
+    except ValueError:
+        return None
+    return int(value * factor) if value > 0 else None
+
+
 def hash_keys(columns: list) -> np.ndarray:
     """uint64 hash per row of one or more pyarrow arrays (a null hashes to a constant)."""
     combined = None
@@ -133,21 +179,58 @@ class SeenKeys:
     Backed by ``hash_table.UInt64Table`` (key hashes to their last row):
     vectorised lookups and updates that release the GIL, so the key check of
     a batch runs beside the other columns' checks; about 17 bytes per key.
+
+    ``budget``: the bytes the table may take (None: no bound). A table that would
+    grow past it is spilled (``columnar.spill``): its keys, and every key given
+    afterwards, go to partition files, and :meth:`finish` finds the repeated ones
+    at the end, a partition at a time; meanwhile :meth:`previous_rows` answers 0
+    (no earlier row known) for the keys it spills.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Optional[int] = None) -> None:
         self._table = UInt64Table()
+        self.budget = budget
+        self._folder = None
+        self._before = None  # the keys held when the table was spilled, each with its last row
+        self._after = None  # the keys given since, in file order
+
+    @property
+    def spilled(self) -> bool:
+        return self._after is not None
 
     def reserve(self, keys: int) -> None:
         """Size the table for about ``keys`` distinct keys before the first one is
         added: growing a hash table rehashes it, which costs as much as filling it."""
         if len(self._table) == 0:
-            self._table = UInt64Table(int(min(keys, 1 << 27)))
+            keys = int(min(keys, 1 << 27))
+            if self.budget is not None:
+                keys = min(keys, self.budget // _BYTES_PER_SLOT * 7 // 10)
+            self._table = UInt64Table(keys)
+
+    def _fits(self, more: int) -> bool:
+        if self.budget is None:
+            return True
+        return _capacity_for(len(self._table) + more) * _BYTES_PER_SLOT <= self.budget
+
+    def _spill(self) -> None:
+        from .spill import Partitions
+
+        self._before = Partitions(self.folder(), "before")
+        self._after = Partitions(self.folder(), "after")
+        keys, rows = self._table.items()
+        self._before.add(keys, rows)
+        self._table = UInt64Table()  # its memory is given back
 
     def previous_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """For each key, the last earlier row with the same key (0 if none); then remember them."""
+        """For each key, the last earlier row with the same key (0 if none, or not
+        known yet once spilled: :meth:`finish` tells); then remember them."""
         if len(hashes) == 0:
             return np.zeros(0, dtype=np.int64)
+        if not self.spilled and not self._fits(len(hashes)):
+            self._spill()
+        if self.spilled:
+            self._after.add(np.ascontiguousarray(hashes, dtype=np.uint64), np.ascontiguousarray(rows, dtype=np.int64))
+            return np.zeros(len(hashes), dtype=np.int64)
         keys = np.ascontiguousarray(hashes, dtype=np.uint64)
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         previous = self._table.swap_in_order(keys, rows)  # compiled: repeats handled in order
@@ -178,6 +261,46 @@ class SeenKeys:
         previous[order[first]] = previous[order[last]]
         previous[order[1:][same]] = rows[order[:-1][same]]
         return previous
+
+    def finish(self) -> tuple:
+        """(rows, previous rows) of the repeated keys :meth:`previous_rows` spilled,
+        in row order, as the table would have answered them (:meth:`close` then
+        removes the files)."""
+        if not self.spilled:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        from .spill import partitions_of
+
+        found_rows, found_previous = [], []
+        for _, (before, after) in partitions_of(self._before, self._after):
+            if not len(after):
+                continue
+            index = SeenKeys()
+            index._table = UInt64Table(len(before) + len(after))
+            index.add(before["hash"], before["row"])
+            previous = index.previous_rows(after["hash"], after["row"])
+            repeated = previous > 0
+            found_rows.append(after["row"][repeated])
+            found_previous.append(previous[repeated])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        rows, previous = np.concatenate(found_rows), np.concatenate(found_previous)
+        order = np.argsort(rows, kind="stable")
+        return rows[order], previous[order]
+
+    def folder(self) -> str:
+        """The private folder of this index's spill files (made when first asked for)."""
+        from .spill import Folder
+
+        if self._folder is None:
+            self._folder = Folder()
+        return self._folder.get()
+
+    def close(self) -> None:
+        """Remove the spill files, if any (the answers they held are lost)."""
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
+        self._before = self._after = None
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """True where the key was added before."""

@@ -58,26 +58,29 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
     exact = exact or any("" not in field_missing_values(spec, schema)
                          for spec in expected_fields(table.labels, schema))
     for error in header_errors(table.labels, schema):
-        findings.add(error)
+        findings.add(error, (0, 0))
     checker = BatchChecker(table, schema, findings, lookup or {}, resource_name, related)
     rows = 0
     pending = None  # a batch whose columns are being checked while the next one starts
-    for batch in table.batches(exact=exact):
-        started = checker.start(batch)
+    try:
+        for batch in table.batches(exact=exact):
+            started = checker.start(batch)
+            if pending is not None:
+                checker.complete(pending)
+                rows += len(pending.batch)
+                if on_batch:
+                    on_batch(len(pending.batch))
+                if on_errors:
+                    on_errors(findings.errors)
+            pending = started
         if pending is not None:
             checker.complete(pending)
             rows += len(pending.batch)
             if on_batch:
                 on_batch(len(pending.batch))
-            if on_errors:
-                on_errors(findings.errors)
-        pending = started
-    if pending is not None:
-        checker.complete(pending)
-        rows += len(pending.batch)
-        if on_batch:
-            on_batch(len(pending.batch))
-    checker.finish()
+        checker.finish()
+    finally:
+        checker.close()
     return TableOutcome(findings=findings, rows=rows, labels=list(table.labels))
 
 

@@ -15,7 +15,8 @@ import numpy as np
 import pyarrow as pa
 
 from ..columnar.arrow import validity
-from ..columnar.keys import SeenKeys, hash_keys
+from ..columnar.arrow import indices as positions_array
+from ..columnar.keys import SeenKeys, hash_keys, key_budget
 from ..fields.native import check_column
 from ..readers import Batch, Table
 from ..schema import SchemaProblem, TableSchema
@@ -65,6 +66,10 @@ class BatchChecker:
             self.seen.setdefault(self.primary, SeenKeys())
             if len(self.primary) == 1:
                 self.key_tasks[self.primary[0]] = None
+        budget = key_budget(len(self.seen))  # beyond it, an index spills to files (columnar.spill)
+        for seen in self.seen.values():
+            seen.budget = budget
+        self.texts: dict = {}  # unique column -> the text of its cells once its index spilled
         self.foreign = []
         for fk in schema.foreign_keys:
             if not all(k in self.field_index for k in fk["fields"]):
@@ -212,6 +217,8 @@ class BatchChecker:
             where = np.flatnonzero(~all_null((index,)))
             if len(where):
                 previous = previous_rows((index,), where)
+                if self.seen[(index,)].spilled:  # its repeats are found at the end: keep their text
+                    self._spilled_text(index).add(batch.row_numbers[where], batch.columns[index].take(positions_array(where)))
                 dup = previous > 0
                 if dup.any():
                     records.append(Record(where[dup], InRow.UNIQUE, index, "unique-error", index, previous[dup]))
@@ -263,8 +270,62 @@ class BatchChecker:
                     records.append(Record(np.asarray(finding.positions), InRow.CUSTOM, number, "custom", finding))
         return records
 
+    def _spilled_text(self, index: int):
+        from ..columnar.spill import Texts
+
+        if index not in self.texts:
+            self.texts[index] = Texts(self.seen[(index,)].folder(), f"text-{index}")
+        return self.texts[index]
+
+    def close(self) -> None:
+        """Remove any spill files (an index that spilled holds some)."""
+        for seen in self.seen.values():
+            seen.close()
+
+    def _late_key_errors(self) -> None:
+        """The repeats of spilled key indexes, found now, placed in the listing where
+        the in-memory check would have listed them (same rows, same previous rows)."""
+        findings = self.findings
+        for indices, seen in self.seen.items():
+            if not seen.spilled:
+                continue
+            texts = self.texts.get(indices[0]) if len(indices) == 1 and indices[0] in self.unique else None
+            rows, previous = seen.finish()
+            if not len(rows):
+                seen.close()
+                continue
+            kinds = []
+            if texts is not None:
+                kinds.append(("unique-error", Record(rows, InRow.UNIQUE, indices[0], "unique-error").sort_key))
+            if indices == self.primary:
+                kinds.append(("primary-key", Record(rows, InRow.PRIMARY, 1, "primary-key").sort_key))
+            for kind, rank in kinds:
+                name = self.fields[indices[0]].name if kind == "unique-error" else ""
+                findings.total += len(rows)
+                findings.by_type[kind] += len(rows)
+                if name:
+                    findings.by_field[name] += len(rows)
+                # only the ones the cap lets in are made: they stand before the last listed one
+                last = findings.places[-1] if len(findings.errors) >= findings.limit else (float("inf"), 0)
+                listed = [k for k, row in enumerate(rows.tolist()) if (row, rank) < last][: findings.limit]
+                cells = texts.lookup(rows[listed]) if kind == "unique-error" and listed else {}
+                for k in listed:
+                    row, before = int(rows[k]), int(previous[k])
+                    error = {"type": kind, "rowNumber": row}
+                    if kind == "unique-error":
+                        spec = self.fields[indices[0]]
+                        error.update(fieldName=spec.name, fieldNumber=indices[0] + 1, cell=cells.get(row) or "")
+                    else:
+                        error["fieldNames"] = list(self.schema.primary_key)
+                    error["previousRow"] = before
+                    error["note"] = "the same as in the row at position %s" % before
+                    findings.place(error, (row, rank))
+            seen.close()
+
     def finish(self) -> None:
-        """End-of-table findings of cross-row checks, listed after the row-by-row errors."""
+        """End-of-table findings: the repeats of spilled key indexes (in their rows), then
+        those of cross-row checks, listed after the row-by-row errors."""
+        self._late_key_errors()
         for check in self.custom:
             for finding in check.finish() or []:
                 check.declares(finding.code)

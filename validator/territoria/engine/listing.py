@@ -109,6 +109,7 @@ class Lister:
         for k in np.lexsort((order_in_row, positions))[:room]:
             record = records[which[k]]
             findings.errors.append(self._build(batch, record, int(positions[k]), int(offsets[k]), keys))
+            findings.places.append((int(batch.row_numbers[positions[k]]), int(order_in_row[k])))
 
     def _field_name(self, record: Record) -> str:
         if record.kind == "custom":
