@@ -1,7 +1,7 @@
 """Territoria: validate smart-territory open data against versioned Table Schemas.
 
 The public API is :func:`validate`, which returns a :class:`Report`. Heavy
-modules (pyarrow, pandas) are imported on first use, so that ``territoria
+modules (pyarrow, numpy) are imported on first use, so that ``territoria
 --help`` and a validation of a tiny file start fast.
 """
 from __future__ import annotations

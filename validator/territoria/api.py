@@ -133,11 +133,9 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
                 if target not in ("", resource_name):
                     shown = f"({', '.join(fk['fields'])} → {target}.{', '.join(fk['reference']['fields'])})"
                     task.warnings.append(_warning("foreign-key-warning", shown))
-        describer = _Describer(schema)
         outcome = engine.validate_table(table, schema, limit_errors=limit_errors, lookup=lookup,
-                                        resource_name=resource_name, on_batch=progress,
-                                        related=related, on_errors=describer.catch_up)
-        _fill(task, outcome, describer)
+                                        resource_name=resource_name, on_batch=progress, related=related)
+        _fill(task, outcome, {f.name: f.descriptor for f in schema.fields})
         if table.dialect_notes:
             task.warnings.append(rules.describe({"type": "dialect-warning", "dialect": list(table.dialect_notes),
                                                  "note": dialect_note(table.dialect_notes)}))
@@ -177,30 +175,11 @@ def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
     return lookup
 
 
-class _Describer:
-    """Gives listed findings their words as they come: the engine calls ``catch_up``
-    after each batch, while the next one is being checked, so the 1,000 errors of a
-    broken file are not all described at the end of the run."""
-
-    def __init__(self, schema: TableSchema) -> None:
-        self.by_name = {f.name: f.descriptor for f in schema.fields}
-        self.errors: Optional[list] = None
-        self.done = 0
-
-    def catch_up(self, errors: list) -> None:
-        if errors is not self.errors:  # a restart on the exact reader lists errors anew
-            self.errors, self.done = errors, 0
-        for error in errors[self.done:]:
-            rules.describe(error, self.by_name.get(error.get("fieldName")))
-        self.done = len(errors)
-
-
-def _fill(task: Task, outcome: engine.TableOutcome, describer: _Describer) -> None:
+def _fill(task: Task, outcome: engine.TableOutcome, fields: dict) -> None:
     findings = outcome.findings
-    describer.catch_up(findings.errors)
-    for error in findings.errors:  # a spilled key's repeat, placed among them at the end
-        if "message_en" not in error:
-            rules.describe(error, describer.by_name.get(error.get("fieldName")))
+    for error in findings.errors:  # the listed ones are given their words when read (rules.Finding)
+        if not isinstance(error, rules.Finding):
+            rules.describe(error, fields.get(error.get("fieldName")))
     task.errors = findings.errors
     task.error_count = findings.total
     for warning in findings.warnings:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from .. import targets
-from ..render import render
+from ..render import write
 from ..report import exit_status
 from .progress import ProgressBar
 
@@ -27,10 +27,9 @@ def run(args, default_lang: str) -> int:
     report = targets.run(plan.targets, limit_errors=max(args.limit_errors, 0), delimiter=args.delimiter,
                          encoding=args.encoding, sheet=sheet, memory_limit=args.memory_limit,
                          progress=lambda target: ProgressBar(target.source, enabled=show))
-    text = render(report, args.output, lang, skipped=plan.skipped)
     if args.output_file:
         with open(args.output_file, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            write(report, args.output, stream, lang, skipped=plan.skipped)
     else:
-        sys.stdout.write(text)
+        write(report, args.output, sys.stdout, lang, skipped=plan.skipped)
     return exit_status(report)

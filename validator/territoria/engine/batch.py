@@ -19,6 +19,7 @@ from ..columnar.arrow import indices as positions_array
 from ..columnar.keys import SeenKeys, hash_keys, key_budget
 from ..fields.native import check_column
 from ..readers import Batch, Table
+from ..rules import Finding
 from ..schema import SchemaProblem, TableSchema
 from .cells import field_cells, text_bytes
 from .findings import Findings, Lookup
@@ -319,7 +320,7 @@ class BatchChecker:
                         error["fieldNames"] = list(self.schema.primary_key)
                     error["previousRow"] = before
                     error["note"] = "the same as in the row at position %s" % before
-                    findings.place(error, (row, rank))
+                    findings.place(Finding(error, self.fields[indices[0]].descriptor if name else None), (row, rank))
             seen.close()
 
     def finish(self) -> None:
