@@ -203,8 +203,9 @@ class SeenKeys:
         added: growing a hash table rehashes it, which costs as much as filling it."""
         if len(self._table) == 0:
             keys = int(min(keys, 1 << 27))
-            if self.budget is not None:
-                keys = min(keys, self.budget // _BYTES_PER_SLOT * 7 // 10)
+            while self.budget is not None and keys > 0 and _capacity_for(keys) * _BYTES_PER_SLOT > self.budget:
+                smaller = _capacity_for(keys) // 2 * 7 // 10  # the largest table within the budget
+                keys = smaller if _capacity_for(smaller) < _capacity_for(keys) else 0
             self._table = UInt64Table(keys)
 
     def _fits(self, more: int) -> bool:
@@ -217,8 +218,8 @@ class SeenKeys:
 
         self._before = Partitions(self.folder(), "before")
         self._after = Partitions(self.folder(), "after")
-        keys, rows = self._table.items()
-        self._before.add(keys, rows)
+        for keys, rows in self._table.items(chunk=1 << 20):  # a few MB at a time
+            self._before.add(keys, rows)
         self._table = UInt64Table()  # its memory is given back
 
     def previous_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
