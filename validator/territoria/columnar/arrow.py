@@ -196,7 +196,24 @@ _CONVERTERS = {
 def typed_scalar(value, type_: pa.DataType) -> pa.Scalar:
     """``pa.scalar(value, type_)``, built without the probe for None, bools, numbers
     and text (a safe cast: a value the type cannot hold raises, as ``pa.scalar``
-    does); other values (dates, decimals...) through ``pa.scalar`` itself."""
+    does); other values (dates, decimals...) through ``pa.scalar`` itself. The
+    bounds of a schema are asked for again at every batch: they are kept."""
+    key = (type(value), value, type_)
+    try:
+        found = _SCALARS.get(key)
+    except TypeError:  # an unhashable value
+        return _typed_scalar(value, type_)
+    if found is None:
+        if len(_SCALARS) > 1024:
+            _SCALARS.clear()
+        found = _SCALARS[key] = _typed_scalar(value, type_)
+    return found
+
+
+_SCALARS: dict = {}
+
+
+def _typed_scalar(value, type_: pa.DataType) -> pa.Scalar:
     if value is None:
         return pa.nulls(1, type_)[0]
     if isinstance(value, str):

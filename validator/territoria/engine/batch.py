@@ -39,6 +39,10 @@ class Started:
         return [item.result() if hasattr(item, "result") else item for item in self.items]
 
 
+#: files smaller than this do not size their key indexes ahead
+_RESERVE_FROM = 1 << 20
+
+
 class BatchChecker:
     """Checks the batches of one table, in order, against its schema."""
 
@@ -146,8 +150,8 @@ class BatchChecker:
 
     def _reserve_keys(self, batch: Batch) -> None:
         """Size the key indexes from the file size and the first batch's bytes per row."""
-        if not self.seen or self.byte_count is None or len(batch) == 0:
-            return
+        if not self.seen or self.byte_count is None or len(batch) == 0 or self.byte_count < _RESERVE_FROM:
+            return  # a small file's keys fit the first table (1,024 slots) or its first growth
         size = sum(text_bytes(column) for column in batch.columns) + len(batch) * max(self.width, 1)
         if size <= 0:
             return
