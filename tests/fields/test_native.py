@@ -98,6 +98,24 @@ def test_typed_columns_read_as_their_text(descriptor, name):
     assert _same_keys(result.keys, expected.keys)
 
 
+def test_a_fresh_process_reads_a_parquet_file(tmp_path):
+    """The typed way loads the field type it needs (the type modules load one by one)."""
+    import subprocess
+    import sys
+
+    import pyarrow.parquet as pq
+
+    from conftest import REPO
+
+    pq.write_table(pa.table({"x": pa.array([1.5, 95.0])}), tmp_path / "n.parquet")
+    (tmp_path / "s.json").write_text('{"fields": [{"name": "x", "type": "number", "constraints": {"maximum": 90}}]}')
+    done = subprocess.run([sys.executable, "-m", "territoria", "validate", str(tmp_path / "n.parquet"), "--schema",
+                           str(tmp_path / "s.json"), "--format", "json"], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(REPO / "validator"), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert '"constraint-error"' in done.stdout
+
+
 def test_which_pairs_take_the_typed_way():
     def typed(descriptor, name):
         return check_typed(_spec(descriptor), COLUMNS[name]) is not None

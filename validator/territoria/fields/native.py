@@ -265,6 +265,10 @@ def check_typed(spec, column: pa.Array):
         fast, keys = present, column.cast(pa.date32())
     else:
         return None
+    if spec.type not in SPEC_FACTORIES:
+        from . import _load_type_modules
+
+        _load_type_modules(spec.type)
     type_spec = SPEC_FACTORIES[spec.type](spec)
     cast = _native_cast(type_spec, column, present, fast, keys)
     constraints = check_constraints(spec, type_spec, cast)
