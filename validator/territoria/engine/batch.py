@@ -87,6 +87,9 @@ class BatchChecker:
         self.custom = self._custom_checks(related)
 
     def _custom_checks(self, related: Optional[dict]) -> list:
+        descriptor = self.schema.descriptor
+        if not (isinstance(descriptor, dict) and descriptor.get("custom_checks")):
+            return []  # the checks package is not even imported
         from ..checks import CheckContext, CheckParamsError, build_checks
 
         try:
