@@ -274,26 +274,37 @@ def _against_csv(bench: Bench, name: str, main: tuple, twin: tuple, prefix: tupl
     return out
 
 
-def shape_parquet(bench: Bench) -> dict:
-    rows, prefix_rows = bench.args.parquet_rows, min(bench.args.frictionless_rows, bench.args.parquet_rows)
+def _parquet_files(rows: int) -> tuple:
     path, twin, schema = shapes.ensure_parquet(rows)
-    prefix_path, _, _ = shapes.ensure_parquet(prefix_rows)
-    return _against_csv(bench, "parquet", (path, schema), (twin, schema), (prefix_path, schema), rows, prefix_rows)
+    return path, twin, schema
 
 
-def shape_ndjson(bench: Bench) -> dict:
-    rows, prefix_rows = bench.args.ndjson_rows, min(bench.args.frictionless_rows, bench.args.ndjson_rows)
+def _ndjson_files(rows: int) -> tuple:
     path, schema = shapes.ensure_ndjson(rows)
-    prefix_path, _ = shapes.ensure_ndjson(prefix_rows)
-    twin, _ = generate.ensure(rows)
-    return _against_csv(bench, "ndjson", (path, schema), (twin, schema), (prefix_path, schema), rows, prefix_rows)
+    return path, generate.ensure(rows)[0], schema
 
 
-def shape_gzip(bench: Bench) -> dict:
-    rows, prefix_rows = bench.args.rows, min(bench.args.frictionless_rows, bench.args.rows)
-    path, plain, schema = shapes.ensure_gzip(rows)
-    prefix_path, _, _ = shapes.ensure_gzip(prefix_rows)
-    return _against_csv(bench, "gzip", (path, schema), (plain, schema), (prefix_path, schema), rows, prefix_rows)
+def _gzip_files(rows: int) -> tuple:
+    return shapes.ensure_gzip(rows)
+
+
+#: shape -> (its rows option, files(rows) -> (file, the same rows as CSV, schema))
+TWINNED = {"parquet": ("parquet_rows", _parquet_files), "ndjson": ("ndjson_rows", _ndjson_files),
+           "gzip": ("rows", _gzip_files)}
+
+
+def _twinned(name: str):
+    """A shape timed against frictionless and against Territoria on the same rows as CSV."""
+    option, files = TWINNED[name]
+
+    def run(bench: Bench) -> dict:
+        rows = getattr(bench.args, option)
+        prefix_rows = min(bench.args.frictionless_rows, rows)
+        path, twin, schema = files(rows)
+        prefix_path = files(prefix_rows)[0]
+        return _against_csv(bench, name, (path, schema), (twin, schema), (prefix_path, schema), rows, prefix_rows)
+
+    return run
 
 
 def shape_xlsx(bench: Bench) -> dict:
@@ -357,9 +368,9 @@ def shape_many(bench: Bench) -> dict:
             "all_rss": measure.spread([r["rss_mb"] for r in runs[f"{files} files"]])}
 
 
-RUNNERS = {"cold": shape_cold, "csv": shape_csv, "xlsx": shape_xlsx, "gzip": shape_gzip, "parquet": shape_parquet,
-           "ndjson": shape_ndjson, "strings": shape_strings, "keys": shape_keys, "errors": shape_errors,
-           "many": shape_many}
+RUNNERS = {"cold": shape_cold, "csv": shape_csv, "xlsx": shape_xlsx, "gzip": _twinned("gzip"),
+           "parquet": _twinned("parquet"), "ndjson": _twinned("ndjson"), "strings": shape_strings, "keys": shape_keys,
+           "errors": shape_errors, "many": shape_many}
 
 
 # --------------------------------------------------------------------------- the table

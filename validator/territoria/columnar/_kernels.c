@@ -772,25 +772,30 @@ find_bytes(const uint8_t *data, Py_ssize_t from, Py_ssize_t to, const uint8_t *n
     return -1;
 }
 
+/* The end of the run of digits from k (at most q), and its length in *count. */
+static Py_ssize_t
+digits_from(const uint8_t *d, Py_ssize_t k, Py_ssize_t q, Py_ssize_t *count)
+{
+    Py_ssize_t start = k;
+    while (k < q && is_digit(d[k]))
+        k++;
+    *count = k - start;
+    return k;
+}
+
 /* The kind of the JSON value token [p, q): see json_tokens. */
 static int8_t
 token_kind(const uint8_t *d, Py_ssize_t p, Py_ssize_t q)
 {
-    Py_ssize_t length = q - p;
+    Py_ssize_t length = q - p, digits, more;
     if (length == 4 && memcmp(d + p, "true", 4) == 0)
         return 2;
     if (length == 5 && memcmp(d + p, "false", 5) == 0)
         return 2;
     if (length == 4 && memcmp(d + p, "null", 4) == 0)
         return 3;
-    Py_ssize_t k = p;
-    if (k < q && d[k] == '-')
-        k++;
-    Py_ssize_t digits = 0;
-    while (k < q && is_digit(d[k])) {
-        k++;
-        digits++;
-    }
+    Py_ssize_t k = (p < q && d[p] == '-') ? p + 1 : p;
+    k = digits_from(d, k, q, &digits);
     if (digits == 0)
         return 7;
     int negative_zero = d[p] == '-' && digits == 1 && d[p + 1] == '0';
@@ -798,12 +803,7 @@ token_kind(const uint8_t *d, Py_ssize_t p, Py_ssize_t q)
         return (digits <= 18 && !negative_zero) ? 4 : 7;
     int fraction = 0;
     if (d[k] == '.') {
-        k++;
-        Py_ssize_t more = 0;
-        while (k < q && is_digit(d[k])) {
-            k++;
-            more++;
-        }
+        k = digits_from(d, k + 1, q, &more);
         if (more == 0)
             return 7;
         fraction = 1;
@@ -812,11 +812,7 @@ token_kind(const uint8_t *d, Py_ssize_t p, Py_ssize_t q)
         k++;
         if (k < q && (d[k] == '+' || d[k] == '-'))
             k++;
-        Py_ssize_t more = 0;
-        while (k < q && is_digit(d[k])) {
-            k++;
-            more++;
-        }
+        k = digits_from(d, k, q, &more);
         if (more == 0)
             return 7;
         fraction = 1;

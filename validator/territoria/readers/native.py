@@ -142,39 +142,65 @@ def cell_text(value: Any) -> "tuple[Optional[str], int]":
 _UTC = ("UTC", "Etc/UTC", "+00:00", "Z", "utc")
 
 
+def _is_text(kind_of: pa.DataType) -> bool:
+    return (pa.types.is_null(kind_of) or pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of)
+            or pa.types.is_string_view(kind_of))
+
+
+def _is_list(kind_of: pa.DataType) -> bool:
+    return (pa.types.is_list(kind_of) or pa.types.is_large_list(kind_of) or pa.types.is_fixed_size_list(kind_of)
+            or pa.types.is_map(kind_of))
+
+
+#: (test of an Arrow type, the kind of its values), in order
+_KINDS_OF_TYPES = (
+    (_is_text, KIND_TEXT), (pa.types.is_boolean, KIND_BOOL), (pa.types.is_integer, KIND_INT),
+    (pa.types.is_floating, KIND_FLOAT), (pa.types.is_decimal, KIND_FLOAT), (pa.types.is_timestamp, KIND_DATETIME),
+    (pa.types.is_date, KIND_DATE), (pa.types.is_time, KIND_TIME), (pa.types.is_duration, KIND_DURATION),
+    (pa.types.is_struct, KIND_DICT), (_is_list, KIND_LIST),
+)
+
+
 def arrow_kind(kind_of: pa.DataType) -> int:
     """The ``KIND_*`` of every value of an Arrow type (what its text is made from)."""
     if pa.types.is_dictionary(kind_of):
         return arrow_kind(kind_of.value_type)
-    if pa.types.is_null(kind_of) or pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of) \
-            or pa.types.is_string_view(kind_of):
-        return KIND_TEXT
-    if pa.types.is_boolean(kind_of):
-        return KIND_BOOL
-    if pa.types.is_integer(kind_of):
-        return KIND_INT
-    if pa.types.is_floating(kind_of) or pa.types.is_decimal(kind_of):
-        return KIND_FLOAT
-    if pa.types.is_timestamp(kind_of):
-        return KIND_DATETIME
-    if pa.types.is_date(kind_of):
-        return KIND_DATE
-    if pa.types.is_time(kind_of):
-        return KIND_TIME
-    if pa.types.is_duration(kind_of):
-        return KIND_DURATION
-    if pa.types.is_struct(kind_of):
-        return KIND_DICT
-    if (pa.types.is_list(kind_of) or pa.types.is_large_list(kind_of) or pa.types.is_fixed_size_list(kind_of)
-            or pa.types.is_map(kind_of)):
-        return KIND_LIST
-    return KIND_OTHER
+    return next((kind for test, kind in _KINDS_OF_TYPES if test(kind_of)), KIND_OTHER)
 
 
 def arrow_text(column) -> pa.Array:
     """A typed Arrow column as the text our field types parse to the value frictionless
     reads (null stays null): see ``cell_text``, whose forms it follows."""
-    return _column_text(column)[0]
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind_of = column.type
+    if pa.types.is_dictionary(kind_of):
+        return arrow_text(column.dictionary_decode())
+    kind = arrow_kind(kind_of)
+    if pa.types.is_null(kind_of):
+        return pa.nulls(len(column), pa.string())
+    if kind == KIND_FLOAT:
+        if pa.types.is_floating(kind_of):
+            return _float_text(column)
+        # "3.00" → "3" (frictionless reads Decimal("3.00") as a whole number)
+        return pc.replace_substring_regex(pc.cast(column, pa.string()), pattern=r"\.0*$", replacement="")
+    if kind == KIND_DATETIME:
+        return _timestamp_text(column)
+    if kind == KIND_DATE:
+        return pc.cast(pc.cast(column, pa.date32()), pa.string())
+    if kind in (KIND_DICT, KIND_LIST):
+        return _per_value(column, as_json=True)
+    if kind == KIND_DURATION:
+        return _per_value(column)
+    if pa.types.is_binary(kind_of) or pa.types.is_large_binary(kind_of) or pa.types.is_fixed_size_binary(kind_of):
+        try:
+            return pc.cast(pc.cast(column, pa.binary()), pa.string())
+        except pa.ArrowInvalid:
+            return strings([None if v is None else v.decode("utf-8", "replace") for v in column.to_pylist()])
+    try:  # text, booleans, integers, times, and anything Arrow writes as text
+        return pc.cast(column, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _per_value(column)
 
 
 def _timestamp_text(column: pa.Array) -> pa.Array:
@@ -213,52 +239,6 @@ class TextColumns(Sequence):
         if text is None:
             text = self._text[index] = arrow_text(self._typed[index])
         return text
-
-def _column_text(column: pa.Array) -> "tuple[pa.Array, int]":
-    """A column as a StringArray (null stays null) and the kind of its values."""
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    kind_of = column.type
-    if pa.types.is_dictionary(kind_of):
-        return _column_text(column.dictionary_decode())
-    if pa.types.is_null(kind_of):
-        return pa.nulls(len(column), pa.string()), KIND_TEXT
-    if pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of) or pa.types.is_string_view(kind_of):
-        return pc.cast(column, pa.string()), KIND_TEXT
-    if pa.types.is_boolean(kind_of):
-        return pc.cast(column, pa.string()), KIND_BOOL
-    if pa.types.is_integer(kind_of):
-        return pc.cast(column, pa.string()), KIND_INT
-    if pa.types.is_floating(kind_of):
-        return _float_text(column), KIND_FLOAT
-    if pa.types.is_decimal(kind_of):
-        text = pc.cast(column, pa.string())
-        # "3.00" → "3" (frictionless reads Decimal("3.00") as a whole number)
-        return pc.replace_substring_regex(text, pattern=r"\.0*$", replacement=""), KIND_FLOAT
-    if pa.types.is_timestamp(kind_of):
-        return _timestamp_text(column), KIND_DATETIME
-    if pa.types.is_date(kind_of):
-        return pc.cast(pc.cast(column, pa.date32()), pa.string()), KIND_DATE
-    if pa.types.is_time(kind_of):
-        return pc.cast(column, pa.string()), KIND_TIME
-    if pa.types.is_binary(kind_of) or pa.types.is_large_binary(kind_of) or pa.types.is_fixed_size_binary(kind_of):
-        try:
-            return pc.cast(pc.cast(column, pa.binary()), pa.string()), KIND_OTHER
-        except pa.ArrowInvalid:
-            values = [None if v is None else v.decode("utf-8", "replace") for v in column.to_pylist()]
-            return strings(values), KIND_OTHER
-    if pa.types.is_duration(kind_of):
-        return _per_value(column), KIND_DURATION
-    if pa.types.is_struct(kind_of):
-        return _per_value(column, as_json=True), KIND_DICT
-    if (pa.types.is_list(kind_of) or pa.types.is_large_list(kind_of) or pa.types.is_fixed_size_list(kind_of)
-            or pa.types.is_map(kind_of)):
-        return _per_value(column, as_json=True), KIND_LIST
-    try:
-        return pc.cast(column, pa.string()), KIND_OTHER
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return _per_value(column), KIND_OTHER
-
 
 def _float_text(column: pa.Array) -> pa.Array:
     """Floats as text; whole finite values within int64 written as integers."""
