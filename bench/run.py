@@ -1,42 +1,28 @@
-"""Territoria benchmark: throughput, memory and cold start, in one run.
+"""Territoria benchmark: every shape a user brings, as whole processes, against frictionless.
 
 Usage::
 
-    python bench/run.py                      # 1M rows (frictionless on a 100k-row prefix)
-    python bench/run.py --rows 10000000      # 10M rows, bounded memory
-    python bench/run.py --strings-only       # every column typed as string
-    python bench/run.py --profile            # also write a cProfile of territoria
+    python bench/run.py                              # every shape, 3 paired runs each
+    python bench/run.py --shapes cold,csv            # some shapes only
+    python bench/run.py --shapes keys --keys-rows 5000000,15000000,30000000
+    python bench/run.py --runs 5                     # more pairs, a tighter spread
+    python bench/run.py --territoria-path /tmp/old/validator --label before   # another tree
+    python bench/run.py --shapes csv --profile       # + cProfile of validate() -> bench/out/
 
-What it measures (every measured program runs in its own subprocess, so that
-imports, caches and peak RSS are its own; peak RSS comes from ``os.wait4``,
-i.e. the kernel's ``ru_maxrss`` of that very child):
+What it measures (see bench/README.md): each figure is a whole process started as a
+user starts it (``python -m territoria validate FILE --schema SCHEMA --format json``,
+``frictionless validate FILE --schema SCHEMA --json``, a ``python -c`` doing pyarrow's
+bare parse), start-up included, no warm-up run, with its wall time, CPU time and peak
+RSS from ``os.wait4``. The commands compared take turns (A B A B ...), and every ratio
+is computed pair by pair and printed as median (min–max). frictionless reads about
+10,000 rows a second: it runs on a prefix of the same data (the generators write the
+N-row file as an exact prefix of bigger ones) and its time for the whole file is
+extrapolated as ``cold start + (prefix time - cold start) * rows / prefix rows``; both
+tools' error counts by type are compared on that prefix. The ``csv`` shape also gives
+the in-process figure of earlier sessions (``validate()`` in a warmed-up interpreter).
 
-* territoria rows/s on the ``--rows`` file (``territoria.validate`` call only,
-  imports and one-time set-up excluded: both tools first validate the 20-row
-  file), its end-to-end wall time and peak RSS;
-* frictionless-py rows/s on a ``--frictionless-rows`` prefix of the same file
-  (same seed: the prefix is byte-identical to the first rows of the big file),
-  same schema, ``limit_errors`` raised so that it reads the whole file (its
-  default of 1000 would stop early); territoria is also run on that prefix so
-  that the error counts of both tools can be compared;
-* the bare parse of the ``--rows`` file by ``pyarrow.csv.read_csv``, all
-  columns as strings (what territoria reads) and with default type inference;
-  the ratio territoria time / bare parse time;
-* cold start: wall time of ``territoria validate tiny.csv --schema tiny.json``
-  and ``frictionless validate tiny.csv --schema tiny.json`` (median of 5).
-
-Results are printed as a table and written to ``bench/out/results.json``
-(``bench/out/results_<rows>.json`` too).
-
-Duration on this machine (2 cores, measured 2026-11-29, other sessions running):
-``--rows 1000000`` takes about 50 s once the data exist (+10 s to generate the
-100 MB file; territoria ~4.5 s per run, frictionless ~10 s on 100k rows, cold
-starts ~12 s). ``--rows 10000000`` took 268 s in all: 100 s to generate the
-1 GB file (once), 83 s for territoria (its unique-key index grows
-quadratically; see the README), ~30 s for frictionless and the prefix, ~55 s
-for the bare parses, ~12 s for cold starts. Memory of the benchmark itself
-stays bounded (generation ~100 MB; the bare parses hold one table in memory,
-~2 GB at 10M rows, in their own subprocess).
+Shapes: cold, csv, xlsx, gzip, parquet, ndjson, strings, keys, errors, many.
+Results: a table on stdout, ``bench/out/shapes.json`` with every raw run and command.
 """
 from __future__ import annotations
 
@@ -45,40 +31,30 @@ import json
 import os
 import platform
 import shutil
-import statistics
-import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import generate  # noqa: E402
+import measure  # noqa: E402
+import shapes  # noqa: E402
 
 OUT_DIR = os.path.join(HERE, "out")
-
-TARGETS = {
-    "speedup_vs_frictionless": (30.0, 50.0),  # at least, aim
-    "ratio_vs_bare_parse": (3.0, 2.0),  # at most, aim
-    "peak_rss_mb": (600.0, None),  # at most
-}
+DATA = generate.DATA_DIR
+SHAPES = ("cold", "csv", "xlsx", "gzip", "parquet", "ndjson", "strings", "keys", "errors", "many")
 
 
-# --------------------------------------------------------------------------- workers
-# Each worker runs in a fresh interpreter (``python run.py --worker KIND ...``)
-# and prints one JSON line on stdout.
-
-def _tiny_beside(path: str) -> str:
-    """The 20-row file of the same schema, generated beside every data file."""
-    return os.path.join(os.path.dirname(os.path.abspath(path)), "tiny.csv")
-
+# --------------------------------------------------------------------------- in-process workers
 
 def _worker(kind: str, path: str, schema: str, extra: str) -> dict:
+    """One in-process figure, in a fresh interpreter: the call only, after a warm-up."""
     if kind == "territoria":
         import territoria
 
-        # one-time costs (lazy imports, compiled patterns) are the cold-start row's
-        # business: both tools validate the 20-row file once before the timed call
-        territoria.validate(_tiny_beside(path), schema, limit_errors=1000)
+        territoria.validate(os.path.join(os.path.dirname(path), "tiny.csv"), schema, limit_errors=1000)
         started = time.perf_counter()
         if extra:
             import cProfile
@@ -88,314 +64,473 @@ def _worker(kind: str, path: str, schema: str, extra: str) -> dict:
             profiler.dump_stats(extra)
         else:
             report = territoria.validate(path, schema, limit_errors=1000)
-        seconds = time.perf_counter() - started
         task = report.tasks[0]
-        problem = None
-        if task.could_not_run:
-            problem = "; ".join(e.get("note", "") for e in task.errors)
-        return {"seconds": seconds, "rows": task.rows, "errors": task.error_count,
-                "by_type": dict(task.counts_by_type), "problem": problem}
-    if kind == "frictionless":
-        import frictionless
-
-        # frictionless refuses absolute paths ("not safe"): run from the data folder.
-        os.chdir(os.path.dirname(os.path.abspath(path)))
-        path, schema = os.path.basename(path), os.path.relpath(schema)
-        frictionless.validate(os.path.basename(_tiny_beside(path)), schema=schema, limit_errors=10 ** 9)
-        started = time.perf_counter()
-        report = frictionless.validate(path, schema=schema, limit_errors=10 ** 9)
-        seconds = time.perf_counter() - started
-        task = report.tasks[0]
-        by_type: dict = {}
-        for error in task.errors:
-            by_type[error.type] = by_type.get(error.type, 0) + 1
-        problem = None
-        fatal = set(by_type) - {"type-error", "constraint-error", "unique-error", "primary-key",
-                                "missing-cell", "extra-cell", "blank-row", "row-error", "cell-error"}
-        if fatal:
-            problem = "frictionless could not run: " + "; ".join(e.note for e in task.errors[:3])
-        return {"seconds": seconds, "rows": task.stats.get("rows"), "errors": task.stats.get("errors"),
-                "by_type": by_type, "problem": problem}
-    if kind in ("arrow-strings", "arrow-infer"):
-        import pyarrow.csv as pacsv
+        return {"seconds": time.perf_counter() - started, "rows": task.rows, "errors": task.error_count}
+    if kind == "arrow-strings":
         import pyarrow as pa
+        import pyarrow.csv as pacsv
 
         with open(path, encoding="utf-8") as handle:
             names = handle.readline().rstrip("\n").split(",")
-        convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}) \
-            if kind == "arrow-strings" else pacsv.ConvertOptions()
         started = time.perf_counter()
-        table = pacsv.read_csv(path, convert_options=convert)
-        seconds = time.perf_counter() - started
-        return {"seconds": seconds, "rows": table.num_rows, "problem": None}
+        table = pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}))
+        return {"seconds": time.perf_counter() - started, "rows": table.num_rows}
     raise SystemExit(f"unknown worker {kind}")
 
 
-def run_worker(kind: str, path: str, schema: str = "", extra: str = "") -> dict:
-    """Run one worker in a subprocess; add its wall time and peak RSS (MB)."""
-    command = [sys.executable, os.path.abspath(__file__), "--worker", kind, path, schema or "-", extra or "-"]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    stdout = child.stdout.read()
-    stderr = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
+#: pyarrow's bare parse of a CSV, all columns as text, as a whole process (the floor)
+BARE_PARSE = ("import sys, pyarrow as pa, pyarrow.csv as c; names = open(sys.argv[1]).readline().rstrip().split(','); "
+              "c.read_csv(sys.argv[1], convert_options=c.ConvertOptions(column_types={n: pa.string() for n in names}))")
+
+
+# --------------------------------------------------------------------------- the run
+
+class Bench:
+    """What every shape needs: the commands of both tools, paired runs, the results."""
+
+    def __init__(self, args) -> None:
+        self.args = args
+        self.runs = max(args.runs, 1)
+        self.python = sys.executable
+        self.tree = os.path.abspath(args.territoria_path or os.path.join(REPO, "validator"))
+        self.env = dict(os.environ, PYTHONPATH=self.tree, TERM="dumb")
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)  # an installed package has its bytecode
+        self.fric_env = dict(self.env)
+        self.fric_env.pop("PYTHONPATH", None)
+        executable = os.path.join(os.path.dirname(sys.executable), "frictionless")
+        self.frictionless = executable if os.path.exists(executable) else shutil.which("frictionless")
+        self.scratch = tempfile.mkdtemp(prefix="territoria-bench-")
+        self._fric_cold = None
+        self.log_started = time.perf_counter()
+
+    def log(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.log_started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def territoria(self, path: str, schema: str, *options: str) -> tuple:
+        """(command, cwd, JSON report path) of ``territoria validate``."""
+        report = os.path.join(self.scratch, f"t{time.perf_counter_ns()}.json")
+        command = [self.python, "-m", "territoria", "validate", path, "--schema", schema, "--format", "json",
+                   "--output", report, "--no-progress", *options]
+        return command, None, report
+
+    def fric(self, path: str, schema: str) -> tuple:
+        """(command, cwd, JSON report path) of ``frictionless validate``: relative paths
+        from the data folder (it refuses absolute ones), every error listed."""
+        folder = os.path.dirname(os.path.abspath(path))
+        report = os.path.join(self.scratch, f"f{time.perf_counter_ns()}.json")
+        command = [self.frictionless, "validate", os.path.basename(path), "--schema",
+                   os.path.relpath(schema, folder), "--json", "--limit-errors", str(10 ** 9)]
+        return command, folder, report
+
+    def run(self, spec: tuple, kind: str) -> dict:
+        command, cwd, report = spec
+        env = self.fric_env if kind == "frictionless" else self.env
+        # frictionless prints its report; Territoria writes it with --output
+        result = measure.run(command, cwd=cwd, env=env, stdout=report if kind == "frictionless" else None)
+        result["command"] = (f"cd {cwd} && " if cwd else "") + " ".join(command)
+        if report and os.path.exists(report):
+            result["counts"] = _counts(report, kind)
+            os.unlink(report)
+        return result
+
+    def take_turns(self, specs: dict, runs: "int | None" = None) -> dict:
+        """Each named command ``runs`` times, in turns (A B C A B C ...)."""
+        out = {name: [] for name in specs}
+        for _ in range(runs or self.runs):
+            for name, (spec, kind) in specs.items():
+                out[name].append(self.run(spec, kind))
+        return out
+
+    def fric_cold(self) -> "float | None":
+        """frictionless's own cold start (20-row file), for the extrapolation."""
+        if self._fric_cold is None and self.frictionless:
+            tiny, schema = generate.ensure(20, name="tiny", error_rate=0.0, quiet=True)
+            walls = [self.run(self.fric(tiny, schema), "frictionless")["wall"] for _ in range(3)]
+            self._fric_cold = sorted(walls)[1]
+        return self._fric_cold
+
+    def extrapolate(self, fric_runs: list, prefix_rows: int, rows: int) -> list:
+        cold = self.fric_cold() or 0.0
+        return [cold + max(r["wall"] - cold, 0.0) * rows / prefix_rows for r in fric_runs]
+
+    # -- a shape against frictionless ------------------------------------------------------
+
+    def versus(self, name: str, main: tuple, prefix: tuple, rows: int, prefix_rows: int, *,
+               options: tuple = (), extra: "dict | None" = None) -> dict:
+        """Territoria on ``main`` (path, schema) and frictionless on ``prefix``, in turns,
+        plus Territoria once on the prefix (the error counts compared) and any ``extra``
+        commands {name: (spec, kind)} in the same turns."""
+        specs = {"territoria": (self.territoria(*main, *options), "territoria")}
+        if self.frictionless and not self.args.skip_frictionless:
+            specs["frictionless"] = (self.fric(*prefix), "frictionless")
+        specs.update(extra or {})
+        self.log(f"{name}: {', '.join(specs)} x {self.runs}, in turns")
+        runs = self.take_turns(specs)
+        same_file = prefix == main
+        terr_prefix = runs["territoria"][0] if same_file else self.run(self.territoria(*prefix, *options), "territoria")
+        result = {"rows": rows, "prefix_rows": prefix_rows, "runs": runs, "territoria_prefix": terr_prefix}
+        t_walls = [r["wall"] for r in runs["territoria"]]
+        result["territoria_wall"] = measure.spread(t_walls)
+        result["territoria_rss"] = measure.spread([r["rss_mb"] for r in runs["territoria"]])
+        result["territoria_cpu"] = measure.spread([r["cpu"] for r in runs["territoria"]])
+        if "frictionless" in runs:
+            estimated = self.extrapolate(runs["frictionless"], prefix_rows, rows) if not same_file else \
+                [r["wall"] for r in runs["frictionless"]]
+            result["frictionless_wall"] = measure.spread(estimated)
+            result["speedup"] = measure.ratios(estimated, t_walls)
+            f_counts = runs["frictionless"][0].get("counts")
+            t_counts = terr_prefix.get("counts")
+            result["counts"] = {"territoria": t_counts, "frictionless": f_counts}
+            result["same_counts"] = None if f_counts is None or t_counts is None else f_counts == t_counts
+        return result
+
+
+def _counts(report_path: str, kind: str) -> "dict | None":
+    """Error counts by type of a JSON report (Territoria's exact counts; every error
+    frictionless listed, as it was told to list them all)."""
     try:
-        result = json.loads(stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        result = {"problem": f"worker {kind} failed (exit {child.returncode}): {stderr.strip()[-800:]}"}
-    result["wall"] = wall
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux: KiB
+        with open(report_path, encoding="utf-8") as handle:
+            report = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    counts: dict = {}
+    for task in report.get("tasks", []):
+        if kind == "territoria":
+            for code, count in task["territoria"]["errorCountsByType"].items():
+                counts[code] = counts.get(code, 0) + count
+        else:
+            for error in task.get("errors", []):
+                counts[error["type"]] = counts.get(error["type"], 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------- the shapes
+
+def shape_cold(bench: Bench) -> dict:
+    tiny, schema = generate.ensure(20, name="tiny", error_rate=0.0, quiet=True)
+    specs = {"territoria": (bench.territoria(tiny, schema), "territoria")}
+    if bench.frictionless:
+        specs["frictionless"] = (bench.fric(tiny, schema), "frictionless")
+    bench.log(f"cold: 20-row file, x {max(bench.runs, 7)} in turns")
+    runs = bench.take_turns(specs, max(bench.runs, 7))
+    out = {"runs": runs, "territoria_wall": measure.spread([r["wall"] for r in runs["territoria"]]),
+           "territoria_rss": measure.spread([r["rss_mb"] for r in runs["territoria"]])}
+    if "frictionless" in runs:
+        out["frictionless_wall"] = measure.spread([r["wall"] for r in runs["frictionless"]])
+        out["frictionless_rss"] = measure.spread([r["rss_mb"] for r in runs["frictionless"]])
+        out["ratio"] = measure.ratios([r["wall"] for r in runs["territoria"]], [r["wall"] for r in runs["frictionless"]])
+        bench._fric_cold = out["frictionless_wall"]["median"]
+    return out
+
+
+def shape_csv(bench: Bench) -> dict:
+    rows, prefix_rows = bench.args.rows, min(bench.args.frictionless_rows, bench.args.rows)
+    main = generate.ensure(rows)
+    prefix = generate.ensure(prefix_rows)
+    generate.ensure(20, name="tiny", error_rate=0.0, quiet=True)
+    parse = ([bench.python, "-c", BARE_PARSE, main[0]], None, None)
+    out = bench.versus("csv", main, prefix, rows, prefix_rows, extra={"bare parse": (parse, "parse")})
+    parse_walls = [r["wall"] for r in out["runs"]["bare parse"]]
+    out["parse_wall"] = measure.spread(parse_walls)
+    out["over_parse"] = measure.ratios([r["wall"] for r in out["runs"]["territoria"]], parse_walls)
+    # the in-process figure of earlier sessions: validate() in a warmed-up interpreter
+    inproc = {"territoria": [], "arrow-strings": []}
+    for _ in range(bench.runs):
+        for kind in inproc:
+            inproc[kind].append(_in_process(bench, kind, main))
+    t_in = [r.get("seconds") for r in inproc["territoria"]]
+    a_in = [r.get("seconds") for r in inproc["arrow-strings"]]
+    out["in_process"] = {"territoria": measure.spread(t_in), "parse": measure.spread(a_in),
+                         "over_parse": measure.ratios(t_in, a_in), "runs": inproc}
+    if bench.args.profile:
+        profile = os.path.join(OUT_DIR, f"territoria_{rows}.prof")
+        _in_process(bench, "territoria", main, profile)
+        out["profile"] = profile
+    return out
+
+
+def _in_process(bench: Bench, kind: str, main: tuple, extra: str = "") -> dict:
+    report = os.path.join(bench.scratch, "worker.json")
+    command = [bench.python, os.path.abspath(__file__), "--worker", kind, main[0], main[1], extra or "-"]
+    result = measure.run(command, env=bench.env, stdout=report)
+    try:
+        with open(report, encoding="utf-8") as handle:
+            result.update(json.loads(handle.read().strip().splitlines()[-1]))
+    except (OSError, ValueError, IndexError):
+        result["problem"] = result.get("stderr", "")[-500:]
     return result
 
 
-def fastest(runs: list) -> dict:
-    """The fastest of several runs of one worker (its RSS: the max over runs)."""
-    good = [r for r in runs if not r.get("problem")]
-    if not good:
-        return runs[0]
-    best = min(good, key=lambda r: r["seconds"])
-    best = dict(best)
-    best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
-    best["all_seconds"] = [round(r["seconds"], 3) for r in good]
-    return best
+def _against_csv(bench: Bench, name: str, main: tuple, twin: tuple, prefix: tuple, rows: int,
+                 prefix_rows: int) -> dict:
+    """A shape timed against frictionless and against Territoria on the same rows as CSV."""
+    extra = {"territoria on the CSV": (bench.territoria(*twin), "territoria")}
+    out = bench.versus(name, main, prefix, rows, prefix_rows, extra=extra)
+    csv_walls = [r["wall"] for r in out["runs"]["territoria on the CSV"]]
+    out["csv_wall"] = measure.spread(csv_walls)
+    out["over_csv"] = measure.ratios([r["wall"] for r in out["runs"]["territoria"]], csv_walls)
+    return out
 
 
-def _compile_bytecode() -> None:
-    """Write Territoria's bytecode, as ``pip install`` does for a regular install.
-
-    An editable install in an environment with PYTHONDONTWRITEBYTECODE set (as
-    on the project's machine) has none, so each cold start would compile the
-    package's modules from source (~0.1 s) while frictionless, installed from
-    a wheel, has its bytecode: the cold-start row compares installed tools."""
-    import compileall
-    import importlib.util
-
-    spec = importlib.util.find_spec("territoria")
-    if spec is not None and spec.origin:
-        compileall.compile_dir(os.path.dirname(spec.origin), quiet=2)
+def _parquet_files(rows: int) -> tuple:
+    path, twin, schema = shapes.ensure_parquet(rows)
+    return path, twin, schema
 
 
-def cold_starts(tools: list, csv_path: str, schema_path: str, times: int = 5) -> dict:
-    """Median wall time of ``TOOL validate tiny.csv --schema tiny.json`` for each
-    tool, the tools' runs interleaved (A B A B ...) so that a machine growing
-    busier or quieter during the measurement weighs on both alike."""
-    # Relative paths, run from the data folder: frictionless refuses absolute paths.
-    folder = os.path.dirname(os.path.abspath(csv_path))
-    env = dict(os.environ, TERM="dumb")
-    commands, results = {}, {}
-    for tool in tools:
-        # The real entry point next to this interpreter, not a pyenv shim (a shim adds ~50 ms to both).
-        executable = os.path.join(os.path.dirname(sys.executable), tool)
-        if not os.path.exists(executable):
-            executable = shutil.which(tool)
-        if not executable:
-            results[tool] = {"problem": f"{tool} not found"}
-            continue
-        commands[tool] = [executable, "validate", os.path.basename(csv_path), "--schema",
-                          os.path.relpath(schema_path, folder)]
-    walls = {tool: [] for tool in commands}
-    codes = {tool: [] for tool in commands}
-    for _ in range(times):
-        for tool, command in commands.items():
-            started = time.perf_counter()
-            completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=folder)
-            walls[tool].append(time.perf_counter() - started)
-            codes[tool].append(completed.returncode)
-    for tool, command in commands.items():
-        results[tool] = {"median": statistics.median(walls[tool]), "runs": [round(w, 3) for w in walls[tool]],
-                         "exit_codes": codes[tool], "command": f"cd {folder} && " + " ".join(command)}
-    return results
+def _ndjson_files(rows: int) -> tuple:
+    path, schema = shapes.ensure_ndjson(rows)
+    return path, generate.ensure(rows)[0], schema
 
 
-# --------------------------------------------------------------------------- main
+def _gzip_files(rows: int) -> tuple:
+    return shapes.ensure_gzip(rows)
+
+
+#: shape -> (its rows option, files(rows) -> (file, the same rows as CSV, schema))
+TWINNED = {"parquet": ("parquet_rows", _parquet_files), "ndjson": ("ndjson_rows", _ndjson_files),
+           "gzip": ("rows", _gzip_files)}
+
+
+def _twinned(name: str):
+    """A shape timed against frictionless and against Territoria on the same rows as CSV."""
+    option, files = TWINNED[name]
+
+    def run(bench: Bench) -> dict:
+        rows = getattr(bench.args, option)
+        prefix_rows = min(bench.args.frictionless_rows, rows)
+        path, twin, schema = files(rows)
+        prefix_path = files(prefix_rows)[0]
+        return _against_csv(bench, name, (path, schema), (twin, schema), (prefix_path, schema), rows, prefix_rows)
+
+    return run
+
+
+def shape_xlsx(bench: Bench) -> dict:
+    rows, prefix_rows = bench.args.xlsx_rows, min(bench.args.xlsx_frictionless_rows, bench.args.xlsx_rows)
+    path, schema = shapes.ensure_xlsx(rows)
+    prefix_path, _ = shapes.ensure_xlsx(prefix_rows)
+    return bench.versus("xlsx", (path, schema), (prefix_path, schema), rows, prefix_rows)
+
+
+def shape_strings(bench: Bench) -> dict:
+    rows, prefix_rows = bench.args.rows, min(bench.args.frictionless_rows, bench.args.rows)
+    main = shapes.ensure_strings(rows)
+    prefix = shapes.ensure_strings(prefix_rows)
+    parse = ([bench.python, "-c", BARE_PARSE, main[0]], None, None)
+    out = bench.versus("strings", main, prefix, rows, prefix_rows, extra={"bare parse": (parse, "parse")})
+    parse_walls = [r["wall"] for r in out["runs"]["bare parse"]]
+    out["parse_wall"] = measure.spread(parse_walls)
+    out["over_parse"] = measure.ratios([r["wall"] for r in out["runs"]["territoria"]], parse_walls)
+    return out
+
+
+def shape_keys(bench: Bench) -> dict:
+    sizes = [int(s) for s in bench.args.keys_rows.split(",") if s]
+    prefix_rows = min(bench.args.frictionless_rows, min(sizes))
+    prefix = shapes.ensure_keys(prefix_rows)
+    out = {"sizes": {}}
+    for rows in sizes:
+        main = shapes.ensure_keys(rows)
+        out["sizes"][rows] = bench.versus(f"keys {rows:,}", main, prefix, rows, prefix_rows)
+    return out
+
+
+def shape_errors(bench: Bench) -> dict:
+    rows = bench.args.errors_rows
+    main = shapes.ensure_errors(rows)
+    default = (bench.territoria(*main), "territoria")
+    out = bench.versus("errors", main, main, rows, rows, options=("--limit-errors", str(10 ** 9)),
+                       extra={"territoria, first 1000 listed": default})
+    listed = out["runs"]["territoria, first 1000 listed"]
+    out["default_cpu"] = measure.spread([r["cpu"] for r in listed])
+    out["over_default_cpu"] = measure.ratios([r["cpu"] for r in out["runs"]["territoria"]], [r["cpu"] for r in listed])
+    out["frictionless_rss"] = measure.spread([r["rss_mb"] for r in out["runs"].get("frictionless", [])])
+    return out
+
+
+def shape_many(bench: Bench) -> dict:
+    files = bench.args.many_files
+    folder, schema = shapes.ensure_many(files)
+    names = sorted(os.listdir(folder))
+    names = [n for n in names if n.endswith(".csv")]
+    one = [bench.python, "-m", "territoria", "validate", names[0], "--schema", schema, "--no-progress"]
+    every = [bench.python, "-m", "territoria", "validate", *names, "--schema", schema, "--no-progress"]
+    specs = {"one file": ((one, folder, None), "territoria"), f"{files} files": ((every, folder, None), "territoria")}
+    bench.log(f"many: 1 file and {files} files in one command, x {bench.runs} in turns")
+    runs = bench.take_turns(specs)
+    singles = [r["wall"] for r in runs["one file"]]
+    alls = [r["wall"] for r in runs[f"{files} files"]]
+    per_file = [1000 * (a - s) / (files - 1) for a, s in zip(alls, singles)]
+    return {"runs": runs, "files": files, "one_wall": measure.spread(singles), "all_wall": measure.spread(alls),
+            "per_extra_file_ms": measure.spread(per_file),
+            "all_rss": measure.spread([r["rss_mb"] for r in runs[f"{files} files"]])}
+
+
+RUNNERS = {"cold": shape_cold, "csv": shape_csv, "xlsx": shape_xlsx, "gzip": _twinned("gzip"),
+           "parquet": _twinned("parquet"), "ndjson": _twinned("ndjson"), "strings": shape_strings, "keys": shape_keys,
+           "errors": shape_errors, "many": shape_many}
+
+
+# --------------------------------------------------------------------------- the table
+
+def _ok(value, target, at_least: bool):
+    if value is None:
+        return ""
+    return "met" if (value >= target if at_least else value <= target) else "NOT MET"
+
+
+def table(results: dict) -> list:
+    """Rows (shape, measured, target, met) of the issue's table, whole processes first;
+    a shape whose error counts differ from frictionless's is NOT MET whatever its time."""
+    rows = _table(results)
+    differ = {name for name, r in results.items()
+              if any(s.get("same_counts") is False for s in ([r] if name != "keys" else r["sizes"].values()))}
+    labels = {"cold": "cold start", "csv": "lighting CSV", "xlsx": "XLSX", "gzip": "gzip", "parquet": "Parquet",
+              "ndjson": "NDJSON", "strings": "string-heavy", "keys": "unique + composite", "errors": "every error"}
+    out = []
+    for row in rows:
+        if any(row[0].startswith(labels[name]) for name in differ if name in labels) and row[3] == "met":
+            row = (row[0], row[1], row[2], "NOT MET (verdicts differ)")
+        out.append(row)
+    return out
+
+
+def _table(results: dict) -> list:
+    rows = []
+    r = results.get("cold")
+    if r and r.get("ratio"):
+        rows.append(("cold start, 20-row file (Territoria / frictionless)",
+                     f"{measure.show(r['ratio'], '{:.2f}', '×')}: {measure.show(r['territoria_wall'], '{:.3f}', ' s')}"
+                     f" vs {measure.show(r['frictionless_wall'], '{:.3f}', ' s')}; "
+                     f"{r['territoria_rss']['median']:.0f} MB vs {r['frictionless_rss']['median']:.0f} MB",
+                     "≤ 0.5×", _ok(r["ratio"]["median"], 0.5, False)))
+    r = results.get("csv")
+    if r:
+        rows.append((f"lighting CSV, {r['rows']:,} rows: speed-up over frictionless",
+                     f"{measure.show(r.get('speedup'), '{:.0f}', '×')} "
+                     f"(Territoria {measure.show(r['territoria_wall'], '{:.2f}', ' s')})",
+                     "≥ 50×", _ok((r.get("speedup") or {}).get("median"), 50, True)))
+        rows.append(("  … over pyarrow's bare parse, whole processes",
+                     f"{measure.show(r['over_parse'], '{:.2f}', '×')} (parse {measure.show(r['parse_wall'], '{:.2f}', ' s')})",
+                     "≤ 2×", _ok(r["over_parse"]["median"], 2, False)))
+        ip = r["in_process"]
+        rows.append(("  … in-process (validate() only, warmed up)",
+                     f"{measure.show(ip['territoria'], '{:.2f}', ' s')}, {measure.show(ip['over_parse'], '{:.2f}', '×')}"
+                     f" the in-process parse", "", ""))
+    for name, label, target in (("xlsx", "XLSX without <dimension>", 2.0),):
+        r = results.get(name)
+        if r:
+            rows.append((f"{label}, {r['rows']:,} rows: speed-up over frictionless",
+                         f"{measure.show(r.get('speedup'), '{:.1f}', '×')} (Territoria "
+                         f"{measure.show(r['territoria_wall'], '{:.2f}', ' s')})", f"≥ {target:g}×",
+                         _ok((r.get("speedup") or {}).get("median"), target, True)))
+    for name, label, target in (("gzip", "gzip'ed CSV", 1.6), ("parquet", "Parquet", 1.5), ("ndjson", "NDJSON", 3.0)):
+        r = results.get(name)
+        if r:
+            rows.append((f"{label}, {r['rows']:,} rows: time / the same rows as CSV",
+                         f"{measure.show(r['over_csv'], '{:.2f}', '×')} ({measure.show(r['territoria_wall'], '{:.2f}', ' s')}"
+                         f" vs {measure.show(r['csv_wall'], '{:.2f}', ' s')}); "
+                         f"{measure.show(r.get('speedup'), '{:.0f}', '×')} frictionless",
+                         f"≤ {target:g}×", _ok(r["over_csv"]["median"], target, False)))
+    r = results.get("strings")
+    if r:
+        rows.append((f"string-heavy, {r['rows']:,} rows: speed-up over frictionless",
+                     f"{measure.show(r.get('speedup'), '{:.1f}', '×')}", "≥ 10×",
+                     _ok((r.get("speedup") or {}).get("median"), 10, True)))
+        rows.append(("  … over the bare parse, whole processes", f"{measure.show(r['over_parse'], '{:.2f}', '×')}",
+                     "≤ 3×", _ok(r["over_parse"]["median"], 3, False)))
+    r = results.get("keys")
+    if r:
+        for size, s in r["sizes"].items():
+            rows.append((f"unique + composite primary key, {int(size):,} rows: peak RSS",
+                         f"{measure.show(s['territoria_rss'], '{:.0f}', ' MB')} "
+                         f"({measure.show(s['territoria_wall'], '{:.1f}', ' s')})", "≤ 600 MB",
+                         _ok(s["territoria_rss"]["median"], 600, False)))
+    r = results.get("errors")
+    if r:
+        rows.append((f"every error listed, {r['rows']:,} rows, JSON: speed-up over frictionless",
+                     f"{measure.show(r.get('speedup'), '{:.1f}', '×')}; "
+                     f"{measure.show(r['territoria_rss'], '{:.0f}', ' MB')} (frictionless "
+                     f"{measure.show(r['frictionless_rss'], '{:.0f}', ' MB')}); "
+                     f"CPU {measure.show(r['over_default_cpu'], '{:.1f}', '×')} the default listing",
+                     "≥ 10×", _ok((r.get("speedup") or {}).get("median"), 10, True)))
+    r = results.get("many")
+    if r:
+        rows.append((f"{r['files']} small files in one command: per extra file",
+                     f"{measure.show(r['per_extra_file_ms'], '{:.1f}', ' ms')}", "≤ 2 ms",
+                     _ok(r["per_extra_file_ms"]["median"], 2, False)))
+    for name, r in results.items():
+        for s in ([r] if name != "keys" else list(r["sizes"].values())):
+            if s.get("same_counts") is False:
+                rows.append((f"  {name}: error counts by type DIFFER", json.dumps(s["counts"])[:200], "", "NOT MET"))
+    return rows
+
+
+def render(results: dict, meta: dict) -> str:
+    rows = [("shape", "measured: median (min–max) of paired runs", "target", "")] + table(results)
+    width = [min(max(len(row[i]) for row in rows), 90) for i in range(4)]
+    lines = [" | ".join(cell.ljust(width[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    rule = "-" * max(len(line) for line in lines)
+    agree = [name for name, r in results.items()
+             if any(s.get("same_counts") for s in ([r] if name != "keys" else r["sizes"].values()))]
+    notes = [f"error counts by type identical to frictionless on: {', '.join(agree) or 'none compared'}",
+             f"load average {meta['loadavg_before'][0]:.1f} before, {meta['loadavg_after'][0]:.1f} after, "
+             f"{meta['cpus']} CPUs; {meta['runs']} paired runs per shape; {meta['seconds']:.0f} s in all"]
+    if max(meta["loadavg_before"][0], meta["loadavg_after"][0]) > 1.5:
+        notes.append("WARNING: other work was running: figures are pessimistic, rerun on a quiet machine")
+    return "\n".join([rule, lines[0], rule, *lines[1:], rule, *notes])
+
 
 def main(argv=None) -> int:
     if argv is None and len(sys.argv) > 1 and sys.argv[1] == "--worker":
         kind, path, schema, extra = sys.argv[2:6]
-        result = _worker(kind, path, "" if schema == "-" else schema, "" if extra == "-" else extra)
-        print(json.dumps(result))
+        print(json.dumps(_worker(kind, path, schema, "" if extra == "-" else extra)))
         return 0
     parser = argparse.ArgumentParser(description="Territoria benchmark (see the module docstring).")
-    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the main file (default 1,000,000)")
-    parser.add_argument("--frictionless-rows", type=int, default=100_000,
-                        help="rows of the prefix file frictionless is timed on (default 100,000)")
-    parser.add_argument("--strings-only", action="store_true", help="every column typed as string")
-    parser.add_argument("--repeat", type=int, default=1, help="territoria runs on the main file (fastest kept)")
-    parser.add_argument("--parse-repeat", type=int, default=3, help="bare-parse runs (fastest kept)")
+    parser.add_argument("--shapes", default=",".join(SHAPES), help=f"comma-separated, of: {', '.join(SHAPES)}")
+    parser.add_argument("--runs", type=int, default=3, help="paired runs per shape (cold start: at least 7)")
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the CSV, gzip and string shapes")
+    parser.add_argument("--frictionless-rows", type=int, default=100_000, help="rows of the prefix frictionless reads")
+    parser.add_argument("--parquet-rows", type=int, default=2_000_000)
+    parser.add_argument("--ndjson-rows", type=int, default=1_000_000)
+    parser.add_argument("--xlsx-rows", type=int, default=200_000)
+    parser.add_argument("--xlsx-frictionless-rows", type=int, default=50_000)
+    parser.add_argument("--keys-rows", default="5000000", help="comma-separated sizes of the key shape")
+    parser.add_argument("--errors-rows", type=int, default=100_000)
+    parser.add_argument("--many-files", type=int, default=200)
+    parser.add_argument("--territoria-path", default=None,
+                        help="the folder holding the territoria package to measure (default: this tree's validator/)")
+    parser.add_argument("--label", default="", help="a name for this run in the JSON file")
     parser.add_argument("--skip-frictionless", action="store_true")
-    parser.add_argument("--profile", action="store_true",
-                        help="also run territoria once under cProfile -> bench/out/territoria_<rows>.prof")
-    parser.add_argument("--seed", type=int, default=generate.DEFAULT_SEED)
-    parser.add_argument("--error-rate", type=float, default=0.001)
-    parser.add_argument("--retry-unsupported", type=int, default=0, metavar="MINUTES",
-                        help="if territoria reports an unsupported field type, retry every minute for this long")
+    parser.add_argument("--profile", action="store_true", help="csv: a cProfile of validate() -> bench/out/")
     args = parser.parse_args(argv)
-
+    unknown = [s for s in args.shapes.split(",") if s not in RUNNERS]
+    if unknown:
+        parser.error(f"unknown shapes: {', '.join(unknown)}")
     os.makedirs(OUT_DIR, exist_ok=True)
-    started = time.perf_counter()
-    load_before = os.getloadavg()
-    log = lambda message: print(f"[{time.perf_counter() - started:6.1f}s] {message}", file=sys.stderr, flush=True)  # noqa: E731
+    bench = Bench(args)
+    import compileall
 
-    log(f"data: {args.rows:,} rows (+ {args.frictionless_rows:,}-row prefix, tiny file)")
-    common = dict(strings_only=args.strings_only, seed=args.seed, error_rate=args.error_rate)
-    main_csv, schema_path = generate.ensure(args.rows, **common)
-    prefix_rows = min(args.frictionless_rows, args.rows)
-    prefix_csv, _ = generate.ensure(prefix_rows, **common)
-    tiny_csv, tiny_schema = generate.ensure(20, name="tiny", strings_only=args.strings_only, seed=args.seed,
-                                            error_rate=0.0, quiet=True)
-    size_mb = os.path.getsize(main_csv) / 1e6
-
-    log("territoria on the main file, its runs interleaved with pyarrow's bare parses")
-    deadline = time.time() + 60 * args.retry_unsupported
-    while True:
-        terr = run_worker("territoria", main_csv, schema_path)
-        problem = terr.get("problem") or ""
-        if "unsupported field type" in problem and time.time() < deadline:
-            log(f"territoria: {problem.strip()[:200]} -- retrying in 60 s")
-            time.sleep(60)
-            continue
-        break
-    if terr.get("problem"):
-        log(f"territoria failed: {terr['problem'][:500]}")
-        if "unsupported field type" in terr["problem"]:
-            log("a field type is not implemented yet: retry later, or run with --strings-only")
-
-    # Territoria and the bare parses it is compared with take turns (T S I T S I ...),
-    # so that a machine growing busier or quieter weighs on both sides of the ratio
-    runs = {"territoria": [terr], "arrow-strings": [], "arrow-infer": []}
-    wanted = {"territoria": 0 if terr.get("problem") else max(args.repeat, 1),
-              "arrow-strings": max(args.parse_repeat, 1), "arrow-infer": max(args.parse_repeat, 1)}
-    while any(len(runs[kind]) < wanted[kind] for kind in runs):
-        for kind in runs:
-            if len(runs[kind]) < wanted[kind]:
-                runs[kind].append(run_worker(kind, main_csv, schema_path if kind == "territoria" else ""))
-    terr = fastest(runs["territoria"])
-    arrow_strings, arrow_infer = fastest(runs["arrow-strings"]), fastest(runs["arrow-infer"])
-
-    log("territoria on the prefix file")
-    terr_prefix = run_worker("territoria", prefix_csv, schema_path)
-    if args.skip_frictionless:
-        fric = {"problem": "skipped"}
-    else:
-        log(f"frictionless on the {prefix_rows:,}-row prefix")
-        fric = run_worker("frictionless", prefix_csv, schema_path)
-
-    log("cold start (median of 5)")
-    _compile_bytecode()
-    cold = cold_starts(["territoria", "frictionless"], tiny_csv, tiny_schema)
-    cold_t, cold_f = cold["territoria"], cold["frictionless"]
-
-    profile_path = None
-    if args.profile:
-        profile_path = os.path.join(OUT_DIR, f"territoria_{args.rows}.prof")
-        log(f"territoria under cProfile -> {profile_path}")
-        run_worker("territoria", main_csv, schema_path, profile_path)
-
-    # ---------------------------------------------------------------- figures
-    def rate(result, rows):
-        if result.get("problem") or not result.get("seconds"):
-            return None
-        return rows / result["seconds"]
-
-    t_rps = rate(terr, args.rows)
-    t_prefix_rps = rate(terr_prefix, prefix_rows)
-    f_rps = rate(fric, prefix_rows)
-    speedup = t_rps / f_rps if t_rps and f_rps else None
-    speedup_same_file = t_prefix_rps / f_rps if t_prefix_rps and f_rps else None
-    ratio_strings = terr["seconds"] / arrow_strings["seconds"] if t_rps and not arrow_strings.get("problem") else None
-    ratio_infer = terr["seconds"] / arrow_infer["seconds"] if t_rps and not arrow_infer.get("problem") else None
-    same_counts = (None if terr_prefix.get("problem") or fric.get("problem")
-                   else terr_prefix.get("by_type") == fric.get("by_type"))
-
-    results = {
-        "rows": args.rows,
-        "file_mb": round(size_mb, 1),
-        "frictionless_rows": prefix_rows,
-        "strings_only": args.strings_only,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                    # other work on the machine makes every figure slower: check these
-                    "loadavg_before": [round(x, 2) for x in load_before],
-                    "loadavg_after": [round(x, 2) for x in os.getloadavg()]},
-        "territoria": terr,
-        "territoria_prefix": terr_prefix,
-        "frictionless": fric,
-        "arrow_strings": arrow_strings,
-        "arrow_infer": arrow_infer,
-        "cold_start": {"territoria": cold_t, "frictionless": cold_f},
-        "figures": {
-            "territoria_rows_per_s": t_rps,
-            "frictionless_rows_per_s": f_rps,
-            "speedup_vs_frictionless": speedup,
-            "speedup_vs_frictionless_same_prefix": speedup_same_file,
-            "ratio_vs_bare_parse_strings": ratio_strings,
-            "ratio_vs_bare_parse_infer": ratio_infer,
-            "territoria_peak_rss_mb": terr.get("peak_rss_mb"),
-            "cold_start_territoria_s": cold_t.get("median"),
-            "cold_start_frictionless_s": cold_f.get("median"),
-            "error_counts_agree_on_prefix": same_counts,
-        },
-        "profile": profile_path,
-        "total_seconds": None,
-    }
-    results["total_seconds"] = round(time.perf_counter() - started, 1)
-    for name in ("results.json", f"results_{args.rows}{'_strings' if args.strings_only else ''}.json"):
-        with open(os.path.join(OUT_DIR, name), "w", encoding="utf-8") as handle:
-            json.dump(results, handle, indent=2, default=str)
-
-    print(render(results))
-    return 0 if t_rps else 1
-
-
-def _num(value, fmt="{:,.0f}", none="n/a") -> str:
-    return none if value is None else fmt.format(value)
-
-
-def _verdict(ok) -> str:
-    return "" if ok is None else ("PASS" if ok else "FAIL")
-
-
-def render(r: dict) -> str:
-    f = r["figures"]
-    t, fr = r["territoria"], r["frictionless"]
-    speed, ratio, rss = f["speedup_vs_frictionless"], f["ratio_vs_bare_parse_strings"], f["territoria_peak_rss_mb"]
-    ct, cf = f["cold_start_territoria_s"], f["cold_start_frictionless_s"]
-    rows = [
-        ("file", f"{r['rows']:,} rows, {r['file_mb']:,} MB{' (strings only)' if r['strings_only'] else ''}", "", ""),
-        ("territoria rows/s", _num(f["territoria_rows_per_s"]),
-         f"{_num(t.get('seconds'), '{:.2f}')} s in validate(), {_num(t.get('wall'), '{:.2f}')} s wall", ""),
-        ("frictionless rows/s", _num(f["frictionless_rows_per_s"]),
-         f"{r['frictionless_rows']:,}-row prefix, {_num(fr.get('seconds'), '{:.2f}')} s", ""),
-        ("speed-up vs frictionless", _num(speed, "{:.1f}x"),
-         f"same prefix: {_num(f['speedup_vs_frictionless_same_prefix'], '{:.1f}x')}; target >= 30x (aim 50x)",
-         _verdict(None if speed is None else speed >= 30)),
-        ("pyarrow read_csv, strings", _num(r["arrow_strings"].get("seconds"), "{:.2f} s"), "", ""),
-        ("pyarrow read_csv, inference", _num(r["arrow_infer"].get("seconds"), "{:.2f} s"), "", ""),
-        ("territoria / bare parse", _num(ratio, "{:.1f}x"),
-         f"vs inference: {_num(f['ratio_vs_bare_parse_infer'], '{:.1f}x')}; target <= 3x (aim 2x)",
-         _verdict(None if ratio is None else ratio <= 3)),
-        ("territoria peak RSS", _num(rss, "{:,.0f} MB"), "target <= 600 MB",
-         _verdict(None if rss is None or t.get("problem") else rss <= 600)),
-        ("cold start territoria", _num(ct, "{:.3f} s"), "median of 5, tiny file",
-         _verdict(None if ct is None or cf is None else ct <= cf)),
-        ("cold start frictionless", _num(cf, "{:.3f} s"), "", ""),
-        ("errors (territoria, main file)", _num(t.get("errors")), str(t.get("by_type") or t.get("problem", ""))[:90], ""),
-        ("errors on prefix: terr / fric",
-         f"{_num(r['territoria_prefix'].get('errors'))} / {_num(fr.get('errors'))}",
-         "same counts by type" if f["error_counts_agree_on_prefix"] else
-         ("" if f["error_counts_agree_on_prefix"] is None else "counts by type DIFFER"), ""),
-    ]
-    width = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [" | ".join(cell.ljust(width[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
-    rule = "-" * max(len(line) for line in lines)
-    load = r["machine"]["loadavg_before"][0], r["machine"]["loadavg_after"][0]
-    warning = []
-    if max(load) > 1.5:
-        warning = [f"WARNING: load average {load[0]:.1f} before, {load[1]:.1f} after on "
-                   f"{r['machine']['cpus']} CPUs: other work was running, figures are pessimistic"]
-    return "\n".join([rule, *lines, rule, *warning, f"total benchmark time: {r['total_seconds']} s; "
-                      f"JSON: {os.path.join(OUT_DIR, 'results.json')}"])
+    compileall.compile_dir(os.path.join(bench.tree, "territoria"), quiet=2)  # as pip install does
+    started, load_before = time.perf_counter(), os.getloadavg()
+    results = {}
+    try:
+        for name in args.shapes.split(","):
+            results[name] = RUNNERS[name](bench)
+    finally:
+        shutil.rmtree(bench.scratch, ignore_errors=True)
+    meta = {"label": args.label, "tree": bench.tree, "runs": bench.runs, "cpus": os.cpu_count(),
+            "python": platform.python_version(), "platform": platform.platform(),
+            "loadavg_before": [round(x, 2) for x in load_before],
+            "loadavg_after": [round(x, 2) for x in os.getloadavg()], "seconds": time.perf_counter() - started,
+            "date": time.strftime("%Y-%m-%d %H:%M")}
+    name = f"shapes{'_' + args.label if args.label else ''}.json"
+    with open(os.path.join(OUT_DIR, name), "w", encoding="utf-8") as handle:
+        json.dump({"meta": meta, "results": results, "table": table(results)}, handle, indent=2, default=str)
+    print(render(results, meta))
+    return 0
 
 
 if __name__ == "__main__":

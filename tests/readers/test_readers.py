@@ -438,6 +438,34 @@ def test_parquet_valid_and_type_errors(tmp_path):
     assert ("type-error", 2, "f") in got and ("type-error", 2, "d") in got
 
 
+def test_parquet_typed_columns_against_frictionless(tmp_path):
+    """Numbers, integers, booleans and dates are checked from their typed values
+    (``fields.native.check_typed``): bounds (ties included), enums, uniqueness,
+    whole and fractional floats in an integer field, as frictionless reads them."""
+    needs("integer", "number", "boolean", "date")
+    path = write_parquet(tmp_path / "typed.parquet", {
+        "lat": pa.array([45.5, 90.0, 90.5, -90.0, -91.0, 0.0, 45.5]),
+        "pct": pa.array([0.0, 100.0, 100.25, 0.0, -0.5, 50.0, 7.0]),
+        "power": pa.array([18, 0, -5, 250, 400, 18, 12000], pa.int64()),
+        "kelvin": pa.array([3000.0, 2700.5, 4000.0, 1e20, 6500.0, 2200.0, 500.0]),
+        "remote": pa.array([True, False, True, True, False, False, True]),
+        "day": pa.array([dt.date(2024, 1, 1), dt.date(1999, 12, 31), dt.date(2024, 2, 29), dt.date(2030, 1, 1),
+                         dt.date(2000, 1, 1), dt.date(2020, 6, 1), dt.date(2024, 1, 1)]),
+        "code": pa.array([1, 2, 3, 4, 5, 6, 1], pa.int32()),
+    })
+    schema = {"fields": [
+        {"name": "lat", "type": "number", "constraints": {"minimum": -90, "maximum": 90, "unique": True}},
+        {"name": "pct", "type": "number", "constraints": {"minimum": -0.25, "maximum": 100}},
+        {"name": "power", "type": "integer", "constraints": {"minimum": 0, "maximum": 1000, "enum": [0, 18, 250, 400]}},
+        {"name": "kelvin", "type": "integer", "constraints": {"minimum": 1000, "maximum": 10000}},
+        {"name": "remote", "type": "boolean", "constraints": {"enum": [True]}},
+        {"name": "day", "type": "date", "constraints": {"minimum": "2000-01-01", "maximum": "2024-12-31"}},
+        {"name": "code", "type": "integer", "constraints": {"unique": True}},
+    ]}
+    got = same(path, schema)
+    assert ("type-error", 3, "kelvin") in got and ("unique-error", 8, "lat") in got
+
+
 def test_parquet_reader_text(tmp_path):
     from territoria.readers.parquet_reader import open_parquet_table
 

@@ -2,7 +2,7 @@
 
 The public API is :func:`validate`, which returns a :class:`Report`, and
 :func:`fix`, which repairs a file into a conformant copy and validates it. Heavy
-modules (pyarrow, pandas) are imported on first use, so that ``territoria
+modules (pyarrow, numpy) are imported on first use, so that ``territoria
 --help`` and a validation of a tiny file start fast.
 """
 from __future__ import annotations

@@ -12,6 +12,7 @@ import os
 import time
 from typing import Any, Callable, Optional
 
+from .columnar.keys import memory_limit as memory_limit_of
 from .readers import SourceProblem, policy
 from .report import Report, Task
 from .schema import SchemaProblem
@@ -26,7 +27,8 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
              format: Optional[str] = None, encoding: Optional[str] = None,
              delimiter: Optional[str] = None, sheet: Any = None, name: str = "",
              progress: Optional[Callable[[int], None]] = None, trusted: Optional[bool] = None,
-             allow_private_network: Optional[bool] = None, **limits) -> Report:
+             allow_private_network: Optional[bool] = None, memory_limit: Optional[int] = None,
+             **limits) -> Report:
     """Validate ``source`` against ``schema`` and return a :class:`Report`.
 
     ``source``: a path, an http(s) URL, bytes or a binary file object; a path or
@@ -42,12 +44,14 @@ def validate(source: Any, schema: Any = None, *, limit_errors: int = DEFAULT_LIM
     addresses; the keyword arguments ``max_fields``, ``max_cell_bytes``,
     ``max_line_bytes``, ``max_uncompressed_bytes``, ``max_ratio``, ``max_cells`` and
     ``pattern_timeout`` raise or lower the bounds (:class:`~territoria.readers.policy.Limits`).
+    ``memory_limit``: bytes the run should keep its peak memory under (default
+    600 MB): key indexes past their share spill to a temporary folder.
     Whatever happens, the answer is a Report: a failure is a task that could not run.
     """
     from .schema.catalogue import catalogue_root
 
     chosen = policy.make(trusted, allow_private_network, limits, root=catalogue_root())
-    with policy.applied(chosen):
+    with policy.applied(chosen), memory_limit_of(memory_limit):
         try:
             return _validate(source, schema, limit_errors=limit_errors, format=format, encoding=encoding,
                              delimiter=delimiter, sheet=sheet, name=name, progress=progress)

@@ -64,8 +64,9 @@ class Task:
     def truncated(self) -> bool:
         return self.error_count > len(self.errors)
 
-    def to_dict(self, lang: str = "en") -> dict:
-        """The task as frictionless lays it out; ``message`` (and the ``warnings`` strings) in ``lang``."""
+    def to_dict(self, lang: str = "en", listed: bool = True) -> dict:
+        """The task as frictionless lays it out; ``message`` (and the ``warnings`` strings) in ``lang``.
+        ``listed=False`` leaves ``errors`` empty (the JSON writer streams them)."""
         return {
             "name": self.name,
             "type": "table",
@@ -81,7 +82,7 @@ class Task:
                 "bytes": self.bytes,
             },
             "warnings": [w.get(f"message_{lang}") or w.get("message_en", "") for w in self.warnings],
-            "errors": _in_language(self.errors, lang),
+            "errors": _in_language(self.errors, lang) if listed else [],
             "territoria": {
                 "format": self.format,
                 "encoding": self.encoding,
@@ -125,7 +126,7 @@ class Report:
         """Like frictionless's ``Report.flatten``: one list of values per listed error."""
         return [[error.get(key) for key in keys] for task in self.tasks for error in task.errors]
 
-    def to_dict(self, lang: str = "en") -> dict:
+    def to_dict(self, lang: str = "en", listed: bool = True) -> dict:
         return {
             "valid": self.valid,
             "stats": {
@@ -136,7 +137,7 @@ class Report:
             },
             "warnings": [],
             "errors": _in_language(self.errors, lang),
-            "tasks": [t.to_dict(lang) for t in self.tasks],
+            "tasks": [t.to_dict(lang, listed) for t in self.tasks],
         }
 
     @classmethod

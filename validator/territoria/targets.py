@@ -12,6 +12,7 @@ file below it); a glob (``**`` allowed; a line starting with ``!`` excludes).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import glob
 import os
 import urllib.parse
@@ -106,11 +107,16 @@ def run(targets: list, *, limit_errors: int = 1000,
     entered around each target (the command line's progress bar).
     """
     reports = []
+    resolved: dict = {}  # one resolution per schema reference: 200 files, one schema read and checked
     for target in targets:
         try:
             bar = progress(target) if progress else contextlib.nullcontext()
             with bar as shown:
                 advance = getattr(shown, "advance", None)
+                if isinstance(target.schema, str) and not target.problem:
+                    if target.schema not in resolved:
+                        resolved[target.schema] = _resolved(target.schema)
+                    target = dataclasses.replace(target, schema=resolved[target.schema])
                 reports.append(validate_target(target, limit_errors=limit_errors, progress=advance, **options))
         except Exception as error:  # isolation: one target's failure never costs the others theirs
             if os.environ.get("TERRITORIA_DEBUG"):
@@ -120,6 +126,19 @@ def run(targets: list, *, limit_errors: int = 1000,
             reports.append(Report(tasks=[Task.failed(str(target.source), "internal-error", note,
                                                      name=target.name)]))
     return Report.combine(reports)
+
+
+def _resolved(schema: str) -> Any:
+    """The SchemaProfile a reference names, or the reference itself when it cannot be
+    resolved (each target's validation then reports why)."""
+    from .readers import SourceProblem
+    from .schema import SchemaProblem
+    from .schema.resolve import resolve_schema
+
+    try:
+        return resolve_schema(schema)
+    except (SchemaProblem, SourceProblem):
+        return schema
 
 
 def validate_target(target: Target, *, limit_errors: int = 1000, **options) -> Report:

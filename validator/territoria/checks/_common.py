@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import CheckFinding, CheckParamsError, CustomCheck
+from ..columnar.arrow import keep_where, numbers as arrow_numbers, to_bool_numpy, validity
 
 _NUMERIC = (pa.types.is_integer, pa.types.is_floating, pa.types.is_decimal)
 _TEMPORAL = (pa.types.is_date, pa.types.is_timestamp)
@@ -127,15 +128,14 @@ def typed(view, name: str) -> pa.Array:
 def filled(view, name: str) -> np.ndarray:
     """True where the cell holds something (not null, not only spaces), castable or not."""
     cells = raw(view, name)
-    present = pc.and_(pc.is_valid(cells), pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(cells)), 0))
-    return _np_bool(present)
+    return validity(cells) & (arrow_numbers(pc.utf8_length(pc.utf8_trim_whitespace(cells))) > 0)
 
 
 def text(view, name: str) -> pa.Array:
     """The trimmed text of the filled cells, null elsewhere."""
     cells = raw(view, name)
     trimmed = pc.utf8_trim_whitespace(cells)
-    return pc.if_else(pc.greater(pc.utf8_length(trimmed), 0), trimmed, pa.scalar(None, pa.string()))
+    return keep_where(trimmed, arrow_numbers(pc.utf8_length(trimmed)) > 0)
 
 
 def is_numeric_type(t) -> bool:
@@ -154,22 +154,44 @@ def numbers(view, name: str) -> np.ndarray:
     """
     values = typed(view, name)
     if is_numeric_type(values.type):
-        return pc.cast(values, pa.float64()).to_numpy(zero_copy_only=False)
+        return float_values(values)
     return parse_numbers(text(view, name))
 
 
-def parse_numbers(strings: pa.Array) -> np.ndarray:
-    import pandas as pd
+def float_values(values: pa.Array) -> np.ndarray:
+    """float64 values of a numeric column, NaN where null."""
+    values = pc.cast(values, pa.float64())
+    floats = arrow_numbers(values)
+    return np.where(validity(values), floats, np.nan) if values.null_count else floats.copy()
 
-    cleaned = pc.replace_substring(strings, ",", ".")
-    series = pd.Series(cleaned.to_numpy(zero_copy_only=False), dtype=object)
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+def parse_numbers(strings: pa.Array) -> np.ndarray:
+    """Text as float64 (a decimal comma read as a point), NaN where it is no number:
+    what ``pandas.to_numeric(errors="coerce")`` reads (Python's ``float`` without
+    its digit separators and non-ASCII digits), once per distinct text."""
+    if isinstance(strings, pa.ChunkedArray):
+        strings = strings.combine_chunks()
+    encoded = pc.replace_substring(strings, ",", ".").dictionary_encode()
+    table = np.array([_float(t) for t in encoded.dictionary.to_pylist()] + [np.nan], dtype=np.float64)
+    positions = arrow_numbers(encoded.indices).astype(np.int64)
+    if encoded.null_count:
+        positions = np.where(validity(encoded.indices), positions, len(table) - 1)
+    return table[positions]
+
+
+def _float(text: str) -> float:
+    if not text.isascii() or "_" in text:
+        return np.nan
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
 
 
 def _np_bool(array) -> np.ndarray:
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
-    return pc.fill_null(array, False).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+    return to_bool_numpy(array)
 
 
 def np_bool(array) -> np.ndarray:

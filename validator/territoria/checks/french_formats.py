@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from . import CHECKS, CheckParamsError, register
 from ._common import Check, distinct_valid, finding, np_bool, numbers, text
+from ..columnar.arrow import filled_numbers, typed_scalar
 from ..rules import check_rule
 
 
@@ -508,7 +509,7 @@ class CoordinatesInCommune(PointCheck):
         distinct = encoded.dictionary
         if not len(distinct):
             return []
-        overseas = pc.fill_null(pc.starts_with(distinct, "97"), False)
+        overseas = pc.fill_null(pc.starts_with(distinct, "97"), typed_scalar(False, pa.bool_()))
         dept = pc.if_else(overseas, pc.utf8_slice_codeunits(distinct, 0, 3), pc.utf8_slice_codeunits(distinct, 0, 2))
         dept_names = dept.to_pylist()
         boxes = np.array([self.boxes.get(d, (np.nan,) * 4) for d in dept_names], dtype=np.float64).reshape(-1, 4)
@@ -516,10 +517,10 @@ class CoordinatesInCommune(PointCheck):
         if self.extents is not None:
             found = pc.index_in(pc.utf8_upper(distinct), value_set=self.extents.codes)
             at_commune = np_bool(pc.is_valid(found))
-            rows = pc.fill_null(found, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+            rows = filled_numbers(found, 0).astype(np.int64)
             boxes[at_commune] = self.extent_boxes[rows[at_commune]]
         known = ~np.isnan(lon) & ~np.isnan(lat) & np_bool(pc.is_valid(codes)) & ~view.blank
-        indices = pc.fill_null(encoded.indices, 0).to_numpy(zero_copy_only=False).astype(np.int64)
+        indices = filled_numbers(encoded.indices, 0).astype(np.int64)
         xmin, ymin, xmax, ymax = boxes[indices].T
         with np.errstate(invalid="ignore"):
             if self.extents is None:  # the département-level test, as it always was

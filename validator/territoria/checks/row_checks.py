@@ -16,8 +16,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import register
-from ._common import (Check, LazyNotes, distinct_valid, filled, finding, is_numeric_type,
+from ._common import (Check, LazyNotes, distinct_valid, filled, finding, float_values, is_numeric_type,
                       is_temporal_type, np_bool, numbers, parse_numbers, raw, show, text, typed)
+from ..columnar.arrow import numbers as arrow_numbers, typed_scalar
 from ..rules import check_rule
 
 # -- compare-columns-value ---------------------------------------------------
@@ -33,11 +34,11 @@ def _as_int64_instant(values: pa.Array) -> np.ndarray:
         values = pc.cast(values, pa.timestamp("us"))
     elif values.type.unit != "us":
         values = pc.cast(values, pa.timestamp("us", values.type.tz))
-    return pc.cast(values, pa.int64()).to_numpy(zero_copy_only=False)
+    return arrow_numbers(pc.cast(values, pa.int64())).copy()  # null slots: whatever they hold (masked)
 
 
 def _zero(t):
-    return pa.scalar(0, pa.int32()).cast(t) if pa.types.is_date32(t) else pa.scalar(0, pa.int64()).cast(t)
+    return typed_scalar(0, pa.int32()).cast(t) if pa.types.is_date32(t) else typed_scalar(0, pa.int64()).cast(t)
 
 
 def compare_arrays(view, column: str, column2: str, op: str):
@@ -46,8 +47,7 @@ def compare_arrays(view, column: str, column2: str, op: str):
     ta, tb = a.type, b.type
     n = len(view.row_numbers)
     if is_numeric_type(ta) and is_numeric_type(tb):
-        x = pc.cast(a, pa.float64()).to_numpy(zero_copy_only=False)
-        y = pc.cast(b, pa.float64()).to_numpy(zero_copy_only=False)
+        x, y = float_values(a), float_values(b)
         both = ~np.isnan(x) & ~np.isnan(y)
         with np.errstate(invalid="ignore"):
             holds = _NP_OPS[op](x, y)

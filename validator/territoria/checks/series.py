@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from . import CheckFinding, CheckParamsError, register
 from ._common import (Check, LazyNotes, duration_seconds, finding, is_numeric_type,
                       is_temporal_type, np_bool, parse_numbers, show, text, typed)
+from ..columnar.hash_table import UInt64Table
 from ..columnar.keys import hash_keys
 from ..rules import check_rule
 from .cross_file import _name_param, _names_param, as_float, events_between, key_columns, kind_of
@@ -32,20 +33,30 @@ class KeyedState:
     """Per-key memory of the last (value, row) seen, vectorised like ``keys.SeenKeys``."""
 
     def __init__(self, width: int = 1):
-        from pandas._libs.hashtable import UInt64Factorizer
-
-        self.codes = UInt64Factorizer(1 << 12)
+        self.codes = UInt64Table(1 << 12)  # key hash -> its code, a row of ``last`` and ``row``
+        self.count = 0
         self.width = width
         self.last = np.zeros((1 << 12, width))
         self.row = np.zeros(1 << 12, dtype=np.int64)
+
+    def _factorize(self, hashes: np.ndarray) -> np.ndarray:
+        """The code of each key hash, new keys numbered from ``count`` on."""
+        codes = self.codes.get(hashes)
+        new = codes < 0
+        if new.any():
+            distinct = np.unique(hashes[new])
+            self.codes.put(distinct, np.arange(self.count, self.count + len(distinct), dtype=np.int64))
+            self.count += len(distinct)
+            codes[new] = self.codes.get(hashes[new])
+        return codes
 
     def previous(self, hashes: np.ndarray, values: np.ndarray, rows: np.ndarray):
         """(previous values, previous rows) per position, in file order per key; then remember."""
         if len(hashes) == 0:
             return np.zeros((0, self.width)), np.zeros(0, dtype=np.int64)
-        codes = self.codes.factorize(np.ascontiguousarray(hashes, dtype=np.uint64))
-        if self.codes.count > len(self.row):
-            size = max(self.codes.count, 2 * len(self.row))
+        codes = self._factorize(np.ascontiguousarray(hashes, dtype=np.uint64))
+        if self.count > len(self.row):
+            size = max(self.count, 2 * len(self.row))
             last = np.zeros((size, self.width))
             last[: len(self.last)] = self.last
             row = np.zeros(size, dtype=np.int64)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
 from typing import Optional
 
@@ -46,6 +45,8 @@ def run(action: str, site_dir: Optional[str] = None, strict: bool = True, dev_ad
         command += ["-a", dev_addr]
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     try:
+        import subprocess  # here, not at the top: every command builds this parser
+
         return subprocess.call(command, env=environment)
     except KeyboardInterrupt:
         return 0

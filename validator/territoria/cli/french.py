@@ -61,6 +61,10 @@ HELP = {
         "encodage du texte de FICHIER, quand la détection n'est pas souhaitée",
     "spreadsheet sheet: its name or its number (1 is the first; default: the first)":
         "feuille du classeur : son nom ou son numéro (1 pour la première ; par défaut : la première)",
+    "peak memory to keep under, e.g. 600M or 2G (default 600M): key indexes (unique, primaryKey) beyond their "
+    "share spill to a temporary folder":
+        "mémoire maximale à ne pas dépasser, par ex. 600M ou 2G (600M par défaut) : au-delà de leur part, les index "
+        "de clés (unique, primaryKey) sont écrits dans un dossier temporaire",
     "never show a progress bar": "ne jamais afficher de barre de progression",
     "browse the schema catalogue": "parcourir le catalogue des schémas",
     "list the catalogue entries and their versions": "lister les entrées du catalogue et leurs versions",

@@ -80,8 +80,9 @@ def check_output(output: str, sources: list) -> None:
                                 f"choose another file, the input is never overwritten")
 
 
-def write_atomically(output: str, text: str) -> None:
-    """Write ``text`` to ``output`` through a temporary file beside it and a rename."""
+def write_atomically(output: str, text) -> None:
+    """Write ``text`` (a string, or a function that writes to a text stream) to ``output`` through a
+    temporary file beside it and a rename: a failure half-way never leaves a partial report."""
     folder = os.path.dirname(os.path.abspath(output))
     try:
         handle, temporary = tempfile.mkstemp(prefix=".territoria-report-", dir=folder)
@@ -89,7 +90,7 @@ def write_atomically(output: str, text: str) -> None:
         raise OutputProblem(f"--output {output}: cannot be written ({error.strerror or error})")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+            text(stream) if callable(text) else stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
         if os.path.exists(output):

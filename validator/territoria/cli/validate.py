@@ -12,7 +12,7 @@ import sys
 
 from .. import targets
 from ..readers import policy
-from ..render import render
+from ..render import write
 from ..render.text import visible
 from ..report import exit_status
 from . import safety_options
@@ -46,19 +46,21 @@ def run(args, default_lang: str) -> int:
                 return 2
         show = not args.no_progress and sys.stderr.isatty()
         report = targets.run(plan.targets, limit_errors=max(args.limit_errors, 0), delimiter=args.delimiter,
-                             encoding=args.encoding, sheet=sheet,
+                             encoding=args.encoding, sheet=sheet, memory_limit=args.memory_limit,
                              progress=lambda target: ProgressBar(target.source, enabled=show, lang=lang),
                              **safety)
-    text = render(report, args.output, lang, skipped=plan.skipped)
+    def written(stream) -> None:  # JSON as a stream: a report listing every error is never one string
+        write(report, args.output, stream, lang, skipped=plan.skipped)
+
     if args.output_file:
         try:
-            write_atomically(args.output_file, text)
+            write_atomically(args.output_file, written)
         except OutputProblem as problem:
             print(f"territoria validate: {problem}", file=sys.stderr)
             return 2
     else:
         try:
-            sys.stdout.write(text)
+            written(sys.stdout)
             sys.stdout.flush()
         except BrokenPipeError:  # ``| head``: the verdict stands, the rest is not wanted
             from . import _silence_stdout

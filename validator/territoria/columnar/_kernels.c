@@ -748,6 +748,149 @@ done:
     return result;
 }
 
+/* ------------------------------------------------------------- JSON tokens */
+
+/* The first position of needle in [from, to), or -1. memchr looks for the
+   needle's last byte (a key's ':', which a line holds once a key: its first
+   byte, '"', is on every cell), then the rest is compared. */
+static Py_ssize_t
+find_bytes(const uint8_t *data, Py_ssize_t from, Py_ssize_t to, const uint8_t *needle, Py_ssize_t length)
+{
+    if (length < 1)
+        return -1;
+    uint8_t last = needle[length - 1];
+    Py_ssize_t p = from + length - 1; /* where the last byte of a match can be */
+    while (p < to) {
+        const uint8_t *hit = memchr(data + p, last, (size_t)(to - p));
+        if (hit == NULL)
+            return -1;
+        Py_ssize_t at = hit - data - (length - 1);
+        if (memcmp(data + at, needle, (size_t)(length - 1)) == 0)
+            return at;
+        p = hit - data + 1;
+    }
+    return -1;
+}
+
+/* The end of the run of digits from k (at most q), and its length in *count. */
+static Py_ssize_t
+digits_from(const uint8_t *d, Py_ssize_t k, Py_ssize_t q, Py_ssize_t *count)
+{
+    Py_ssize_t start = k;
+    while (k < q && is_digit(d[k]))
+        k++;
+    *count = k - start;
+    return k;
+}
+
+/* The kind of the JSON value token [p, q): see json_tokens. */
+static int8_t
+token_kind(const uint8_t *d, Py_ssize_t p, Py_ssize_t q)
+{
+    Py_ssize_t length = q - p, digits, more;
+    if (length == 4 && memcmp(d + p, "true", 4) == 0)
+        return 2;
+    if (length == 5 && memcmp(d + p, "false", 5) == 0)
+        return 2;
+    if (length == 4 && memcmp(d + p, "null", 4) == 0)
+        return 3;
+    Py_ssize_t k = (p < q && d[p] == '-') ? p + 1 : p;
+    k = digits_from(d, k, q, &digits);
+    if (digits == 0)
+        return 7;
+    int negative_zero = d[p] == '-' && digits == 1 && d[p + 1] == '0';
+    if (k == q)
+        return (digits <= 18 && !negative_zero) ? 4 : 7;
+    int fraction = 0;
+    if (d[k] == '.') {
+        k = digits_from(d, k + 1, q, &more);
+        if (more == 0)
+            return 7;
+        fraction = 1;
+    }
+    if (k < q && (d[k] == 'e' || d[k] == 'E')) {
+        k++;
+        if (k < q && (d[k] == '+' || d[k] == '-'))
+            k++;
+        k = digits_from(d, k, q, &more);
+        if (more == 0)
+            return 7;
+        fraction = 1;
+    }
+    return (k == q && fraction) ? 5 : 7;
+}
+
+PyDoc_STRVAR(json_tokens_doc,
+"json_tokens(offsets, data, needle, out_begin, out_end, out_kind)\n\n"
+"Where the value of a key lies in each line (a flat JSON object; needle is the\n"
+"key as JSON text followed by ':'), and what it is. out_begin/out_end (int64):\n"
+"the value's bytes (a string's without its quotes, spaces around left out);\n"
+"out_kind (int8): 0 the key is absent, 1 a string without backslash, 2 true or\n"
+"false, 3 null, 4 an integer of at most 18 digits (not -0), 5 a number with a\n"
+"fraction or an exponent, 6 a string holding a backslash, 7 anything else (NaN,\n"
+"Infinity, a longer integer...), 8 the key twice on the line.");
+
+static PyObject *
+json_tokens(PyObject *self, PyObject *args)
+{
+    Py_buffer offsets, data, needle, out_begin, out_end, out_flag;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*w*", &offsets, &data, &needle, &out_begin, &out_end, &out_flag))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n;
+    if (get_layout(&offsets, &data, &n) < 0 || check_out(&out_begin, n, 8, "out_begin") < 0
+        || check_out(&out_end, n, 8, "out_end") < 0 || check_out(&out_flag, n, 1, "out_kind") < 0)
+        goto done;
+    {
+        const int32_t *off = (const int32_t *)offsets.buf;
+        const uint8_t *d = (const uint8_t *)data.buf;
+        const uint8_t *key = (const uint8_t *)needle.buf;
+        Py_ssize_t length = needle.len;
+        int64_t *begin = (int64_t *)out_begin.buf, *end = (int64_t *)out_end.buf;
+        int8_t *flag = (int8_t *)out_flag.buf;
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_ssize_t start = off[i], stop = off[i + 1];
+            Py_ssize_t at = find_bytes(d, start, stop, key, length);
+            begin[i] = end[i] = start;
+            if (at < 0) {
+                flag[i] = 0;
+                continue;
+            }
+            if (find_bytes(d, at + length, stop, key, length) >= 0) {
+                flag[i] = 8;
+                continue;
+            }
+            Py_ssize_t p = at + length;
+            while (p < stop && (d[p] == ' ' || d[p] == '\t' || d[p] == '\r' || d[p] == '\n'))
+                p++;
+            if (p < stop && d[p] == '"') {
+                Py_ssize_t q = p + 1;
+                while (q < stop && d[q] != '"' && d[q] != '\\')
+                    q++;
+                flag[i] = (q < stop && d[q] == '"') ? 1 : 6;
+                begin[i] = p + 1;
+                end[i] = q;
+            } else {
+                Py_ssize_t q = p;
+                while (q < stop && d[q] != ',' && d[q] != '}')
+                    q++;
+                while (q > p && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\r' || d[q - 1] == '\n'))
+                    q--;
+                flag[i] = token_kind(d, p, q);
+                begin[i] = p;
+                end[i] = q;
+            }
+        }
+        Py_END_ALLOW_THREADS
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    release(6, &offsets, &data, &needle, &out_begin, &out_end, &out_flag);
+    return result;
+}
+
 /* ------------------------------------------------------------- module */
 
 static PyMethodDef methods[] = {
@@ -760,6 +903,7 @@ static PyMethodDef methods[] = {
     {"index_in", index_in, METH_VARARGS, index_in_doc},
     {"table_swap", table_swap, METH_VARARGS, table_swap_doc},
     {"table_get", table_get, METH_VARARGS, table_get_doc},
+    {"json_tokens", json_tokens, METH_VARARGS, json_tokens_doc},
     {NULL, NULL, 0, NULL},
 };
 

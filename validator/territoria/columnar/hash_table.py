@@ -155,6 +155,13 @@ class UInt64Table:
                 keys, values = keys[chosen], values[chosen]
         self.swap(keys, values)
 
+    def items(self, chunk: int = 1 << 20):
+        """(keys, int64 values) of the stored keys, ``chunk`` slots at a time."""
+        for start in range(0, len(self._keys), chunk):
+            keys = self._keys[start:start + chunk]
+            used = keys != 0
+            yield keys[used], self._values[start:start + chunk][used].astype(np.int64)
+
     def _grow(self, needed: int) -> None:
         used = self._keys != 0
         keys, values = self._keys[used], self._values[used]

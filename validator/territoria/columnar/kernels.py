@@ -123,7 +123,9 @@ def index_in(cells: pa.Array, texts: list) -> Optional[np.ndarray]:
     layout = _buffers(cells)
     if layout is None or len(texts) > SMALL_SET:
         return None
-    set_layout = _buffers(pa.array(texts, type=pa.string()))
+    from .arrow import strings
+
+    set_layout = _buffers(strings(texts))
     index = np.empty(len(cells), dtype=np.int32)
     _c.index_in(*layout, *set_layout, index)
     if cells.null_count:
@@ -162,3 +164,17 @@ def table_get(table_keys: np.ndarray, table_values: np.ndarray, keys: np.ndarray
     found = np.empty(len(keys), dtype=np.int64)
     _c.table_get(table_keys, table_values, keys, found)
     return found
+
+
+def json_tokens(lines: pa.Array, needle: bytes) -> Optional[tuple]:
+    """(begin, end, kind) of a key's value token in each line of flat JSON objects
+    (see the C docstring; ``readers.ndjson_reader._Tokens`` is the numpy version),
+    or None without the compiled module."""
+    layout = _buffers(lines)
+    if layout is None:
+        return None
+    n = len(lines)
+    begin, end = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    flag = np.empty(n, dtype=np.int8)
+    _c.json_tokens(*layout, needle, begin, end, flag)
+    return begin, end, flag

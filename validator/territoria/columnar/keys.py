@@ -9,15 +9,22 @@ release the GIL, no Python object per row.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import os
+from typing import Optional
+
 import numpy as np
 import pyarrow as pa
 
-from .hash_table import UInt64Table
+from .arrow import from_numpy, numbers, validity
+from .hash_table import UInt64Table, _capacity_for
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
-_LONG_STRING = 96  # beyond this many bytes, hash strings with pandas instead
+_LONG_STRING = 96  # beyond this many bytes, hash strings with BLAKE2 instead
 _LONG_TAG = np.uint64(0x6A09E667F3BCC909)  # keeps the two rules apart
+_BYTES_PER_SLOT = 12  # a uint64 hash and an int32 row (``hash_table``)
 
 
 def _mix(values: np.ndarray) -> np.ndarray:
@@ -41,7 +48,7 @@ def _string_hash(array: pa.Array) -> np.ndarray:
     keys across files). Strings up to ``_LONG_STRING`` bytes are laid out as a
     zero-padded (rows, 8k) byte matrix whose 8-byte words are mixed in one
     vectorised step each (an identifier of 12 bytes costs two steps over the
-    batch, not twelve); longer ones, rare in keys, are hashed by pandas.
+    batch, not twelve); longer ones, rare in keys, are hashed by BLAKE2.
     """
     from . import kernels
     from .arrow import byte_matrix, string_layout, string_lengths
@@ -74,12 +81,15 @@ def _string_hash(array: pa.Array) -> np.ndarray:
 
 
 def _hash_long(array: pa.Array, long: np.ndarray, hashes: np.ndarray) -> np.ndarray:
-    """``hashes`` with the strings longer than ``_LONG_STRING`` bytes hashed by pandas."""
+    """``hashes`` with the strings longer than ``_LONG_STRING`` bytes hashed by BLAKE2
+    (one call per long string: they are rare in keys)."""
     if long.any():
-        import pandas as pd
+        from hashlib import blake2b
 
-        texts = array.filter(pa.array(long)).to_numpy(zero_copy_only=False)
-        hashes[long] = _mix(pd.util.hash_array(texts).astype(np.uint64) ^ _LONG_TAG)
+        texts = array.filter(from_numpy(long)).to_pylist()
+        digests = [int.from_bytes(blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+                   for text in texts]
+        hashes[long] = _mix(np.array(digests, dtype=np.uint64) ^ _LONG_TAG)
     return hashes
 
 
@@ -90,26 +100,22 @@ def _column_hash(array) -> np.ndarray:
     if pa.types.is_dictionary(kind):
         array = array.dictionary_decode()
         kind = array.type
-    valid = None
-    if array.null_count:
-        valid = array.is_valid().to_numpy(zero_copy_only=False)
-        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
-            array = array.fill_null(_fill_value(kind))
-        # strings are hashed as their buffers lie (a null slot hashes as whatever
-        # bytes it spans) and the null hash put over them below: no copy of the text
+    # every column is hashed as its buffers lie (a null slot hashes as whatever it
+    # holds) and the null hash is put over the null slots below: no copy, no fill
+    valid = validity(array) if array.null_count else None
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         hashes = _string_hash(array)
     elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
         # Python compares 1 == 1.0 == Decimal("1"): hash numbers in one domain.
-        values = array.cast(pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+        values = numbers(array.cast(pa.float64(), safe=False))
         values = values + 0.0  # -0.0 == 0.0
         hashes = _mix(values.view(np.uint64))
     elif pa.types.is_boolean(kind):
-        hashes = _mix(array.to_numpy(zero_copy_only=False).astype(np.uint64) + np.uint64(7))
+        hashes = _mix(numbers(array).astype(np.uint64) + np.uint64(7))
     elif pa.types.is_temporal(kind):
         width = kind.bit_width
         integer = array.view(pa.int64() if width == 64 else pa.int32())
-        hashes = _mix(integer.to_numpy(zero_copy_only=False).astype(np.int64).view(np.uint64) ^ np.uint64(width))
+        hashes = _mix(numbers(integer).astype(np.int64).view(np.uint64) ^ np.uint64(width))
     else:
         hashes = _string_hash(array.cast(pa.string()))
     if valid is not None:
@@ -117,15 +123,44 @@ def _column_hash(array) -> np.ndarray:
     return hashes
 
 
-def _fill_value(kind):
-    """A stand-in for the null slots of a non-string column (their hash is replaced)."""
-    if pa.types.is_boolean(kind):
-        return False
-    if pa.types.is_temporal(kind):
-        return pa.scalar(0, type=pa.int64()).cast(kind) if kind.bit_width == 64 else pa.scalar(0, pa.int32()).cast(kind)
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-        return 0
-    return pa.scalar(None, kind)
+#: the peak RSS a run keeps under by default (``--memory-limit``)
+DEFAULT_MEMORY_LIMIT = 600 << 20
+#: what a run holds besides its key indexes: the interpreter and libraries (~100 MB),
+#: the batches in flight and what the allocators keep (measured at 10M rows: ~310 MB)
+RESERVED = 330 << 20
+_MINIMUM_BUDGET = 16 << 20
+_LIMIT = contextvars.ContextVar("territoria_memory_limit", default=None)
+
+
+@contextlib.contextmanager
+def memory_limit(limit: Optional[int]):
+    """Within this block, the key indexes of a table share ``limit - RESERVED`` bytes
+    (None: DEFAULT_MEMORY_LIMIT, or TERRITORIA_MEMORY_LIMIT)."""
+    token = _LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+def key_budget(tables: int) -> Optional[int]:
+    """The bytes each of ``tables`` key indexes of one table may take."""
+    limit = _LIMIT.get()
+    if limit is None:
+        limit = parse_size(os.environ.get("TERRITORIA_MEMORY_LIMIT", "")) or DEFAULT_MEMORY_LIMIT
+    return max(_MINIMUM_BUDGET, (limit - RESERVED) // max(tables, 1))
+
+
+def parse_size(text: str) -> Optional[int]:
+    """Bytes of "600M", "2G", "512k" or a plain number of bytes; None if empty or unreadable."""
+    text = (text or "").strip().upper().removesuffix("B")
+    factor = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}.get(text[-1:], 1) if text else 1
+    number = text[:-1] if text[-1:] in ("K", "M", "G") else text
+    try:
+        value = float(number)
+    except ValueError:
+        return None
+    return int(value * factor) if value > 0 else None
 
 
 def hash_keys(columns: list, salts: "list | None" = None) -> np.ndarray:
@@ -151,21 +186,59 @@ class SeenKeys:
     Backed by ``hash_table.UInt64Table`` (key hashes to their last row):
     vectorised lookups and updates that release the GIL, so the key check of
     a batch runs beside the other columns' checks; about 17 bytes per key.
+
+    ``budget``: the bytes the table may take (None: no bound). A table that would
+    grow past it is spilled (``columnar.spill``): its keys, and every key given
+    afterwards, go to partition files, and :meth:`finish` finds the repeated ones
+    at the end, a partition at a time; meanwhile :meth:`previous_rows` answers 0
+    (no earlier row known) for the keys it spills.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Optional[int] = None) -> None:
         self._table = UInt64Table()
+        self.budget = budget
+        self._folder = None
+        self._before = None  # the keys held when the table was spilled, each with its last row
+        self._after = None  # the keys given since, in file order
+
+    @property
+    def spilled(self) -> bool:
+        return self._after is not None
 
     def reserve(self, keys: int) -> None:
         """Size the table for about ``keys`` distinct keys before the first one is
         added: growing a hash table rehashes it, which costs as much as filling it."""
         if len(self._table) == 0:
-            self._table = UInt64Table(int(min(keys, 1 << 27)))
+            keys = int(min(keys, 1 << 27))
+            while self.budget is not None and keys > 0 and _capacity_for(keys) * _BYTES_PER_SLOT > self.budget:
+                smaller = _capacity_for(keys) // 2 * 7 // 10  # the largest table within the budget
+                keys = smaller if _capacity_for(smaller) < _capacity_for(keys) else 0
+            self._table = UInt64Table(keys)
+
+    def _fits(self, more: int) -> bool:
+        if self.budget is None:
+            return True
+        return _capacity_for(len(self._table) + more) * _BYTES_PER_SLOT <= self.budget
+
+    def _spill(self) -> None:
+        from .spill import Partitions
+
+        self._before = Partitions(self.folder(), "before")
+        self._after = Partitions(self.folder(), "after")
+        for keys, rows in self._table.items(chunk=1 << 20):  # a few MB at a time
+            self._before.add(keys, rows)
+        self._table = UInt64Table()  # its memory is given back
 
     def previous_rows(self, hashes: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """For each key, the last earlier row with the same key (0 if none); then remember them."""
+        """For each key, the last earlier row with the same key (0 if none, or not
+        known yet once spilled: :meth:`finish` tells); then remember them."""
         if len(hashes) == 0:
             return np.zeros(0, dtype=np.int64)
+        if not self.spilled and not self._fits(len(hashes)):
+            self._spill()
+        if self.spilled:
+            self._after.add(np.ascontiguousarray(hashes, dtype=np.uint64), np.ascontiguousarray(rows, dtype=np.int64))
+            return np.zeros(len(hashes), dtype=np.int64)
         keys = np.ascontiguousarray(hashes, dtype=np.uint64)
         rows = np.ascontiguousarray(rows, dtype=np.int64)
         previous = self._table.swap_in_order(keys, rows)  # compiled: repeats handled in order
@@ -196,6 +269,46 @@ class SeenKeys:
         previous[order[first]] = previous[order[last]]
         previous[order[1:][same]] = rows[order[:-1][same]]
         return previous
+
+    def finish(self) -> tuple:
+        """(rows, previous rows) of the repeated keys :meth:`previous_rows` spilled,
+        in row order, as the table would have answered them (:meth:`close` then
+        removes the files)."""
+        if not self.spilled:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        from .spill import partitions_of
+
+        found_rows, found_previous = [], []
+        for _, (before, after) in partitions_of(self._before, self._after):
+            if not len(after):
+                continue
+            index = SeenKeys()
+            index._table = UInt64Table(len(before) + len(after))
+            index.add(before["hash"], before["row"])
+            previous = index.previous_rows(after["hash"], after["row"])
+            repeated = previous > 0
+            found_rows.append(after["row"][repeated])
+            found_previous.append(previous[repeated])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        rows, previous = np.concatenate(found_rows), np.concatenate(found_previous)
+        order = np.argsort(rows, kind="stable")
+        return rows[order], previous[order]
+
+    def folder(self) -> str:
+        """The private folder of this index's spill files (made when first asked for)."""
+        from .spill import Folder
+
+        if self._folder is None:
+            self._folder = Folder()
+        return self._folder.get()
+
+    def close(self) -> None:
+        """Remove the spill files, if any (the answers they held are lost)."""
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
+        self._before = self._after = None
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """True where the key was added before."""

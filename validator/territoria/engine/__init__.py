@@ -13,10 +13,10 @@ from typing import Callable, Optional
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from ..columnar.arrow import strings, validity
 from ..columnar.keys import SeenKeys, hash_keys
-from ..fields.native import check_cells
+from ..fields.native import check_column
 from ..readers import NeedsExactRead, Table
 from ..schema import TableSchema
 from .batch import BatchChecker
@@ -58,26 +58,29 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
     exact = exact or any("" not in field_missing_values(spec, schema)
                          for spec in expected_fields(table.labels, schema))
     for error in header_errors(table.labels, schema):
-        findings.add(error)
+        findings.add(error, (0, 0))
     checker = BatchChecker(table, schema, findings, lookup or {}, resource_name, related)
     rows = 0
     pending = None  # a batch whose columns are being checked while the next one starts
-    for batch in table.batches(exact=exact):
-        started = checker.start(batch)
+    try:
+        for batch in table.batches(exact=exact):
+            started = checker.start(batch)
+            if pending is not None:
+                checker.complete(pending)
+                rows += len(pending.batch)
+                if on_batch:
+                    on_batch(len(pending.batch))
+                if on_errors:
+                    on_errors(findings.errors)
+            pending = started
         if pending is not None:
             checker.complete(pending)
             rows += len(pending.batch)
             if on_batch:
                 on_batch(len(pending.batch))
-            if on_errors:
-                on_errors(findings.errors)
-        pending = started
-    if pending is not None:
-        checker.complete(pending)
-        rows += len(pending.batch)
-        if on_batch:
-            on_batch(len(pending.batch))
-    checker.finish()
+        checker.finish()
+    finally:
+        checker.close()
     return TableOutcome(findings=findings, rows=rows, labels=list(table.labels))
 
 
@@ -94,12 +97,13 @@ def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_see
             for name in key_fields:
                 i = index[name]
                 spec = schema.fields[i]
-                result = check_cells(spec, field_cells(batch, i, spec, schema), batch, i)
+                result = check_column(spec, batch, i, lambda: field_cells(batch, i, spec, schema),
+                                      field_missing_values(spec, schema))[0]
                 columns.append(result.keys)
                 salts.append(result.key_salt())
             empty = np.ones(n, dtype=bool)
             for column in columns:
-                empty &= pc.is_null(column).to_numpy(zero_copy_only=False)
+                empty &= ~validity(column)
             if not empty.all():
                 lookup_seen.add(hash_keys(columns, salts)[~empty])
 
@@ -125,14 +129,15 @@ def collect_columns(table: Table, schema: TableSchema, names: list) -> dict:
             for name in wanted:
                 i = index[name]
                 spec = schema.fields[i]
-                values = check_cells(spec, field_cells(batch, i, spec, schema), batch, i).keys
+                values = check_column(spec, batch, i, lambda: field_cells(batch, i, spec, schema),
+                                      field_missing_values(spec, schema))[0].keys
                 if isinstance(values, pa.ChunkedArray):
                     values = values.combine_chunks()
                 parts[name].append(values)
         out = {}
         for name, chunks in parts.items():
             if not chunks:
-                out[name] = pa.array([], pa.string())
+                out[name] = strings([])
             elif len({c.type for c in chunks}) == 1:
                 out[name] = pa.concat_arrays(chunks)
             else:  # a column typed differently across batches (all-null batches): unify

@@ -13,16 +13,17 @@ from typing import Optional
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..columnar.arrow import validity
-from ..columnar.keys import SeenKeys, hash_keys
-from ..fields.native import check_cells
+from ..columnar.arrow import indices as positions_array
+from ..columnar.keys import SeenKeys, hash_keys, key_budget
+from ..fields.native import check_column
 from ..readers import Batch, Table
+from ..rules import Finding
 from ..schema import SchemaProblem, TableSchema
 from .cells import field_cells, text_bytes
 from .findings import Findings, Lookup
-from .header import expected_fields
+from .header import expected_fields, field_missing_values
 from .listing import InRow, Lister, Record, blank_row_record, cell_record
 from .pool import COST, PARALLEL_ROWS, column_pool
 
@@ -36,6 +37,10 @@ class Started:
 
     def results(self) -> list:
         return [item.result() if hasattr(item, "result") else item for item in self.items]
+
+
+#: files smaller than this do not size their key indexes ahead
+_RESERVE_FROM = 1 << 20
 
 
 class BatchChecker:
@@ -66,6 +71,10 @@ class BatchChecker:
             self.seen.setdefault(self.primary, SeenKeys())
             if len(self.primary) == 1:
                 self.key_tasks[self.primary[0]] = None
+        budget = key_budget(len(self.seen))  # beyond it, an index spills to files (columnar.spill)
+        for seen in self.seen.values():
+            seen.budget = budget
+        self.texts: dict = {}  # unique column -> the text of its cells once its index spilled
         self.foreign = []
         for fk in schema.foreign_keys:
             if not all(k in self.field_index for k in fk["fields"]):
@@ -78,6 +87,9 @@ class BatchChecker:
         self.custom = self._custom_checks(related)
 
     def _custom_checks(self, related: Optional[dict]) -> list:
+        descriptor = self.schema.descriptor
+        if not (isinstance(descriptor, dict) and descriptor.get("custom_checks")):
+            return []  # the checks package is not even imported
         from ..checks import CheckContext, CheckParamsError, build_checks
 
         try:
@@ -106,9 +118,8 @@ class BatchChecker:
         kernels, so the columns of a batch are checked on every core.
         """
         spec = self.fields[index]
-        cells = field_cells(batch, index, spec, self.schema)
-        result = check_cells(spec, cells, batch, index)
-        present = validity(cells)
+        result, present = check_column(spec, batch, index, lambda: field_cells(batch, index, spec, self.schema),
+                                       field_missing_values(spec, self.schema))
         repeats = None
         if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
             where = np.flatnonzero(validity(result.keys))
@@ -143,8 +154,8 @@ class BatchChecker:
 
     def _reserve_keys(self, batch: Batch) -> None:
         """Size the key indexes from the file size and the first batch's bytes per row."""
-        if not self.seen or self.byte_count is None or len(batch) == 0:
-            return
+        if not self.seen or self.byte_count is None or len(batch) == 0 or self.byte_count < _RESERVE_FROM:
+            return  # a small file's keys fit the first table (1,024 slots) or its first growth
         size = sum(text_bytes(column) for column in batch.columns) + len(batch) * max(self.width, 1)
         if size <= 0:
             return
@@ -203,7 +214,7 @@ class BatchChecker:
         def all_null(indices: tuple) -> np.ndarray:
             mask = np.ones(n, dtype=bool)
             for i in indices:
-                mask &= pc.is_null(keys[i]).to_numpy(zero_copy_only=False)
+                mask &= ~validity(keys[i])
             return mask
 
         def previous_rows(indices: tuple, where: np.ndarray) -> np.ndarray:
@@ -216,6 +227,8 @@ class BatchChecker:
             where = np.flatnonzero(~all_null((index,)))
             if len(where):
                 previous = previous_rows((index,), where)
+                if self.seen[(index,)].spilled:  # its repeats are found at the end: keep their text
+                    self._spilled_text(index).add(batch.row_numbers[where], batch.columns[index].take(positions_array(where)))
                 dup = previous > 0
                 if dup.any():
                     records.append(Record(where[dup], InRow.UNIQUE, index, "unique-error", index, previous[dup]))
@@ -267,8 +280,62 @@ class BatchChecker:
                     records.append(Record(np.asarray(finding.positions), InRow.CUSTOM, number, "custom", finding))
         return records
 
+    def _spilled_text(self, index: int):
+        from ..columnar.spill import Texts
+
+        if index not in self.texts:
+            self.texts[index] = Texts(self.seen[(index,)].folder(), f"text-{index}")
+        return self.texts[index]
+
+    def close(self) -> None:
+        """Remove any spill files (an index that spilled holds some)."""
+        for seen in self.seen.values():
+            seen.close()
+
+    def _late_key_errors(self) -> None:
+        """The repeats of spilled key indexes, found now, placed in the listing where
+        the in-memory check would have listed them (same rows, same previous rows)."""
+        findings = self.findings
+        for indices, seen in self.seen.items():
+            if not seen.spilled:
+                continue
+            texts = self.texts.get(indices[0]) if len(indices) == 1 and indices[0] in self.unique else None
+            rows, previous = seen.finish()
+            if not len(rows):
+                seen.close()
+                continue
+            kinds = []
+            if texts is not None:
+                kinds.append(("unique-error", Record(rows, InRow.UNIQUE, indices[0], "unique-error").sort_key))
+            if indices == self.primary:
+                kinds.append(("primary-key", Record(rows, InRow.PRIMARY, 1, "primary-key").sort_key))
+            for kind, rank in kinds:
+                name = self.fields[indices[0]].name if kind == "unique-error" else ""
+                findings.total += len(rows)
+                findings.by_type[kind] += len(rows)
+                if name:
+                    findings.by_field[name] += len(rows)
+                # only the ones the cap lets in are made: they stand before the last listed one
+                last = findings.places[-1] if len(findings.errors) >= findings.limit else (float("inf"), 0)
+                listed = [k for k, row in enumerate(rows.tolist()) if (row, rank) < last][: findings.limit]
+                cells = texts.lookup(rows[listed]) if kind == "unique-error" and listed else {}
+                for k in listed:
+                    row, before = int(rows[k]), int(previous[k])
+                    error = {"type": kind, "rowNumber": row}
+                    if kind == "unique-error":
+                        spec = self.fields[indices[0]]
+                        error.update(fieldName=spec.name, fieldNumber=indices[0] + 1, cell=cells.get(row) or "")
+                    else:
+                        error["fieldNames"] = list(self.schema.primary_key)
+                    error["previousRow"] = before
+                    error["note"] = "the same as in the row at position %s" % before
+                    findings.place(Finding(error, self.fields[indices[0]].descriptor if name else None), (row, rank))
+            seen.close()
+
     def finish(self) -> None:
-        """End-of-table findings of cross-row checks, listed after the row-by-row errors."""
+        """End-of-table findings: the repeats of spilled key indexes (in their rows), then
+        those of cross-row checks, listed after the row-by-row errors."""
+        self._late_key_errors()
         for check in self.custom:
             for finding in check.finish() or []:
                 check.declares(finding.code)

@@ -5,7 +5,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columnar.arrow import keep_where, string_layout, to_bool_numpy
+from ..columnar.arrow import keep_where, string_layout, strings, to_bool_numpy, validity
 from ..readers import Batch
 from ..schema import TableSchema
 from .header import field_missing_values
@@ -32,11 +32,11 @@ def null_missing_values(raw: pa.Array, missing: list) -> pa.Array:
         offsets = np.frombuffer(raw.buffers()[1], dtype=np.int32, count=len(raw) + 1, offset=raw.offset * 4)
         is_missing = offsets[1:] == offsets[:-1]
         if raw.null_count:
-            is_missing &= raw.is_valid().to_numpy(zero_copy_only=False)
+            is_missing &= validity(raw)
         if not is_missing.any():
             return raw
     else:
-        is_missing = to_bool_numpy(pc.is_in(raw, value_set=pa.array(missing, pa.string())))
+        is_missing = to_bool_numpy(pc.is_in(raw, value_set=strings(missing)))
         if not is_missing.any():
             return raw
     return keep_where(raw, ~is_missing)  # a new validity bitmap over the same text buffers

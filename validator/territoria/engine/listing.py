@@ -16,6 +16,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..readers import Batch
+from ..rules import Finding
 from .cells import cell_text, key_value
 from .findings import Findings
 
@@ -109,6 +110,7 @@ class Lister:
         for k in np.lexsort((order_in_row, positions))[:room]:
             record = records[which[k]]
             findings.errors.append(self._build(batch, record, int(positions[k]), int(offsets[k]), keys))
+            findings.places.append((int(batch.row_numbers[positions[k]]), int(order_in_row[k])))
 
     def _field_name(self, record: Record) -> str:
         if record.kind == "custom":
@@ -161,7 +163,8 @@ class Lister:
             error["note"] = 'for "%s": values "%s" not found in the lookup table "%s" as "%s"' % (
                 ", ".join(fk["fields"]), ", ".join(str(v) for v in values),
                 fk["reference"]["resource"], ", ".join(fk["reference"]["fields"]))
-        return error
+        # its words are given when it is first read (rules.Finding)
+        return Finding(error, self.fields[detail].descriptor if kind in _CELL_KINDS else None)
 
     def custom_error(self, finding, row_number: int, k: int, batch: Optional[Batch], position) -> dict:
         """The dict of a custom check's ``k``-th finding (``position`` in ``batch``, if still there)."""
@@ -173,7 +176,8 @@ class Lister:
             error["cell"] = "" if finding.cells[k] is None else str(finding.cells[k])
         elif batch is not None and finding.field_name in self.field_index:
             error["cell"] = cell_text(batch, self.field_index[finding.field_name], position)
-        return error
+        index = self.field_index.get(finding.field_name)
+        return Finding(error, self.fields[index].descriptor if index is not None else None)
 
     def add_warnings(self, finding, batch: Optional[Batch]) -> None:
         """A warning-severity finding: counted, and listed up to the cap."""

@@ -27,7 +27,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..columnar.arrow import keep_where, pick_bytes, pool_empty, string_layout, to_bool_numpy, validity
+from ..columnar.arrow import (filled_numbers, from_numpy, from_values, indices, keep_where, numbers, pick_bytes,
+                              pool_empty, string_layout, to_bool_numpy, typed_scalar, validity)
 
 #: type name -> number of DISTINCT residue texts parsed in Python (for tests/profiling)
 RESIDUE_COUNTER: Counter = Counter()
@@ -170,7 +171,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
             elif rest.any():
                 # string kernels run over null slots too: compact the few cells left
                 where = np.flatnonzero(rest)
-                subset = cells.take(pa.array(where, type=pa.int64()))
+                subset = cells.take(indices(where))
                 matched = matched.copy()
                 matched[where] = to_bool_numpy(pc.match_substring_regex(subset, spec.fast_regex))
         if matched.any():
@@ -204,8 +205,8 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
         # the residue is a few cells: compact them before encoding (encoding a
         # mostly-null array still visits every slot)
         where = np.flatnonzero(residue)
-        encoded = cells.take(pa.array(where, type=pa.int64())).dictionary_encode()
-        compact_indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        encoded = cells.take(indices(where)).dictionary_encode()
+        compact_indices = numbers(encoded.indices).astype(np.int64)
         res_indices[where] = compact_indices
         res_texts = encoded.dictionary.to_pylist()
         RESIDUE_COUNTER[spec.name] += len(res_texts)
@@ -224,7 +225,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
         ok[where] = valid[compact_indices]
         key_type = spec.key_type
         try:
-            dictionary_keys = pa.array(key_list, type=key_type)
+            dictionary_keys = from_values(key_list, key_type)
         except (pa.ArrowInvalid, OverflowError, TypeError):
             key_type = spec.fallback_key_type or pa.string()
             spec.inexact_keys = True
@@ -232,7 +233,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
             if fast_keys is not None:
                 fast_keys = fast_keys.cast(key_type, safe=False)
         if dictionary_keys.null_count < len(dictionary_keys):  # else: only type errors, no key to add
-            res_keys = dictionary_keys.take(pa.array(res_indices, type=pa.int64(), mask=~residue))
+            res_keys = dictionary_keys.take(from_numpy(res_indices, pa.int64(), residue))
     if fast_keys is None and res_keys is None:
         keys = pa.nulls(n, type=spec.key_type)
     elif fast_keys is None:
@@ -261,7 +262,7 @@ def _fallback(key, key_type):
 
 def int_column(strings: pa.Array) -> np.ndarray:
     """Digits-only strings (null allowed, becomes 0) as int64 numpy."""
-    return pc.fill_null(pc.cast(strings, pa.int64()), 0).to_numpy(zero_copy_only=False)
+    return filled_numbers(pc.cast(strings, pa.int64()), 0)
 
 
 def slice_int(cells: pa.Array, start: int, stop: int) -> np.ndarray:
@@ -326,9 +327,9 @@ def fraction_micros(frac: pa.Array) -> np.ndarray:
 
 def offset_seconds(tz: pa.Array) -> tuple:
     """(offset seconds, aware, valid) from "", "Z", "+HH:MM" strings (null = "")."""
-    tz = pc.fill_null(tz, "")
-    aware = to_bool_numpy(pc.not_equal(pc.utf8_length(tz), 0))
-    is_signed = to_bool_numpy(pc.greater(pc.utf8_length(tz), 1))
+    tz = pc.fill_null(tz, typed_scalar("", pa.string()))
+    aware = numbers(pc.utf8_length(tz)) != 0
+    is_signed = numbers(pc.utf8_length(tz)) > 1
     sign = np.where(to_bool_numpy(pc.starts_with(tz, "-")), -1, 1)
     hh = np.where(is_signed, slice_int(keep_where(tz, is_signed), 1, 3), 0)
     mm = np.where(is_signed, slice_int(keep_where(tz, is_signed), 4, 6), 0)
@@ -337,4 +338,4 @@ def offset_seconds(tz: pa.Array) -> tuple:
 
 
 def null_where(values: np.ndarray, valid: np.ndarray, type_: pa.DataType) -> pa.Array:
-    return pa.array(values, type=type_, mask=~valid)
+    return from_numpy(values, type_, valid)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._core import days_from_civil, extract_groups, fraction_micros, int_column, offset_seconds, valid_ymd
-from ..columnar.arrow import byte_matrix, string_layout, to_bool_numpy
+from ..columnar.arrow import byte_matrix, from_numpy, string_layout, to_bool_numpy
 
 TIME_PART = (
     r"(?P<H>[01][0-9]|2[0-3]):(?P<M>[0-5][0-9]):(?P<S>[0-5][0-9])"
@@ -303,7 +303,7 @@ def direct_keys(cells: pa.Array, key_type: pa.DataType, iso_start=None, fmt=None
         if parts is None:
             return nothing
         handled, valid, micros, aware = parts
-        return handled, pa.array(micros, type=key_type, mask=~valid), aware
+        return handled, from_numpy(micros, key_type, valid), aware
     parts = direct_parts(cells, fmt)
     if parts is None:
         return nothing
@@ -311,7 +311,7 @@ def direct_keys(cells: pa.Array, key_type: pa.DataType, iso_start=None, fmt=None
     micros = seconds.astype(np.int64) * 1_000_000
     if pa.types.is_timestamp(key_type):
         micros += days.astype(np.int64) * 86_400_000_000
-    return handled, pa.array(micros, type=key_type, mask=~valid), None
+    return handled, from_numpy(micros, key_type, valid), None
 
 
 def fixed_plan(fmt: str):

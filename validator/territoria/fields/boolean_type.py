@@ -14,7 +14,7 @@ from ..columnar import kernels
 from . import FieldSpec
 from ._core import TypeSpec
 from .checker import make_checker
-from ..columnar.arrow import validity
+from ..columnar.arrow import filled_numbers, from_numpy, strings, validity
 
 SUPPORTED = ("required", "enum")
 DEFAULT_TRUE = ["true", "True", "TRUE", "1"]
@@ -38,19 +38,19 @@ def boolean_spec(field: FieldSpec) -> TypeSpec:
         return None
 
     texts = [k for k in mapping if isinstance(k, str)]
-    value_set = pa.array(texts, type=pa.string())
+    value_set = strings(texts)
     truth = np.array([mapping[k] for k in texts] + [False], dtype=bool)
 
     def fast_cast(cells):
         compiled = kernels.index_in(cells, texts)
         if compiled is not None:
             found = compiled >= 0
-            return pa.array(truth[np.where(found, compiled, len(texts))], type=pa.bool_(), mask=~found)
+            return from_numpy(truth[np.where(found, compiled, len(texts))], pa.bool_(), found)
         # one hash lookup: position in the (deduplicated) value list, null if absent
         index = pc.index_in(cells, value_set=value_set)
         found = validity(index)
-        positions = pc.fill_null(index, len(texts)).to_numpy(zero_copy_only=False)
-        return pa.array(truth[positions], type=pa.bool_(), mask=~found)
+        positions = filled_numbers(index, len(texts))
+        return from_numpy(truth[positions], pa.bool_(), found)
 
     return TypeSpec(
         name="boolean",

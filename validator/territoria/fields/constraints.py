@@ -28,7 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..columnar import kernels
-from ..columnar.arrow import ascii_only, string_layout, string_lengths, to_bool_numpy
+from ..columnar.arrow import (ascii_only, from_values, indices, numbers, string_layout, string_lengths,
+                              to_bool_numpy, typed_scalar)
 from . import FieldSpec
 from ._core import Cast, TypeSpec
 from ..readers.policy import current as _current_policy
@@ -243,12 +244,12 @@ def _python_over(check, spec: TypeSpec, cast: Cast, rows: np.ndarray) -> np.ndar
         return fails
     where = np.flatnonzero(rows)
     # compact first: encoding a mostly-null array still visits every slot
-    encoded = cast.cells.take(pa.array(where, type=pa.int64())).dictionary_encode()
+    encoded = cast.cells.take(indices(where)).dictionary_encode()
     texts = encoded.dictionary.to_pylist()
     per_value = np.array(
         [not safe(check, spec.value_reader(t)) for t in texts], dtype=bool
     )
-    fails[where] = per_value[encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
+    fails[where] = per_value[numbers(encoded.indices).astype(np.int64)]
     return fails
 
 
@@ -274,7 +275,7 @@ def _fast_bound(name, bound, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
     if bound_key is None:
         return _python_over(check, spec, cast, cast.fast)
     try:
-        scalar = pa.scalar(bound_key, type=cast.keys.type)
+        scalar = typed_scalar(bound_key, cast.keys.type)
     except Exception:
         return _python_over(check, spec, cast, cast.fast)
     values = _numeric_values(cast.keys)
@@ -369,7 +370,7 @@ def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
             return _in_set(cast.keys, hashed)
         value_set = memo.get((which, str(key_type)))
         if value_set is None:
-            value_set = memo[(which, str(key_type))] = pa.array(subset, type=key_type)
+            value_set = memo[(which, str(key_type))] = from_values(subset, key_type)
         return to_bool_numpy(pc.is_in(cast.keys, value_set=value_set))
 
     try:

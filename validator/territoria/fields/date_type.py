@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from . import FieldSpec
+from ..columnar.arrow import from_numpy
 from ._core import TypeSpec
 from .checker import make_checker
 from ._temporal import components, days_from_civil, direct_parts, strptime_regex
@@ -59,7 +60,7 @@ def date_spec(field: FieldSpec) -> TypeSpec:
     def fast_cast(cells):
         c = components(cells, regex, fmt="%Y-%m-%d" if fmt == "default" else fmt)
         days = days_from_civil(c["Y"], c["m"], c["d"])
-        return pa.array(days.astype(np.int32), type=pa.date32(), mask=~c["valid"])
+        return from_numpy(days.astype(np.int32), pa.date32(), c["valid"])
 
     layout_fmt = "%Y-%m-%d" if fmt == "default" else fmt
 
@@ -68,7 +69,7 @@ def date_spec(field: FieldSpec) -> TypeSpec:
         if parts is None:
             return np.zeros(len(cells), dtype=bool), pa.nulls(len(cells), pa.date32()), None
         handled, valid, days, _seconds = parts
-        return handled, pa.array(days.astype(np.int32, copy=False), type=pa.date32(), mask=~valid), None
+        return handled, from_numpy(days.astype(np.int32, copy=False), pa.date32(), valid), None
 
     return TypeSpec(
         name="date",

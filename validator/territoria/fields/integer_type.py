@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import FieldSpec
+from ..columnar.arrow import from_numpy
 from ._core import TypeSpec
 from .checker import make_checker
 from .identity import integer_salt
@@ -70,7 +71,7 @@ def direct(cells):
     compiled = kernels.integer(cells)  # -?[0-9]{1,18}, negative numbers included
     if compiled is not None:
         handled, values = compiled
-        return handled, pa.array(values, type=pa.int64(), mask=~handled), None
+        return handled, from_numpy(values, pa.int64(), handled), None
     _, lengths, _ = string_layout(cells)
     handled = to_bool_numpy(pc.ascii_is_decimal(cells)) & (lengths >= 1) & (lengths <= 18)
     return handled, fast_cast(keep_where(cells, handled)), None

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from . import FieldSpec
 from ._core import SPEC_FACTORIES, TypeSpec, cast_column
 from .checker import make_checker
-from ..columnar.arrow import to_bool_numpy
+from ..columnar.arrow import filled_numbers, from_numpy, numbers, to_bool_numpy, typed_scalar
 
 SUPPORTED = ("required", "minLength", "maxLength")
 
@@ -52,16 +52,16 @@ def list_spec(field: FieldSpec) -> TypeSpec:
     def fast_cast(cells):
         lists = pc.split_pattern(cells, delimiter)
         items = pc.list_flatten(lists)
-        parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        parents = numbers(pc.list_parent_indices(lists))
         item_cast = cast_column(item_spec, items)
         bad = np.zeros(len(cells), dtype=np.int64)
         np.add.at(bad, parents, (~item_cast.ok).astype(np.int64))
         good = (bad == 0) & to_bool_numpy(pc.is_valid(cells))
-        return pc.if_else(pa.array(good), cells, pa.scalar(None, pa.string()))
+        return pc.if_else(from_numpy(np.asarray(good, dtype=bool)), cells, typed_scalar(None, pa.string()))
 
     def fast_length(cells):
         counts = pc.count_substring(cells, delimiter)
-        return pc.fill_null(counts, 0).to_numpy(zero_copy_only=False) + 1
+        return filled_numbers(counts, 0) + 1
 
     usable = isinstance(delimiter, str) and delimiter != ""
     return TypeSpec(

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from ..readers.native import (KIND_BOOL, KIND_DATE, KIND_DATETIME, KIND_DICT, KIND_DURATION, KIND_FLOAT,
                               KIND_INT, KIND_LIST, KIND_TEXT, KIND_TIME, cell_text)
+from ..columnar.arrow import from_numpy, indices, keep_where, numbers, strings, validity
 from . import check_field
 
 
@@ -61,37 +62,49 @@ def native_cells(field, cells: pa.Array, kinds: Optional[np.ndarray]):
         return cells, None
     if isinstance(cells, pa.ChunkedArray):
         cells = cells.combine_chunks()
-    valid = pc_is_valid(cells)
-    where = np.flatnonzero((kinds != KIND_TEXT) & valid)
-    if not len(where):
+    native = (kinds != KIND_TEXT) & validity(cells)
+    if not native.any():
         return cells, None
     accepted = ACCEPTED_KINDS[field.type]
     forced = np.zeros(len(cells), dtype=bool)
-    texts = None
-    rewrite = _REWRITERS.get(field.type)
-    for i in where:
-        kind = int(kinds[i])
+    rewritten = np.zeros(len(cells), dtype=bool)
+    # decided per kind, not per cell: a Parquet column has one kind, a JSON one a few
+    for kind in np.flatnonzero(np.bincount(kinds[native], minlength=_KINDS)):
         if kind not in accepted:
-            forced[i] = True
-            continue
-        if rewrite is None:
-            continue
-        if texts is None:
-            texts = cells.to_pylist()
-        new = rewrite(field, texts[i], kind)
-        if new is _REJECT:
-            forced[i] = True
-        else:
-            texts[i] = new
-    if texts is not None:
-        cells = pa.array(texts, type=pa.string())
+            forced |= native & (kinds == kind)
+        elif not _unchanged(field, int(kind)):
+            rewritten |= native & (kinds == kind)
+    if rewritten.any():
+        rewrite = _REWRITERS[field.type]
+        texts = cells.to_pylist()
+        for i in np.flatnonzero(rewritten):
+            new = rewrite(field, texts[i], int(kinds[i]))
+            if new is _REJECT:
+                forced[i] = True
+            else:
+                texts[i] = new
+        cells = strings(texts)
     return cells, (forced if forced.any() else None)
 
 
-def pc_is_valid(cells: pa.Array) -> np.ndarray:
-    import pyarrow.compute as pc
+_KINDS = 11  # KIND_TEXT .. KIND_OTHER
+_PLAIN_FORMATS = ("default", "any", None, "")
 
-    return pc.is_valid(cells).to_numpy(zero_copy_only=False)
+
+def _unchanged(field, kind: int) -> bool:
+    """Whether every native cell of ``kind`` keeps its text for ``field`` (the
+    rewriter would return it as it is): the cells of such a kind need no look."""
+    if field.type not in _REWRITERS:
+        return True
+    if field.type == "number":
+        return field.get("decimalChar", ".") == "."
+    if field.type == "boolean":
+        return field.get("trueValues") is None and field.get("falseValues") is None
+    if field.type in ("datetime", "time"):
+        return field.format in _PLAIN_FORMATS
+    if field.type == "date":
+        return kind == KIND_DATE and field.format in _PLAIN_FORMATS
+    return False
 
 
 _REJECT = object()
@@ -196,6 +209,118 @@ _REWRITERS = {
 }
 
 
+def check_column(spec, batch, index: int, text_cells, missing: list) -> tuple:
+    """(FieldResult, present mask) of column ``index`` of ``batch`` for field ``spec``.
+
+    ``text_cells()`` gives the column as text with its missing values nulled (what
+    :func:`check_cells` reads). A typed column of a Parquet batch is checked from
+    its values when the field reads them as they are (numbers, integers, booleans,
+    dates): the same verdicts and keys as through their text, which is then never
+    made (``tests/fields`` compare both ways)."""
+    typed = getattr(batch, "typed", None)
+    if typed is not None and index < len(typed) and not [m for m in missing if m != ""]:
+        outcome = check_typed(spec, typed[index])
+        if outcome is not None:
+            return outcome
+    cells = text_cells()
+    return check_cells(spec, cells, batch, index), validity(cells)
+
+
+def check_typed(spec, column: pa.Array):
+    """(FieldResult, present) of a typed Arrow column read as frictionless reads its
+    native values, or None when this field type and Arrow type take the text way.
+
+    Per column, not per cell: a float in a number field is its own key; in an
+    integer field a whole float within 2**53 is that integer; an int is itself;
+    a bool in a plain boolean field, a date in a plain date field likewise. Every
+    other present cell (a NaN, a fraction in an integer field, an integer beyond
+    int64...) goes the text way: its text is made and cast as any text is."""
+    from . import FieldResult
+    from ._core import SPEC_FACTORIES
+    from .constraints import check_constraints
+
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind = column.type
+    present = validity(column)
+    if spec.type in ("number", "integer") and (pa.types.is_integer(kind) or pa.types.is_float32(kind)
+                                               or pa.types.is_float64(kind)):
+        values = numbers(column)
+        with np.errstate(invalid="ignore"):
+            if pa.types.is_floating(kind):
+                values = values.astype(np.float64, copy=False)
+                if spec.type == "number":
+                    fast, keys = present & np.isfinite(values), values + 0.0  # -0.0 == 0.0
+                else:
+                    fast = present & (np.floor(values) == values) & (np.abs(values) < 2.0 ** 53)
+                    keys = np.where(fast, values, 0).astype(np.int64)
+            else:
+                fast = present & ~(values > np.iinfo(np.int64).max) if pa.types.is_uint64(kind) else present
+                keys = values.astype(np.float64) + 0.0 if spec.type == "number" else values.astype(np.int64)
+        key_type = pa.float64() if spec.type == "number" else pa.int64()
+        keys = from_numpy(np.ascontiguousarray(keys), key_type, fast)
+    elif spec.type == "boolean" and pa.types.is_boolean(kind) and _unchanged(spec, KIND_BOOL):
+        fast, keys = present, column
+    elif spec.type == "date" and pa.types.is_date(kind) and _unchanged(spec, KIND_DATE):
+        fast, keys = present, column.cast(pa.date32())
+    else:
+        return None
+    if spec.type not in SPEC_FACTORIES:
+        from . import _load_type_modules
+
+        _load_type_modules(spec.type)
+    type_spec = SPEC_FACTORIES[spec.type](spec)
+    cast = _native_cast(type_spec, column, present, fast, keys)
+    constraints = check_constraints(spec, type_spec, cast)
+    return FieldResult(type_error=present & ~cast.ok, constraints=constraints, keys=cast.keys), present
+
+
+class _LazyText:
+    """The text of a typed column, made for the rows asked for only (the constraint
+    checks read the text of a few cells: bound ties, values they cannot compare)."""
+
+    def __init__(self, column: pa.Array) -> None:
+        self.column = column
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    def take(self, rows) -> pa.Array:
+        from ..readers.native import arrow_text
+
+        return arrow_text(self.column.take(rows))
+
+
+def _native_cast(type_spec, column: pa.Array, present: np.ndarray, fast: np.ndarray, keys: pa.Array):
+    """The ``Cast`` of a typed column: its ``fast`` cells keyed by ``keys`` (null
+    elsewhere), the other present cells cast through their text (``cast_column``)."""
+    from ._core import Cast, cast_column
+
+    n = len(column)
+    residue = present & ~fast
+    if not residue.any():
+        return Cast(_LazyText(column), present, fast, fast.copy(), keys, np.zeros(0, dtype=np.int64), [], [])
+    from ..readers.native import arrow_text
+
+    where = np.flatnonzero(residue)
+    sub = cast_column(type_spec, arrow_text(column.take(indices(where))))
+    positions = np.zeros(n, dtype=np.int64)
+    positions[where] = np.arange(len(where))
+    scattered = sub.keys.take(from_numpy(positions, pa.int64(), residue))  # the residue's keys, in place
+    if scattered.type != keys.type:  # a residue value beyond the key type (see _core.cast_column)
+        keys = keys.cast(scattered.type, safe=False)
+    keys = pc.coalesce(keys, scattered)
+    ok = fast.copy()
+    ok[where] = sub.ok
+    fast = fast.copy()
+    fast[where] = sub.fast  # their text took the vectorised way: keyed exactly
+    res_indices = np.zeros(0, dtype=np.int64)
+    if sub.res_texts:
+        res_indices = np.zeros(n, dtype=np.int64)
+        res_indices[where] = sub.res_indices if len(sub.res_indices) else 0
+    return Cast(_LazyText(column), present, fast, ok, keys, res_indices, sub.res_texts, sub.res_values)
+
+
 def check_cells(spec, cells: pa.Array, batch, index: int):
     """``check_field`` on column ``index`` of ``batch`` (a ``readers.Batch``), plus the native rule: cells that were numbers, dates or
     booleans in the source are read as frictionless reads those native values
@@ -208,7 +333,7 @@ def check_cells(spec, cells: pa.Array, batch, index: int):
     if forced is not None:
         result.type_error = result.type_error | forced
         result.constraints = {k: (m & ~forced if m is not None else None) for k, m in result.constraints.items()}
-        result.keys = pc.if_else(pa.array(forced), pa.scalar(None, result.keys.type), result.keys)
+        result.keys = keep_where(result.keys, ~forced)
         if result.salt_of is not None:
             salt_of = result.salt_of
             result.salt_of = lambda: _unsalted(salt_of(), forced)

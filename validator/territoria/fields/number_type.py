@@ -28,7 +28,9 @@ from . import FieldSpec
 from ._core import TypeSpec, plain_decimal_mask
 from .checker import make_checker
 from .identity import number_salt
-from ..columnar.arrow import keep_where
+from ..columnar.arrow import from_numpy, keep_where, typed_scalar
+
+_ZERO = typed_scalar(0.0, pa.float64())  # -0.0 + 0.0 == 0.0
 
 SUPPORTED = ("required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum")
 
@@ -99,12 +101,12 @@ def number_spec(field: FieldSpec) -> TypeSpec:
             compiled = kernels.decimal(cells, fraction=True)
             if compiled is not None:  # the exactly convertible ones; the rest take the regex
                 handled, values = compiled
-                return handled, pa.array(values, type=pa.float64(), mask=~handled), None
+                return handled, from_numpy(values, pa.float64(), handled), None
             handled = plain_decimal_mask(cells, fraction=True)
             return handled, fast_cast(keep_where(cells, handled)), None
 
         def fast_cast(cells):
-            return pc.add(pc.cast(cells, pa.float64()), 0.0)
+            return pc.add(pc.cast(cells, pa.float64()), _ZERO)
 
     elif _usable(decimal_char, group_char):
         group = f"(?:{re.escape(group_char)}[0-9]+)*" if group_char else ""
@@ -115,7 +117,7 @@ def number_spec(field: FieldSpec) -> TypeSpec:
                 cells = pc.replace_substring(cells, group_char, "")
             if decimal_char != ".":
                 cells = pc.replace_substring(cells, decimal_char, ".")
-            return pc.add(pc.cast(cells, pa.float64()), 0.0)
+            return pc.add(pc.cast(cells, pa.float64()), _ZERO)
 
     return TypeSpec(
         name="number",

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..columnar import kernels
-from ..columnar.arrow import byte_matrix, string_layout
+from ..columnar.arrow import byte_matrix, string_layout, strings
 
 
 _UNSAFE_FOR_RE2 = re.compile(r"\\[dDwWsSbBZAuUN0-9gpP]|\(\?(?!:|P<)|\[\[|\{,")
@@ -96,7 +96,7 @@ def re2_pattern(pattern: str, ascii_text: bool = False):
         return None  # case folding / class ranges: keep Python semantics
     candidate = "^(?:^{0}$)".format(pattern)
     try:
-        pc.match_substring_regex(pa.array(["a"]), candidate)
+        pc.match_substring_regex(strings(["a"]), candidate)
     except Exception:
         return None
     return candidate

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from . import FieldSpec
+from ..columnar.arrow import from_numpy
 from ._core import TypeSpec
 from .checker import make_checker
 from .identity import temporal_salt
@@ -60,7 +61,7 @@ def time_spec(field: FieldSpec) -> TypeSpec:
     def fast_cast(cells):
         c = iso_components(cells, 0) if regex == ISO_TIME_RE else components(cells, regex, fmt=fmt)
         micros = micros_of_day(c) - c["offset"] * 1_000_000
-        return pa.array(micros, type=pa.duration("us"), mask=~c["valid"]), c["aware"]
+        return from_numpy(micros, pa.duration("us"), c["valid"]), c["aware"]
 
     def direct(cells):
         return direct_keys(cells, pa.duration("us"), iso_start=0 if regex == ISO_TIME_RE else None, fmt=fmt)

@@ -9,9 +9,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import FieldSpec
+from ..columnar.arrow import from_numpy, validity
 from ._core import TypeSpec, slice_int
 from .checker import make_checker
 
@@ -53,8 +53,8 @@ def yearmonth_key(value) -> int:
 def fast_cast(cells):
     year = slice_int(cells, 0, 4)
     month = slice_int(cells, 5, 7)
-    valid = pc.is_valid(cells).to_numpy(zero_copy_only=False)
-    return pa.array(year * 100 + month, type=pa.int64(), mask=~np.asarray(valid, dtype=bool))
+    valid = validity(cells)
+    return from_numpy(np.asarray(year * 100 + month, dtype=np.int64), pa.int64(), valid)
 
 
 def yearmonth_spec(field: FieldSpec) -> TypeSpec:

@@ -72,7 +72,9 @@ class Table:
 
 
 def string_array(values: list) -> pa.Array:
-    return pa.array(values, type=pa.string())
+    from ..columnar.arrow import strings
+
+    return strings(values)
 
 
 def batches_from_rows(rows: Iterator[list], first_row_number: int, width: int, batch_size: int) -> Iterator[Batch]:
@@ -114,7 +116,17 @@ def prefetch(batches: Iterator, depth: int = 2) -> Iterator:
     Why: pyarrow parses CSV blocks with the GIL released, so on a machine with
     two cores the next batch is parsed while the current one is checked.
     Exceptions are re-raised in the consumer; stopping early stops the thread.
+    The first two batches are read in the consumer's thread: most files are one
+    batch long, and a thread started per file would cost more than it saves
+    (the second is parsed while the pool checks the first).
     """
+    batches = iter(batches)
+    for _ in range(2):
+        try:
+            item = next(batches)
+        except StopIteration:
+            return
+        yield item
     import queue
     import threading
 

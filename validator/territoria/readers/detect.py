@@ -96,11 +96,80 @@ def _header_delimiter(sample: str, candidates: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+class CandidateSniffer(csv.Sniffer):
+    """``csv.Sniffer`` whose frequency tables count the candidate delimiters only.
+
+    The standard sniffer counts each of the 127 ASCII characters on every sample
+    line (about 10 ms for a 100-line sample: the largest cost of validating a small
+    file), then keeps only the characters among ``delimiters``. Counting only those
+    gives the same answer: below is CPython's ``Sniffer._guess_delimiter`` (3.11,
+    PSF licence) with that one change, marked; tests compare both on many samples.
+    """
+
+    def _guess_delimiter(self, data, delimiters):  # noqa: C901 (CPython's shape, kept to compare)
+        data = list(filter(None, data.split('\n')))
+        ascii = [chr(c) for c in range(127)]
+        if delimiters is not None:  # the one change: the other characters can never be chosen
+            ascii = [c for c in ascii if c in delimiters]
+        chunkLength = min(10, len(data))
+        iteration = 0
+        charFrequency = {}
+        modes = {}
+        delims = {}
+        start, end = 0, chunkLength
+        while start < len(data):
+            iteration += 1
+            for line in data[start:end]:
+                for char in ascii:
+                    metaFrequency = charFrequency.get(char, {})
+                    freq = line.count(char)
+                    metaFrequency[freq] = metaFrequency.get(freq, 0) + 1
+                    charFrequency[char] = metaFrequency
+            for char in charFrequency.keys():
+                items = list(charFrequency[char].items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:
+                    modes[char] = max(items, key=lambda x: x[1])
+                    items.remove(modes[char])
+                    modes[char] = (modes[char][0], modes[char][1] - sum(item[1] for item in items))
+                else:
+                    modes[char] = items[0]
+            modeList = modes.items()
+            total = float(min(chunkLength * iteration, len(data)))
+            consistency = 1.0
+            threshold = 0.9
+            while len(delims) == 0 and consistency >= threshold:
+                for k, v in modeList:
+                    if v[0] > 0 and v[1] > 0:
+                        if (v[1] / total) >= consistency and (delimiters is None or k in delimiters):
+                            delims[k] = v
+                consistency -= 0.01
+            if len(delims) == 1:
+                delim = list(delims.keys())[0]
+                skipinitialspace = data[0].count(delim) == data[0].count("%c " % delim)
+                return (delim, skipinitialspace)
+            start = end
+            end += chunkLength
+        if not delims:
+            return ('', 0)
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims.keys():
+                    skipinitialspace = data[0].count(d) == data[0].count("%c " % d)
+                    return (d, skipinitialspace)
+        items = [(v, k) for (k, v) in delims.items()]
+        items.sort()
+        delim = items[-1][1]
+        skipinitialspace = data[0].count(delim) == data[0].count("%c " % delim)
+        return (delim, skipinitialspace)
+
+
 def detect_dialect(text_sample: str, encoding: str, delimiter: "str | None" = None) -> TextDialect:
     sample = "".join(sample_lines(text_sample))
     candidates = delimiter or ",\t;|"
     try:
-        sniffed = csv.Sniffer().sniff(sample, candidates)
+        sniffed = CandidateSniffer().sniff(sample, candidates)
         dialect = TextDialect(
             encoding=encoding,
             delimiter=sniffed.delimiter,

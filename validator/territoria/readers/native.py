@@ -13,10 +13,16 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Optional
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..columnar.arrow import strings
 from . import Batch
 
 # What a cell was in the source, before it became text (int8 codes).
@@ -64,6 +70,7 @@ class NativeBatch(Batch):
 
     native: Optional[list] = None
     kinds: Optional[list] = None
+    typed: Optional[list] = None  # the source's typed Arrow columns (Parquet), for ``fields.native``
 
 
 def _json_default(value: Any):
@@ -128,3 +135,141 @@ def cell_text(value: Any) -> "tuple[Optional[str], int]":
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=_json_default), KIND_DICT
     return str(value), KIND_OTHER
+
+
+# --- typed Arrow columns (Parquet, NDJSON) as text ---------------------------------------
+
+_UTC = ("UTC", "Etc/UTC", "+00:00", "Z", "utc")
+
+
+def _is_text(kind_of: pa.DataType) -> bool:
+    return (pa.types.is_null(kind_of) or pa.types.is_string(kind_of) or pa.types.is_large_string(kind_of)
+            or pa.types.is_string_view(kind_of))
+
+
+def _is_list(kind_of: pa.DataType) -> bool:
+    return (pa.types.is_list(kind_of) or pa.types.is_large_list(kind_of) or pa.types.is_fixed_size_list(kind_of)
+            or pa.types.is_map(kind_of))
+
+
+#: (test of an Arrow type, the kind of its values), in order
+_KINDS_OF_TYPES = (
+    (_is_text, KIND_TEXT), (pa.types.is_boolean, KIND_BOOL), (pa.types.is_integer, KIND_INT),
+    (pa.types.is_floating, KIND_FLOAT), (pa.types.is_decimal, KIND_FLOAT), (pa.types.is_timestamp, KIND_DATETIME),
+    (pa.types.is_date, KIND_DATE), (pa.types.is_time, KIND_TIME), (pa.types.is_duration, KIND_DURATION),
+    (pa.types.is_struct, KIND_DICT), (_is_list, KIND_LIST),
+)
+
+
+def arrow_kind(kind_of: pa.DataType) -> int:
+    """The ``KIND_*`` of every value of an Arrow type (what its text is made from)."""
+    if pa.types.is_dictionary(kind_of):
+        return arrow_kind(kind_of.value_type)
+    return next((kind for test, kind in _KINDS_OF_TYPES if test(kind_of)), KIND_OTHER)
+
+
+def arrow_text(column) -> pa.Array:
+    """A typed Arrow column as the text our field types parse to the value frictionless
+    reads (null stays null): see ``cell_text``, whose forms it follows."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind_of = column.type
+    if pa.types.is_dictionary(kind_of):
+        return arrow_text(column.dictionary_decode())
+    kind = arrow_kind(kind_of)
+    if pa.types.is_null(kind_of):
+        return pa.nulls(len(column), pa.string())
+    if kind == KIND_FLOAT:
+        if pa.types.is_floating(kind_of):
+            return _float_text(column)
+        # "3.00" → "3" (frictionless reads Decimal("3.00") as a whole number)
+        return pc.replace_substring_regex(pc.cast(column, pa.string()), pattern=r"\.0*$", replacement="")
+    if kind == KIND_DATETIME:
+        return _timestamp_text(column)
+    if kind == KIND_DATE:
+        return pc.cast(pc.cast(column, pa.date32()), pa.string())
+    if kind in (KIND_DICT, KIND_LIST):
+        return _per_value(column, as_json=True)
+    if kind == KIND_DURATION:
+        return _per_value(column)
+    if pa.types.is_binary(kind_of) or pa.types.is_large_binary(kind_of) or pa.types.is_fixed_size_binary(kind_of):
+        try:
+            return pc.cast(pc.cast(column, pa.binary()), pa.string())
+        except pa.ArrowInvalid:
+            return strings([None if v is None else v.decode("utf-8", "replace") for v in column.to_pylist()])
+    try:  # text, booleans, integers, times, and anything Arrow writes as text
+        return pc.cast(column, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return _per_value(column)
+
+
+def _timestamp_text(column: pa.Array) -> pa.Array:
+    """ISO 8601 with "T"; an aware timestamp with its offset ("Z" in UTC).
+
+    Arrow formats a zoned timestamp through the time-zone database, 3 µs a value;
+    UTC ones are formatted as naive (their stored values are UTC) and given the "Z"."""
+    zone = column.type.tz
+    if zone is None or zone in _UTC:
+        text = pc.cast(column.cast(pa.timestamp(column.type.unit)), pa.string())
+        text = pc.binary_replace_slice(text, 10, 11, "T")
+        return text if zone is None else pc.binary_replace_slice(text, 1 << 30, 1 << 30, "Z")
+    text = pc.cast(column, pa.string())
+    return pc.replace_substring(text, pattern=" ", replacement="T", max_replacements=1)
+
+
+class TextColumns(Sequence):
+    """The text of a batch's typed columns, each made when first read.
+
+    Why lazy: making text of a float or a timestamp column costs more than checking
+    it; a number, integer, boolean or date field checks the typed values
+    themselves, so their text is made only if an error is listed or a custom
+    check reads the cells."""
+
+    def __init__(self, typed: list) -> None:
+        self._typed = list(typed)
+        self._text: list = [None] * len(self._typed)
+
+    def __len__(self) -> int:
+        return len(self._typed)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        text = self._text[index]
+        if text is None:
+            text = self._text[index] = arrow_text(self._typed[index])
+        return text
+
+def _float_text(column: pa.Array) -> pa.Array:
+    """Floats as text; whole finite values within int64 written as integers."""
+    column = pc.cast(column, pa.float64())
+    text = pc.cast(column, pa.string())
+    finite = pc.fill_null(pc.is_finite(column), False)
+    whole = pc.and_(finite, pc.equal(pc.floor(column), column))
+    whole = pc.fill_null(whole, False)
+    if not pc.any(whole).as_py():
+        return text
+    small = pc.and_(whole, pc.less(pc.abs(column), 2.0 ** 62))
+    safe = pc.if_else(small, column, 0.0)
+    integers = pc.cast(pc.cast(safe, pa.int64()), pa.string())
+    text = pc.if_else(small, integers, text)
+    huge = pc.and_(whole, pc.invert(small))
+    if pc.any(huge).as_py():
+        values = text.to_pylist()
+        floats = column.to_pylist()
+        for i in np.flatnonzero(huge.to_numpy(zero_copy_only=False)):
+            values[i] = str(int(floats[i]))
+        text = strings(values)
+    return text
+
+
+def _per_value(column: pa.Array, as_json: bool = False) -> pa.Array:
+    values = []
+    for value in column.to_pylist():
+        if value is None:
+            values.append(None)
+        elif as_json:
+            values.append(json.dumps(value, ensure_ascii=False, default=_json_default))
+        else:
+            values.append(cell_text(value)[0])
+    return strings(values)

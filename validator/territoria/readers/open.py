@@ -28,10 +28,12 @@ class LocalSource:
     also: list = field(default_factory=list)  # further temp files (a download, before decompression)
 
     def cleanup(self) -> None:
-        from .remote import discard
+        paths = ([self.path] if self.temporary else []) + self.also
+        if paths:  # a plain local file has nothing to remove (and needs no download module)
+            from .remote import discard
 
-        for path in ([self.path] if self.temporary else []) + self.also:
-            discard(path)
+            for path in paths:
+                discard(path)
         self.temporary, self.also = False, []
 
     def __enter__(self) -> "LocalSource":
@@ -56,8 +58,6 @@ def localise(source: Any, *, name_hint: str = "") -> LocalSource:
 
 
 def _localise(source: Any, name_hint: str) -> LocalSource:
-    from .remote import temporary_file
-
     if isinstance(source, os.PathLike):
         source = os.fspath(source)
     if is_url(source):
@@ -75,6 +75,8 @@ def _localise(source: Any, name_hint: str) -> LocalSource:
             data = data.encode("utf-8")
     else:
         raise SourceProblem("scheme-error", f"unsupported source of type {type(source).__name__}")
+    from .remote import temporary_file
+
     suffix = os.path.splitext(name_hint)[1] if name_hint else ""
     handle, path = temporary_file(suffix)
     with os.fdopen(handle, "wb") as out:
@@ -111,14 +113,15 @@ def _problem(kind, code: str, note: str):
 
 def _decompressed(local: LocalSource) -> LocalSource:
     from .compressed import compression_of, decompress, inner_file_name
-    from .policy import current
-    from .remote import discard, temporary_file
 
     extension = compression_of(local.path, local.place)
     if extension is None:
         return local
     if extension == ".zip" and _spreadsheet_zip(local.path):
         return local
+    from .policy import current
+    from .remote import discard, temporary_file  # a temporary file of the private folder
+
     suffix = os.path.splitext(inner_file_name(local.path, extension, local.place))[1]
     handle, path = temporary_file(suffix)
     try:
@@ -194,6 +197,10 @@ def open_table(path: str, format: str, *, dialect: Optional[dict] = None,
         from .spreadsheet import open_spreadsheet_table
 
         return open_spreadsheet_table(path, format, sheet=sheet)
+    if format == "ndjson":
+        from .ndjson_reader import open_ndjson_table
+
+        return open_ndjson_table(path)
     if format in ("json", "ndjson"):
         from .json_reader import open_json_table
 

@@ -24,3 +24,14 @@ def render(report, fmt: str = "text", lang: str = "en", *, skipped: list = (), r
     if fmt == "text":
         return module.render(report, lang)
     return module.render(report, lang, skipped=skipped)
+
+
+def write(report, fmt: str, stream, lang: str = "en", *, skipped: list = (), root: Optional[str] = None) -> None:
+    """Write the report in ``fmt`` to the text ``stream`` (JSON as a stream: a report
+    listing every error of a large file is never one string)."""
+    if fmt == "json":
+        from .json import write as write_json
+
+        write_json(report, stream, lang, skipped=skipped)
+    else:
+        stream.write(render(report, fmt, lang, skipped=skipped, root=root))

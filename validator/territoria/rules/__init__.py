@@ -135,12 +135,124 @@ def describe(finding: dict, field: Optional[Mapping] = None, value_hints: bool =
         specific = rule.specific_hint(finding, field or {})
         if specific:
             finding["hint_fr"], finding["hint_en"] = specific
-    finding["message_en"] = rule.message(finding, "en")
-    finding["message_fr"] = rule.message(finding, "fr")
+    # the template values once for both languages; a cell rule's words (what a
+    # type or a constraint asks) once per column and constraint, not per finding
+    values = _Lookup(finding, _rule_values(rule, finding) if rule.values is not None else {})
+    finding["message_en"] = rule.message_en.format_map(values)
+    finding["message_fr"] = rule.message_fr.format_map(values)
     finding.setdefault("message", finding["message_en"])
-    finding["hint_en"] = hint(finding, "en")
-    finding["hint_fr"] = hint(finding, "fr")
+    finding["hint_en"] = finding.get("hint_en") or rule.hint_en
+    finding["hint_fr"] = finding.get("hint_fr") or rule.hint_fr
     return finding
+
+
+#: the keys a cell rule's ``values`` read (``words.type_words``, ``words.constraint_words``)
+_VALUE_KEYS = {"type-error": ("fieldType", "fieldFormat", "note"),
+               "constraint-error": ("constraint", "constraintValue", "note")}
+_VALUES_CACHE: dict = {}
+
+
+def _rule_values(rule: Rule, finding: Mapping) -> dict:
+    keys = _VALUE_KEYS.get(rule.code)
+    if keys is None:
+        return rule.values(dict(finding))
+    first, second, third = keys
+    key = (rule.code, finding.get(first), finding.get(second), finding.get(third))
+    try:
+        found = _VALUES_CACHE.get(key)
+    except TypeError:  # an unhashable constraint value (an enum's list)
+        key = (rule.code,) + tuple(repr(part) for part in key[1:])
+        found = _VALUES_CACHE.get(key)
+    if found is None:
+        if len(_VALUES_CACHE) > 4096:
+            _VALUES_CACHE.clear()
+        found = _VALUES_CACHE[key] = rule.values(dict(finding))
+    return found
+
+
+class Finding(dict):
+    """A listed finding that is given its words (:func:`describe`) when first read.
+
+    Why lazy: a report may list hundreds of thousands of errors; most renderers
+    show the first ten, and the JSON writer gives each its words as it writes it
+    (:meth:`words`) without keeping them. Any read of the finding as a mapping
+    (``finding["message_fr"]``, ``get``, ``in``, iteration, ``json.dumps``)
+    describes it first, so it behaves as the described dict always did.
+    """
+
+    __slots__ = ("field", "described", "value_hints")
+
+    def __init__(self, data: dict, field: Optional[Mapping] = None) -> None:
+        dict.__init__(self, data)
+        self.field = field
+        self.described = False
+        self.value_hints = True  # False: a misplaced column's cell (see describe)
+
+    def fill(self) -> "Finding":
+        """Describe the finding in place (once)."""
+        if not self.described:
+            self.described = True
+            describe(self, self.field, self.value_hints)
+        return self
+
+    def words(self) -> dict:
+        """The described finding as a plain dict, leaving this one as it is (its
+        words are made again if it is read later)."""
+        if self.described:
+            return dict(self)
+        return describe(dict(dict.items(self)), self.field, self.value_hints)
+
+    def __getitem__(self, key):
+        self.fill()
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        self.fill()
+        return dict.get(self, key, default)
+
+    def __contains__(self, key) -> bool:
+        self.fill()
+        return dict.__contains__(self, key)
+
+    def __iter__(self):
+        self.fill()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self.fill()
+        return dict.__len__(self)
+
+    def keys(self):
+        self.fill()
+        return dict.keys(self)
+
+    def values(self):
+        self.fill()
+        return dict.values(self)
+
+    def items(self):
+        self.fill()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        return dict(self.fill().items())
+
+    def __eq__(self, other) -> bool:
+        self.fill()
+        if isinstance(other, Finding):
+            other.fill()
+        return dict.__eq__(self, other)
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self.fill())
+
+    def __reduce__(self):
+        return (dict, (dict(self.fill().items()),))
 
 
 def doc_url(code: str, lang: str = "fr") -> str:
@@ -155,6 +267,27 @@ def check_rule(code: str, title_en: str, title_fr: str, message_en: str, message
     """A custom check's rule (``raised_by`` is filled in when the check registers)."""
     return Rule(code, severity, scope, title_en, title_fr, message_en, message_fr, hint_en, hint_fr,
                 example=dict(example or {}), values=values, specific_hint=specific_hint)
+
+
+class _Lookup:
+    """Template values without a copy of the finding: a rule's computed words, then
+    the finding's own keys (``fieldNames`` joined), "" for a key it lacks."""
+
+    __slots__ = ("finding", "extra")
+
+    def __init__(self, finding: Mapping, extra: dict) -> None:
+        self.finding, self.extra = finding, extra
+
+    def __getitem__(self, key: str):
+        if key in self.extra:
+            return self.extra[key]
+        if key == "fieldNames":
+            return ", ".join(self.finding.get("fieldNames") or [])
+        value = self.finding.get(key, _ABSENT)
+        return "" if value is _ABSENT else value
+
+
+_ABSENT = object()
 
 
 class _Values(dict):

@@ -256,8 +256,7 @@ def _field_rule_problems(descriptor: dict, version_2: bool) -> list:
 
 def _example_reads(descriptor: dict, field_type: str, example: Any) -> bool:
     """Whether the field's type (and format, true/false values) can read the example."""
-    import pyarrow as pa
-
+    from ..columnar.arrow import strings
     from ..fields import FieldSpec, check_field
 
     kept = {"name": descriptor.get("name", ""), "type": field_type, "format": descriptor.get("format", "default")}
@@ -267,7 +266,7 @@ def _example_reads(descriptor: dict, field_type: str, example: Any) -> bool:
                 kept[key] = descriptor[key]
     text = example if isinstance(example, str) else json.dumps(example)
     try:
-        return not bool(check_field(FieldSpec.from_descriptor(kept), pa.array([text], pa.string())).type_error[0])
+        return not bool(check_field(FieldSpec.from_descriptor(kept), strings([text])).type_error[0])
     except Exception:
         return False
 

@@ -160,9 +160,10 @@ def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
 
 
 class _Describer:
-    """Gives listed findings their words as they come: the engine calls ``catch_up``
-    after each batch, while the next one is being checked, so the 1,000 errors of a
-    broken file are not all described at the end of the run."""
+    """Prepares listed findings for their words as they come (the engine calls
+    ``catch_up`` after each batch): a :class:`rules.Finding` describes itself when
+    first read, knowing its field and whether hints about its value would mislead
+    (a misplaced column); any other finding is described here."""
 
     def __init__(self, schema: TableSchema, misplaced: set = frozenset()) -> None:
         self.by_name = {f.name: f.descriptor for f in schema.fields}
@@ -174,9 +175,14 @@ class _Describer:
         if errors is not self.errors:  # a restart on the exact reader lists errors anew
             self.errors, self.done = errors, 0
         for error in errors[self.done:]:
-            name = error.get("fieldName")
-            misplaced = name in self.misplaced and error.get("rowNumber") is not None  # a cell, not a label
-            rules.describe(error, self.by_name.get(name), value_hints=not misplaced)
+            name = dict.get(error, "fieldName")  # dict's own get: reading a Finding would describe it
+            misplaced = name in self.misplaced and dict.get(error, "rowNumber") is not None  # a cell, not a label
+            if isinstance(error, rules.Finding):
+                error.value_hints = not misplaced
+                if error.field is None:
+                    error.field = self.by_name.get(name)
+            else:
+                rules.describe(error, self.by_name.get(name), value_hints=not misplaced)
         self.done = len(errors)
 
 

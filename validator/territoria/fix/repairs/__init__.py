@@ -35,7 +35,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...columnar.arrow import filled_numbers, indices, mask_to_array, strings, to_bool_numpy, typed_scalar
 from ...fields import FieldSpec, check_field
+
+#: Arrow scalars of the repairs (a Python value given to a compute function makes pyarrow import
+#: pandas, 0.3 s, on the hint of the first error of a small file: see ``columnar.arrow``)
+TRUE, FALSE = typed_scalar(True, pa.bool_()), typed_scalar(False, pa.bool_())
+NULL_TEXT = typed_scalar(None, pa.string())
+
+
+def text_scalar(value: str) -> pa.Scalar:
+    return typed_scalar(value, pa.string())
 
 
 #: cells looked at to judge whether a column repeats its values
@@ -114,20 +124,20 @@ class Repaired:
         if name not in self.names:
             self.names.append(name)
         self.bits[mask] |= np.uint32(1 << self.names.index(name))
-        self.cells = pc.if_else(pa.array(mask), cells, self.cells)
+        self.cells = pc.if_else(mask_to_array(mask), cells, self.cells)
 
     def rule_names(self, positions: np.ndarray) -> pa.Array:
         """'+'-joined names of the repairs that changed each of ``positions`` (a string array)."""
         distinct, which = np.unique(self.bits[positions], return_inverse=True)
         names = ["+".join(n for k, n in enumerate(self.names) if int(bits) >> k & 1) for bits in distinct.tolist()]
-        return pa.array(names, pa.string()).take(pa.array(which.astype(np.int64, copy=False)))
+        return strings(names).take(indices(which))
 
 
 def differs(before: pa.Array, after: pa.Array) -> np.ndarray:
     """True where the text changed (a null on one side only counts as a change)."""
-    unequal = pc.fill_null(pc.not_equal(before, after), False)
+    unequal = pc.fill_null(pc.not_equal(before, after), FALSE)
     one_null = pc.xor(pc.is_null(before), pc.is_null(after))
-    return pc.or_(unequal, one_null).to_numpy(zero_copy_only=False).astype(bool, copy=False)
+    return to_bool_numpy(pc.or_(unequal, one_null))
 
 
 def repair_column(cells: pa.Array, field: FieldSpec, context: Optional[Context] = None, *,
@@ -147,8 +157,8 @@ def repair_column(cells: pa.Array, field: FieldSpec, context: Optional[Context] 
     if not steps or len(cells) == 0:
         return Repaired(cells, bits, names)
     missing = [""] if missing is None else list(missing)
-    is_missing = pc.fill_null(pc.is_in(cells, value_set=pa.array(missing, pa.string())), True) if missing else None
-    work = pc.if_else(is_missing, pa.scalar(None, pa.string()), cells) if is_missing is not None else cells
+    is_missing = pc.fill_null(pc.is_in(cells, value_set=strings(missing)), TRUE) if missing else None
+    work = pc.if_else(is_missing, NULL_TEXT, cells) if is_missing is not None else cells
     if work.null_count == len(work):
         return Repaired(cells, bits, names)
     if _repetitive(work):
@@ -170,15 +180,15 @@ def _by_distinct(cells: pa.Array, work: pa.Array, field: FieldSpec, context: Con
     values = encoded.dictionary
     local = Context(timezone=context.timezone)
     part = _chain(values, values, field, local, steps, names)
-    positions = pc.fill_null(encoded.indices, len(values)).to_numpy(zero_copy_only=False)
+    positions = filled_numbers(encoded.indices, len(values)).astype(np.int64, copy=False)
     bits = np.append(part.bits, np.uint32(0))[positions]
     for code, name, mask, details in local.notes:
         context.notes.append((code, name, np.append(np.asarray(mask, dtype=bool), False)[positions], details))
     changed = bits != 0
     if not changed.any():
         return Repaired(cells, bits, names)
-    spread = part.cells.take(pa.array(np.where(changed, positions, 0)))
-    return Repaired(pc.if_else(pa.array(changed), spread, cells), bits, names)
+    spread = part.cells.take(indices(np.where(changed, positions, 0)))
+    return Repaired(pc.if_else(mask_to_array(changed), spread, cells), bits, names)
 
 
 def _chain(original: pa.Array, work: pa.Array, field: FieldSpec, context: Context, steps: list,
@@ -197,12 +207,12 @@ def _chain(original: pa.Array, work: pa.Array, field: FieldSpec, context: Contex
     if not changed.any():
         return Repaired(original, bits, names)
     where_ = np.flatnonzero(changed)
-    candidates = work.take(pa.array(where_))
+    candidates = work.take(indices(where_))
     refused = np.asarray(check_field(field, candidates).type_error, dtype=bool)
     if refused.any():
         bits[where_[refused]] = 0
         changed = bits != 0
-    return Repaired(pc.if_else(pa.array(changed), work, original), bits, names)
+    return Repaired(pc.if_else(mask_to_array(changed), work, original), bits, names)
 
 
 def repair_value(text: str, field, context: Optional[Context] = None) -> Optional[tuple]:
@@ -212,7 +222,7 @@ def repair_value(text: str, field, context: Optional[Context] = None) -> Optiona
         return None
     if isinstance(field, dict):
         field = FieldSpec.from_descriptor(field)
-    result = repair_column(pa.array([text], pa.string()), field, context)
+    result = repair_column(strings([text]), field, context)
     if not result.bits[0]:
         return None
     return result.cells[0].as_py(), result.rule_names(np.array([0]))[0].as_py().split("+")
@@ -222,12 +232,12 @@ def repair_value(text: str, field, context: Optional[Context] = None) -> Optiona
 
 def where(mask, repaired: pa.Array, cells: pa.Array) -> pa.Array:
     """``repaired`` where ``mask`` (a boolean array, null = False), ``cells`` elsewhere."""
-    return pc.if_else(pc.fill_null(mask, False), repaired, cells)
+    return pc.if_else(pc.fill_null(mask, FALSE), repaired, cells)
 
 
 def matches(cells: pa.Array, pattern: str) -> pa.Array:
     """Boolean array: the cell matches the RE2 ``pattern`` (null cells: False)."""
-    return pc.fill_null(pc.match_substring_regex(cells, pattern), False)
+    return pc.fill_null(pc.match_substring_regex(cells, pattern), FALSE)
 
 
 def none_of(mask: pa.Array) -> bool:

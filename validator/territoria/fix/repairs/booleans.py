@@ -1,11 +1,11 @@
 """Boolean repairs: French (and English) words for yes and no."""
 from __future__ import annotations
 
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...fields.boolean_type import DEFAULT_FALSE, DEFAULT_TRUE
-from . import declares, none_of, repair, where
+from ...columnar.arrow import strings, typed_scalar
+from . import TRUE, declares, none_of, repair, where
 
 #: what a spreadsheet writes for yes (``x``: a ticked box) and no, compared in lower case, trimmed
 TRUE_WORDS = ("oui", "o", "vrai", "x", "yes", "y", "true", "1")
@@ -22,10 +22,10 @@ def french_boolean(cells, field, context):
     unticked box says nothing: it is not ``false``).
     """
     words = TRUE_WORDS + FALSE_WORDS
-    valid = pc.fill_null(pc.is_in(cells, value_set=pa.array(DEFAULT_TRUE + DEFAULT_FALSE, pa.string())), True)
-    index = pc.index_in(pc.utf8_lower(pc.utf8_trim_whitespace(cells)), value_set=pa.array(words, pa.string()))
+    valid = pc.fill_null(pc.is_in(cells, value_set=strings(DEFAULT_TRUE + DEFAULT_FALSE)), TRUE)
+    index = pc.index_in(pc.utf8_lower(pc.utf8_trim_whitespace(cells)), value_set=strings(words))
     found = pc.and_(pc.invert(valid), pc.is_valid(index))
     if none_of(found):
         return cells
-    answers = pa.array(["true"] * len(TRUE_WORDS) + ["false"] * len(FALSE_WORDS), pa.string())
-    return where(found, pc.take(answers, pc.fill_null(index, 0)), cells)
+    answers = strings(["true"] * len(TRUE_WORDS) + ["false"] * len(FALSE_WORDS))
+    return where(found, pc.take(answers, pc.fill_null(index, typed_scalar(0, index.type))), cells)

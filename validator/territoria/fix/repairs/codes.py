@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import none_of, repair, where
+from ...columnar.arrow import from_numpy, strings
+from . import TRUE, none_of, repair, where
 
 
 def normal(text: str) -> str:
@@ -35,7 +37,7 @@ def _prepared(field) -> tuple:
     if held is not None and held[0] is field.descriptor:
         return held[1:]
     codes = [c for c in field.constraints.get("enum") or [] if isinstance(c, str)]
-    prepared = (pa.array(codes, pa.string()), frozenset(codes), code_lookup(field))
+    prepared = (strings(codes), frozenset(codes), code_lookup(field))
     if len(_PER_FIELD) >= _PER_FIELD_SIZE:
         _PER_FIELD.pop(next(iter(_PER_FIELD)))
     _PER_FIELD[key] = (field.descriptor, *prepared)  # the descriptor is held, so its id is not reused
@@ -45,8 +47,8 @@ def _prepared(field) -> tuple:
 def _known(cells: pa.Array, codes: pa.Array, code_set: frozenset) -> pa.Array:
     """Boolean array: the cell is one of the codes (a null cell counts as known)."""
     if len(cells) <= _FEW_CELLS:
-        return pa.array([text is None or text in code_set for text in cells.to_pylist()], pa.bool_())
-    return pc.fill_null(pc.is_in(cells, value_set=codes), True)
+        return from_numpy(np.array([text is None or text in code_set for text in cells.to_pylist()], dtype=bool))
+    return pc.fill_null(pc.is_in(cells, value_set=codes), TRUE)
 
 
 def code_lookup(field) -> dict:
@@ -89,6 +91,6 @@ def enum_label(cells, field, context):
     if none_of(candidates):
         return cells
     distinct = pc.unique(pc.filter(cells, candidates))
-    answers = pa.array([lookup.get(normal(text)) for text in distinct.to_pylist()], pa.string())
+    answers = strings([lookup.get(normal(text)) for text in distinct.to_pylist()])
     mapped = pc.take(answers, pc.index_in(cells, value_set=distinct))
     return where(pc.and_(candidates, pc.is_valid(mapped)), mapped, cells)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import declares, matches, none_of, repair, where
+from . import NULL_TEXT, declares, matches, none_of, repair, where
 
 #: the spaces spreadsheets put between groups of digits: space, no-break space, narrow no-break space
 SPACES = "[ \\x{00A0}\\x{202F}]"
@@ -88,5 +88,5 @@ def decimal_comma(cells, field, context):
 def parse_number_text(cells: pa.Array) -> pa.Array:
     """float64 of plain decimal texts (null elsewhere), for the point and unit repairs."""
     plain = matches(cells, "^\\s*[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?\\s*$")
-    texts = pc.if_else(plain, pc.utf8_trim_whitespace(cells), pa.scalar(None, pa.string()))
+    texts = pc.if_else(plain, pc.utf8_trim_whitespace(cells), NULL_TEXT)
     return pc.cast(texts, pa.float64())

@@ -12,13 +12,14 @@ import datetime as _dt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import matches, none_of, repair, where
+from ...columnar.arrow import strings, to_bool_numpy, typed_scalar
+from . import FALSE, matches, none_of, repair, text_scalar, where
 
 
 def _extract(cells: pa.Array, pattern: str):
     """(found, parts): one pass of the pattern; ``found`` is False where it does not match."""
     parts = pc.extract_regex(cells, pattern)
-    return pc.fill_null(pc.is_valid(parts), False), parts
+    return pc.fill_null(pc.is_valid(parts), FALSE), parts
 
 _DAY_MONTH = "(?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})/"
 
@@ -36,8 +37,16 @@ def _pad(text: pa.Array, width: int) -> pa.Array:
     return pc.utf8_lpad(text, width, "0")
 
 
+_EMPTY, _ZEROS = typed_scalar("", pa.string()), typed_scalar("00", pa.string())
+
+
+def _empty(text: pa.Array) -> pa.Array:
+    """True where the text is empty (an optional group that did not match)."""
+    return pc.equal(pc.utf8_length(text), typed_scalar(0, pa.int32()))
+
+
 def _join(*parts) -> pa.Array:
-    return pc.binary_join_element_wise(*parts, "")
+    return pc.binary_join_element_wise(*[text_scalar(p) if isinstance(p, str) else p for p in parts], _EMPTY)
 
 
 @repair("french-date", lambda f: _default_format(f, "date"))
@@ -112,9 +121,9 @@ def short_year_date(cells, field, context):
         d, m, y = (int(p) for p in text.strip().split("/"))
         date = short_year_century(d, m, y, low, high)
         answers.append(date.isoformat() if date else None)
-    mapped = pc.take(pa.array(answers, pa.string()), pc.index_in(cells, value_set=distinct))
+    mapped = pc.take(strings(answers), pc.index_in(cells, value_set=distinct))
     resolved = pc.and_(found, pc.is_valid(mapped))
-    context.note("fix-ambiguous-year", field, pc.and_(found, pc.is_null(mapped)).to_numpy(zero_copy_only=False))
+    context.note("fix-ambiguous-year", field, to_bool_numpy(pc.and_(found, pc.is_null(mapped))))
     return where(resolved, mapped, cells)
 
 
@@ -132,7 +141,7 @@ def french_datetime(cells, field, context):
     if none_of(found):
         return cells
     d, m, y, hh, mm, ss = (pc.struct_field(parts, k) for k in ("d", "m", "y", "H", "M", "S"))
-    seconds = pc.if_else(pc.equal(pc.utf8_length(ss), 0), "00", ss)
+    seconds = pc.if_else(_empty(ss), _ZEROS, ss)
     text = _join(y, "-", _pad(m, 2), "-", _pad(d, 2), "T", _pad(hh, 2), ":", mm, ":", seconds)
     return where(found, text, cells)
 
@@ -152,9 +161,9 @@ def iso_datetime(cells, field, context):
     if none_of(found):
         return cells
     day, sep, hm, s, zone = (pc.struct_field(parts, k) for k in ("day", "sep", "hm", "s", "zone"))
-    no_seconds = pc.equal(pc.utf8_length(s), 0)
-    needs = no_seconds if field.format == "default" else pc.or_(no_seconds, pc.equal(sep, " "))
-    text = _join(day, "T", hm, pc.if_else(no_seconds, ":00", s), zone)
+    no_seconds = _empty(s)
+    needs = no_seconds if field.format == "default" else pc.or_(no_seconds, pc.equal(sep, text_scalar(" ")))
+    text = _join(day, "T", hm, pc.if_else(no_seconds, text_scalar(":00"), s), zone)
     return where(pc.and_(found, needs), text, cells)
 
 
@@ -171,6 +180,6 @@ def french_time(cells, field, context):
     if none_of(found):
         return cells
     hh, mh, mm, ss = (pc.struct_field(parts, k) for k in ("H", "Mh", "M", "S"))
-    minutes = pc.if_else(pc.greater(pc.utf8_length(mh), 0), mh, pc.if_else(pc.greater(pc.utf8_length(mm), 0), mm, "00"))
-    seconds = pc.if_else(pc.greater(pc.utf8_length(ss), 0), ss, "00")
+    minutes = pc.if_else(pc.invert(_empty(mh)), mh, pc.if_else(pc.invert(_empty(mm)), mm, _ZEROS))
+    seconds = pc.if_else(pc.invert(_empty(ss)), ss, _ZEROS)
     return where(found, _join(_pad(hh, 2), ":", minutes, ":", seconds), cells)

@@ -8,7 +8,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import matches, none_of, repair, where
+from ...columnar.arrow import strings, to_bool_numpy, typed_scalar
+from . import NULL_TEXT, matches, none_of, repair, text_scalar, where
 from .temporal import iso_datetime_field
 
 _NAIVE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]+)?$"
@@ -78,16 +79,16 @@ def local_time_offset(cells, field, context):
     zone = context.timezone
     if zone is None:
         if needs_offset(field):
-            context.note("fix-timezone-needed", field, naive.to_numpy(zero_copy_only=False))
+            context.note("fix-timezone-needed", field, to_bool_numpy(naive))
         return cells
-    seconds = pc.cast(pc.strptime(pc.utf8_slice_codeunits(pc.if_else(naive, cells, None), 0, 19),
+    seconds = pc.cast(pc.strptime(pc.utf8_slice_codeunits(pc.if_else(naive, cells, NULL_TEXT), 0, 19),
                                   format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True), pa.int64())
-    day = pc.floor(pc.divide(pc.cast(seconds, pa.float64()), float(_DAY)))
+    day = pc.floor(pc.divide(pc.cast(seconds, pa.float64()), typed_scalar(float(_DAY), pa.float64())))
     day = pc.cast(day, pa.int64())
     distinct = pc.unique(pc.drop_null(day))
-    offsets = pa.array(_day_offsets(distinct.to_pylist(), zone), pa.string())
+    offsets = strings(_day_offsets(distinct.to_pylist(), zone))
     offset = pc.take(offsets, pc.index_in(day, value_set=distinct))
-    text = pc.binary_join_element_wise(cells, offset, "")
+    text = pc.binary_join_element_wise(cells, offset, text_scalar(""))
     out = where(pc.and_(naive, pc.is_valid(offset)), text, cells)
     # the days of a change: each distinct value on its own
     changing = pc.and_(pc.and_(naive, pc.is_valid(day)), pc.is_null(offset))
@@ -100,11 +101,11 @@ def local_time_offset(cells, field, context):
         answers.append(value + offset_text(found) if found is not None else None)
         why.append(reason)
     positions = pc.index_in(cells, value_set=values)
-    answer = pc.take(pa.array(answers, pa.string()), positions)
+    answer = pc.take(strings(answers), positions)
     out = where(pc.and_(changing, pc.is_valid(answer)), answer, out)
-    reasons = pc.take(pa.array(why, pa.string()), positions)
+    reasons = pc.take(strings(why), positions)
     for kind in ("ambiguous", "nonexistent"):
-        mask = pc.fill_null(pc.and_(changing, pc.equal(reasons, kind)), False).to_numpy(zero_copy_only=False)
+        mask = to_bool_numpy(pc.and_(changing, pc.equal(reasons, text_scalar(kind))))
         context.note("fix-ambiguous-local-time", field, np.asarray(mask, dtype=bool), kind=kind,
                      timezone=str(getattr(zone, "key", zone)))
     return out

@@ -1,0 +1,133 @@
+"""Keys beyond memory: (hash, row) pairs written to partition files, finished one by one.
+
+Why partitions: a key index of 30 million distinct keys takes over 700 MB. Past its
+memory budget, a ``keys.SeenKeys`` writes every key it is given to one of
+``PARTITIONS`` files chosen by the top bits of its hash (equal keys land in the
+same file), and at the end of the table each file is read back alone and checked
+in row order, so that the index of one partition at a time is in memory.
+
+The files live in a private temporary folder (mode 0700), removed when the
+index is closed; their writes are buffered, a few megabytes in memory at most.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from typing import Iterator, Optional
+
+import numpy as np
+
+#: files per spilled index: 64 partitions of a 30M-key file hold 0.5M keys each
+PARTITION_BITS = 6
+PARTITIONS = 1 << PARTITION_BITS
+_PAIR = np.dtype([("hash", "<u8"), ("row", "<i8")])
+_FLUSH_BYTES = 4 << 20
+
+
+class Partitions:
+    """(hash, row) pairs, appended in file order, split by the top bits of the hash."""
+
+    def __init__(self, folder: str, name: str) -> None:
+        self.paths = [os.path.join(folder, f"{name}-{i:02d}.bin") for i in range(PARTITIONS)]
+        self.pending: list = [[] for _ in range(PARTITIONS)]
+        self.pending_bytes = 0
+        self.count = 0
+
+    def add(self, hashes: np.ndarray, rows: np.ndarray) -> None:
+        if not len(hashes):
+            return
+        pairs = np.empty(len(hashes), dtype=_PAIR)
+        pairs["hash"] = hashes
+        pairs["row"] = rows
+        part = (np.asarray(hashes, dtype=np.uint64) >> np.uint64(64 - PARTITION_BITS)).astype(np.intp)
+        order = np.argsort(part, kind="stable")  # file order kept within each partition
+        bounds = np.searchsorted(part[order], np.arange(PARTITIONS + 1))
+        pairs = pairs[order]
+        for i in np.flatnonzero(np.diff(bounds)):
+            self.pending[i].append(pairs[bounds[i]:bounds[i + 1]])
+        self.pending_bytes += pairs.nbytes
+        self.count += len(pairs)
+        if self.pending_bytes > _FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        for i, chunks in enumerate(self.pending):
+            if chunks:
+                with open(self.paths[i], "ab") as sink:
+                    for chunk in chunks:
+                        chunk.tofile(sink)
+                self.pending[i] = []
+        self.pending_bytes = 0
+
+    def read(self, i: int) -> np.ndarray:
+        """The pairs of partition ``i``, in the order they were added."""
+        self.flush()
+        if not os.path.exists(self.paths[i]):
+            return np.zeros(0, dtype=_PAIR)
+        return np.fromfile(self.paths[i], dtype=_PAIR)
+
+
+class Folder:
+    """A private temporary folder for the spill files of one table, made when first needed."""
+
+    def __init__(self, parent: Optional[str] = None) -> None:
+        self.parent = parent
+        self.path: Optional[str] = None
+
+    def get(self) -> str:
+        if self.path is None:
+            self.path = tempfile.mkdtemp(prefix="territoria-keys-", dir=self.parent)  # mode 0700
+        return self.path
+
+    def close(self) -> None:
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
+            self.path = None
+
+
+class Texts:
+    """The text of some cells, by row number, written as they come (an Arrow IPC
+    stream) and read back for the few rows an error listing needs."""
+
+    def __init__(self, folder: str, name: str) -> None:
+        self.path = os.path.join(folder, f"{name}.arrows")
+        self.writer = None
+
+    def add(self, rows: np.ndarray, texts) -> None:
+        import pyarrow as pa
+
+        from .arrow import from_numpy
+
+        if not len(rows):
+            return
+        batch = pa.record_batch([from_numpy(np.ascontiguousarray(rows, dtype=np.int64)), texts.cast(pa.string())],
+                                names=["row", "text"])
+        if self.writer is None:
+            self.writer = pa.ipc.new_stream(self.path, batch.schema)
+        self.writer.write_batch(batch)
+
+    def lookup(self, rows: np.ndarray) -> dict:
+        """{row: text} of the wanted rows."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .arrow import from_numpy
+
+        if self.writer is None or not len(rows):
+            return {}
+        self.writer.close()
+        self.writer = None
+        wanted = from_numpy(np.unique(np.asarray(rows, dtype=np.int64)))
+        found: dict = {}
+        with pa.ipc.open_stream(self.path) as reader:
+            for batch in reader:
+                kept = batch.filter(pc.is_in(batch.column(0), value_set=wanted))
+                found.update(zip(kept.column(0).to_pylist(), kept.column(1).to_pylist()))
+        return found
+
+
+def partitions_of(*spills: Partitions) -> Iterator[tuple]:
+    """(index, pairs of each spill) for every partition, one partition in memory at a time."""
+    for i in range(PARTITIONS):
+        yield i, [spill.read(i) for spill in spills]
