@@ -391,6 +391,20 @@ declare(Rule(
     raised_by='readers.remote',
 ))
 declare(Rule(
+    'network-refused', 'error', 'source', 'Address not fetched', 'Adresse non téléchargée',
+    'A network address was not fetched: {note}',
+    "Une adresse réseau n'a pas été téléchargée : {note_fr}",
+    "The local page (territoria ui) reads nothing from the network, so that nothing leaves the machine. Put "
+    "the file the package or schema names into the upload (a zip of the package with its files), or "
+    "validate it from the command line (territoria validate), which fetches public addresses.",
+    "La page locale (territoria ui) ne lit rien sur le réseau, pour que rien ne quitte la machine. Joignez "
+    "le fichier que le paquet ou le schéma désigne (un zip du paquet avec ses fichiers), ou validez-le en "
+    "ligne de commande (territoria validate), qui télécharge les adresses publiques.",
+    example={'note': 'https://example.org/mesures.csv: not fetched (this run reads nothing from the network)'},
+    raised_by='readers.remote',
+    values=words.note_words,
+))
+declare(Rule(
     'row-too-wide', 'error', 'source', 'Row too wide', 'Ligne trop large',
     'The data source was not read to the end: {note}',
     "La source n'a pas été lue jusqu'au bout : {note}",

@@ -60,6 +60,8 @@ NOTES = [
     (r"(?P<url>\S+): the download took too long", "{url} : le téléchargement a pris trop de temps"),
     (r"(?P<url>\S+): HTTP (?P<code>\d+) (?P<reason>.*)", "{url} : le serveur a répondu HTTP {code} {reason}"),
     (r"(?P<url>\S+): timed out", "{url} : délai d'attente dépassé"),
+    (r"(?P<url>\S+): not fetched \(this run reads nothing from the network\)",
+     "{url} : non téléchargée (cette vérification ne lit rien sur le réseau)"),
     # portals
     (r"(?P<ref>.+): the portal did not answer: (?P<detail>.+)", "{ref} : le portail n'a pas répondu : {detail}"),
     (r"(?P<ref>.+): the portal's answer \((?P<url>.+)\) is not valid JSON",
