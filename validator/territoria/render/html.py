@@ -181,8 +181,8 @@ def _task_section(task: Task, number: int, lang: str, words: dict, command: bool
            f'<h2 class="place">{e(task.place)} — <span class="{css}">{e(text)}</span></h2>']
     facts = []
     if not task.could_not_run:
-        facts.append(f"{task.rows} {words['rows'].lower()}")
-    facts.append(f"{task.error_count} {words['errors'].lower()}")
+        facts.append(counted(task.rows, "row", lang))
+    facts.append(counted(task.error_count, "error", lang))
     if task.schema:
         facts.append(f"{words['schema'].lower()} {task.schema}")
     if task.encoding:

@@ -545,3 +545,31 @@ declare(Rule(
     example={"count": 3, "fieldName": "installation_date", "rows": "4, 9, 12"},
     raised_by="fix.repairs.temporal",
 ))
+
+
+# ``territoria ui``: what the local page refuses to read, before any reader sees it.
+declare(Rule(
+    "upload-too-large", "error", "source", "Upload too large", "Envoi trop volumineux",
+    "The upload was not read: {note}",
+    "L'envoi n'a pas été lu : {note_fr}",
+    "Validate a file this large from the command line (territoria validate FILE), which reads it as a stream, "
+    "or start the page with a higher limit: territoria ui --max-upload-mb N.",
+    "Validez un fichier aussi gros en ligne de commande (territoria validate FICHIER), qui le lit au fil de "
+    "l'eau, ou relancez la page avec une limite plus haute : territoria ui --max-upload-mb N.",
+    example={"note": "the files sent are larger than 1024 MiB, the page's limit"},
+    raised_by="ui.uploads",
+    values=words.note_words,
+))
+declare(Rule(
+    "upload-refused", "error", "source", "Upload refused", "Envoi refusé",
+    "The upload was refused: {note}",
+    "L'envoi a été refusé : {note_fr}",
+    "Send one or more data files (the form field file) and, if you wish, a schema (the field schema): a "
+    "catalogue name such as street-lighting/light_points, or the JSON text of a schema.",
+    "Envoyez un ou plusieurs fichiers de données (le champ file du formulaire) et, si vous le souhaitez, un "
+    "schéma (le champ schema) : un nom du catalogue comme street-lighting/light_points, ou le texte JSON "
+    "d'un schéma.",
+    example={"note": "no file was sent"},
+    raised_by="ui.uploads",
+    values=words.note_words,
+))
