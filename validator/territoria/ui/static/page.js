@@ -135,11 +135,13 @@
     for (const entry of state.catalogue) {
       const entryText = normal([entry.name, entry.title.fr, entry.title.en, entry.description.fr,
         entry.description.en, entry.keywords.join(" ")].join(" "));
-      const tables = entry.tables.filter((table) => {
-        const text = entryText + " " + normal([table.name, table.title.fr, table.title.en,
-          table.description.fr, table.description.en].join(" "));
-        return query.every((part) => text.includes(part));
-      });
+      // a table is shown when the words are in its entry's text or its own; when some tables have
+      // all the words in their own text (a search for a table), only those are
+      const own = (table) => normal([table.name, table.title.fr, table.title.en,
+        table.description.fr, table.description.en].join(" "));
+      let tables = entry.tables.filter((table) => query.every((part) => `${entryText} ${own(table)}`.includes(part)));
+      const named = tables.filter((table) => query.length && query.every((part) => own(table).includes(part)));
+      if (named.length) tables = named;
       if (!tables.length) continue;
       const group = document.createElement("optgroup");
       group.label = `${title(entry)} (${entry.name})`;
