@@ -13,7 +13,6 @@ own browsers are never downloaded.
 """
 from __future__ import annotations
 
-import io
 import os
 import re
 import shutil

@@ -206,17 +206,24 @@ def make_app(settings: Settings) -> Starlette:
         finally:
             upload.discard()
 
-    async def validate(request: Request) -> Response:
+    async def received(request: Request) -> tuple:
+        """``(job, lang, None)`` for the request's upload, or ``(None, lang, the refusal's answer)``."""
         try:
             upload = await receive(request, settings.root, settings.max_upload_bytes)
         except UploadProblem as problem:
-            return refused(problem, _lang(request))
+            return None, _lang(request), refused(problem, _lang(request))
         lang = _lang(request, upload.fields)
         try:
-            job = work.prepare(upload)
+            return work.prepare(upload), lang, None
         except UploadProblem as problem:
             upload.discard()
-            return refused(problem, lang)
+            return None, lang, refused(problem, lang)
+
+    async def validate(request: Request) -> Response:
+        job, lang, refusal = await received(request)
+        if refusal is not None:
+            return refusal
+        upload = job.upload
         if "application/x-ndjson" in request.headers.get("accept", ""):
             return StreamingResponse(_stream(job, lang), media_type="application/x-ndjson")
         try:
@@ -283,13 +290,11 @@ def make_app(settings: Settings) -> Starlette:
         return Response("format: json, html or fragment\n", status_code=400, media_type="text/plain")
 
     async def repair(request: Request) -> Response:
+        job, lang, refusal = await received(request)
+        if refusal is not None:
+            return refusal
+        upload = job.upload
         try:
-            upload = await receive(request, settings.root, settings.max_upload_bytes)
-        except UploadProblem as problem:
-            return refused(problem, _lang(request))
-        lang = _lang(request, upload.fields)
-        try:
-            job = work.prepare(upload)
             repaired = await run_in_threadpool(
                 gated, lambda: work.repair(job, lang=lang, limit_errors=settings.limit_errors))
         except UploadProblem as problem:

@@ -23,7 +23,6 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from .. import rules
 from ..readers import SourceProblem, policy
 from ..report import Report, Task
 from .catalogue import is_catalogue_name
@@ -174,7 +173,6 @@ def repair(job: Job, *, lang: str, limit_errors: int) -> Repaired:
     """Each table file repaired by ``territoria.fix`` against its table of the schema, into one zip:
     the copies, their change logs, and the copies' reports (JSON and HTML)."""
     from ..fix.runner import fix
-    from ..render import render
     from ..schema import SchemaProblem
     from ..schema.resolve import resolve_schema
     from ..validation.package import match_files
@@ -218,12 +216,13 @@ def repair(job: Job, *, lang: str, limit_errors: int) -> Repaired:
                           "log": os.path.basename(log) if written and os.path.exists(log) else None,
                           "changes": dict(result.changes), "valid": result.valid,
                           "errors": result.report.error_count})
-    return _archive(job, shown(Report.combine(results), job.folder), files, lang, render)
+    return _archive(job, shown(Report.combine(results), job.folder), files, lang)
 
 
-def _archive(job: Job, report: Report, files: list, lang: str, render=None) -> Repaired:
-    if render is None:
-        from ..render import render
+def _archive(job: Job, report: Report, files: list, lang: str) -> Repaired:
+    """The zip of the copies and logs, with the copies' reports in ``lang``."""
+    from ..render import render
+
     out = os.path.join(job.folder, "out")
     os.makedirs(out, mode=0o700, exist_ok=True)
     path = os.path.join(job.folder, "repaired.zip")
@@ -309,5 +308,3 @@ def header_json(value) -> str:
     """A small JSON value for an HTTP header (ASCII only)."""
     return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
 
-
-__all__ = ["Job", "prepare", "validate", "repair", "shown", "Progress", "Cancelled", "rules"]
