@@ -81,3 +81,33 @@ def test_without_the_extra_the_command_says_what_to_install(monkeypatch, capsys)
 def test_a_bad_limit_is_one_line(capsys):
     assert main(["ui", "--max-upload-mb", "0", "--lang", "en"]) == 2
     assert capsys.readouterr().err.strip() == "territoria ui: --max-upload-mb must be at least 1"
+
+
+def test_the_real_command_serves_the_page_and_stops_cleanly_on_ctrl_c(tmp_path):
+    """The whole process: it prints its address, serves the page there, and Ctrl+C stops it, exit 0,
+    its private folder removed."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from ui_client import get
+
+    env = dict(os.environ, PYTHONPATH=str(REPO / "validator"), TMPDIR=str(tmp_path))
+    process = subprocess.Popen([sys.executable, "-m", "territoria", "ui", "--no-browser", "--port", "0", "--lang", "en"],
+                               stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = process.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
+        page = get(url, "/")
+        assert page.status == 200 and "Territoria" in page.text
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith("territoria-ui-")], "its private folder"
+        process.send_signal(signal.SIGINT)
+        _, rest = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and rest.strip() == "territoria ui: page stopped" and "Traceback" not in rest
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("territoria-ui-")]

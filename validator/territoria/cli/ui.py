@@ -66,7 +66,11 @@ def run(args, default_lang: str) -> int:
         import webbrowser
 
         webbrowser.open(url + ("?lang=en" if args.lang == "en" else ""))
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # Ctrl+C is how the page is meant to stop
+        pass
+    print("territoria ui : page arrêtée" if french else "territoria ui: page stopped", file=sys.stderr)
     return 0
 
 
