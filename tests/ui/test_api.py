@@ -397,3 +397,12 @@ def test_the_other_commands_never_import_the_server():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(REPO / "validator")), timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+def test_a_package_sent_with_its_files_validates_them_once(server):
+    package = {"resources": [{"name": "mesures", "path": "mesures.csv",
+                              "schema": {"fields": [{"name": "v", "type": "number"}]}}]}
+    report = post(server.url, "/api/validate", [("datapackage.json", json.dumps(package).encode()),
+                                                ("mesures.csv", b"v\n1.5\nabc\n"), ("other.csv", b"a\n1\n")]).json()
+    assert sorted(t["place"] for t in report["tasks"]) == ["mesures.csv", "other.csv"]
+    assert errors_of(report) == [("mesures", "type-error", 3, "v")]

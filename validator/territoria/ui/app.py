@@ -255,9 +255,7 @@ def make_app(settings: Settings) -> Starlette:
         async def lines():
             try:
                 while True:
-                    event = progress.event()
-                    event["waiting"] = getattr(progress, "waiting", False)
-                    yield json.dumps(event) + "\n"
+                    yield json.dumps(progress.event()) + "\n"
                     try:
                         answer = await asyncio.wait_for(queue.get(), 0.25)
                     except asyncio.TimeoutError:

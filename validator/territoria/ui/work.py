@@ -79,7 +79,28 @@ def prepare(upload: Upload) -> Job:
             os.unlink(path)  # the archive itself is no longer needed
         else:
             job.tables.append(path)
+    named = _resources_sent(job)
+    job.tables = [path for path in job.tables if job.names[path] not in named]
     return job
+
+
+def _resources_sent(job: Job) -> set:
+    """The names of the files sent beside a ``datapackage.json`` that it names as its resources
+    (validated with the package, not a second time on their own)."""
+    named: set = set()
+    for package in job.packages:
+        if not isinstance(package, str) or not package.startswith(job.upload.inbox + os.sep):
+            continue
+        try:
+            with open(package, encoding="utf-8") as handle:
+                descriptor = json.load(handle)
+        except (OSError, ValueError, RecursionError):
+            continue  # the package's own validation says what is wrong with it
+        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+        for resource in resources if isinstance(resources, list) else []:
+            paths = resource.get("path") if isinstance(resource, dict) else None
+            named.update(p for p in (paths if isinstance(paths, list) else [paths]) if isinstance(p, str))
+    return named
 
 
 def _package_inside(path: str) -> bool:
@@ -134,12 +155,15 @@ def estimate_rows(paths: list) -> Optional[int]:
 
 
 def table_files(job: Job) -> list:
-    """Every file the run will read (the tables sent, and the files of the packages)."""
+    """Every table file the run will read (the tables sent, and the tables of the packages)."""
+    from ..readers import TABULAR_EXTENSIONS
+
     found = list(job.tables)
     for package in job.packages:
         if isinstance(package, str):
             for folder, _, names in os.walk(os.path.dirname(package)):
-                found += [os.path.join(folder, n) for n in names if not n.endswith(".json")]
+                found += [os.path.join(folder, n) for n in names
+                          if os.path.splitext(n)[1].lower() in TABULAR_EXTENSIONS and not n.endswith(".json")]
     return found
 
 
@@ -282,6 +306,7 @@ class Progress:
     def __init__(self, estimate: Optional[int] = None):
         self.rows = 0
         self.estimate = estimate
+        self.waiting = False  # for its turn: another check is running
         self.cancelled = threading.Event()
 
     def __call__(self, rows: int) -> None:
@@ -290,7 +315,7 @@ class Progress:
         self.rows += rows
 
     def event(self) -> dict:
-        return {"type": "progress", "rows": self.rows, "estimate": self.estimate}
+        return {"type": "progress", "rows": self.rows, "estimate": self.estimate, "waiting": self.waiting}
 
 
 def failed_report(problem: UploadProblem, place: str = "") -> Report:
