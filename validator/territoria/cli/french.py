@@ -91,6 +91,21 @@ HELP = {
     "do not fail on warnings": "ne pas échouer sur un avertissement",
     "serve the site with live reload": "servir le site avec rechargement automatique",
     "IP:PORT to listen on (default 127.0.0.1:8000)": "IP:PORT où écouter (par défaut 127.0.0.1:8000)",
+    "open a local web page to validate and repair files":
+        "ouvrir une page web locale pour valider et réparer des fichiers",
+    "Start a web page on this computer to validate files against the catalogue's schemas and download their "
+    "repaired copies; nothing leaves the machine.":
+        "Démarrer sur cet ordinateur une page web pour valider des fichiers avec les schémas du catalogue et "
+        "télécharger leurs copies corrigées ; rien ne quitte la machine.",
+    "port to listen on (default 8765, or a free one if it is taken)":
+        "port où écouter (par défaut 8765, ou un port libre s'il est pris)",
+    "address to listen on (default 127.0.0.1, this computer only)":
+        "adresse où écouter (par défaut 127.0.0.1 : cet ordinateur seulement)",
+    "do not open the browser on the page": "ne pas ouvrir le navigateur sur la page",
+    "largest upload the page accepts, in MiB (default 1024)":
+        "plus gros envoi que la page accepte, en Mio (1024 par défaut)",
+    "language of the page (default: French) and of these messages (default: from the locale)":
+        "langue de la page (par défaut : le français) et de ces messages (par défaut : celle du système)",
     "show program's version number and exit": "afficher la version du programme et quitter",
     "show this help message and exit": "afficher cette aide et quitter",
     "let the descriptors name files outside their folder (only for descriptors you wrote)":

@@ -10,7 +10,9 @@ size once past ``ratio_floor_bytes``, checked while the bytes come, so a
 10 KB file that would expand to 10 GB costs a few milliseconds.
 
 Also :func:`check_archive`, the same bounds on a zip archive's directory
-(XLSX, ODS), before any part of it is parsed.
+(XLSX, ODS), before any part of it is parsed; and :func:`extract_archive`, a
+whole zip archive (a data package sent as one file to the local page) written
+into a folder with the same bounds, and member names that cannot leave it.
 """
 from __future__ import annotations
 
@@ -110,13 +112,14 @@ def table_members(archive: zipfile.ZipFile) -> list:
     return found
 
 
-def _copy(stream, out, limits: Limits, compressed: int, what: str) -> None:
-    """Copy the expanding ``stream`` to ``out`` in steps, stopped as soon as it passes the bounds."""
-    written = 0
+def _copy(stream, out, limits: Limits, compressed: int, what: str, already: int = 0) -> int:
+    """Copy the expanding ``stream`` to ``out`` in steps, stopped as soon as it passes the bounds
+    (``already``: bytes other members of the same archive expanded to); answer the bytes written."""
+    written = already
     while True:
         chunk = stream.read(STEP)
         if not chunk:
-            return
+            return written
         written += len(chunk)
         problem = _too_big(limits, written, compressed)
         if problem:
@@ -162,6 +165,74 @@ def check_archive(path: str, limits: Limits, what: str, loaded_whole: tuple = ()
         if info.filename in loaded_whole and info.file_size > cap:
             raise SourceProblem("source-too-large", f"the {what} part {info.filename} expands to {info.file_size} "
                                                 f"bytes, more than the {cap} read whole (limit max_uncompressed_bytes)")
+
+
+#: members a package archive may hold
+MAX_MEMBERS = 10_000
+
+
+def extract_archive(path: str, folder: str, limits: Limits, place: str) -> list:
+    """Write every member of the zip archive ``path`` into ``folder``; answer their names (``a/b.csv``).
+
+    Why here, with the other bounds: an archive sent by a stranger may be a bomb
+    (refused as ``source-too-large`` on its directory, then while the bytes come,
+    as :func:`decompress` does), or name files outside the folder (``../../.ssh/x``,
+    ``/etc/cron.d/x``, ``C:\\x``, a symbolic link): such a name is refused as
+    ``path-refused`` before anything is written, and so is a name given twice.
+    Folders are made, files are new (never overwritten), ``__MACOSX/`` is left out.
+    """
+    compressed = os.path.getsize(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise SourceProblem("source-too-large", f"{place}: the archive holds {len(infos)} members, "
+                                                        f"more than {MAX_MEMBERS}")
+            problem = _too_big(limits, sum(info.file_size for info in infos), compressed)
+            if problem:
+                raise SourceProblem("source-too-large", f"{place}: the archive {problem}")
+            plan, seen = [], set()
+            for info in infos:
+                parts = member_parts(info, place)
+                if not parts or parts[0] == "__MACOSX":
+                    continue
+                key = "/".join(parts)
+                if key in seen:
+                    raise SourceProblem("path-refused", f"{place}: the member {info.filename} is given twice")
+                seen.add(key)
+                plan.append((info, parts))
+            written, names = 0, []
+            for info, parts in plan:
+                target = os.path.join(folder, *parts)
+                if info.is_dir():
+                    os.makedirs(target, exist_ok=True)
+                    continue
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with archive.open(info) as stream, open(target, "xb") as out:
+                    written = _copy(stream, out, limits, compressed, f"{place}: {info.filename}", written)
+                names.append("/".join(parts))
+            return names
+    except SourceProblem:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as error:
+        if isinstance(error, OSError) and error.errno == 28:
+            raise SourceProblem("source-error", f"{place}: no space left on the disk to decompress it")
+        raise SourceProblem("format-error", f"{place}: damaged zip archive ({_one_line(error)})")
+
+
+def member_parts(info: zipfile.ZipInfo, place: str) -> list:
+    """The folders and name of a member, or ``path-refused`` for a name that could leave the folder."""
+    name = info.filename
+    mode = (info.external_attr >> 16) & 0o170000
+    if mode == 0o120000:
+        raise SourceProblem("path-refused", f"{place}: the member {name} is a symbolic link")
+    if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":") or \
+            any(ord(c) < 32 for c in name):
+        raise SourceProblem("path-refused", f"{place}: the member name {name!r} is not a relative path")
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if ".." in parts:
+        raise SourceProblem("path-refused", f"{place}: the member name {name!r} leads outside the archive")
+    return parts
 
 
 def _one_line(error: BaseException) -> str:

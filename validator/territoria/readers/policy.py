@@ -15,6 +15,9 @@ Defaults (each also a CLI flag and a ``validate(...)`` keyword, see README
   symlinks; a descriptor read from a URL names only URLs;
 * ``allow_private_network=False`` (``TERRITORIA_ALLOW_PRIVATE_NETWORK=1`` opts in):
   loopback, private, link-local and other non-public addresses are refused;
+* ``offline=False``: ``True`` refuses every download (``network-refused``), for
+  the local page (``territoria ui``), where nothing may leave the machine, not
+  even a request for an address an uploaded package or schema names;
 * the :class:`Limits` below.
 """
 from __future__ import annotations
@@ -66,6 +69,8 @@ class Policy:
     limits: Limits = field(default_factory=_default_limits)
     #: folders whose descriptors may name any file inside them (the catalogue, the Action's workspace)
     roots: tuple = ()
+    #: no download at all (the local page: nothing leaves the machine)
+    offline: bool = False
 
 
 _current: contextvars.ContextVar = contextvars.ContextVar("territoria_policy", default=None)
@@ -80,11 +85,13 @@ def current() -> Policy:
 
 
 def make(trusted: Optional[bool] = None, allow_private_network: Optional[bool] = None,
-         limits: Optional[dict] = None, root: Optional[str] = None) -> Policy:
+         limits: Optional[dict] = None, root: Optional[str] = None, offline: Optional[bool] = None) -> Policy:
     """The current policy with these choices made (None: keep it); ``limits`` by field name;
-    ``root`` is added to the policy's ``roots``."""
+    ``root`` is added to the policy's ``roots``; ``offline=True`` refuses every download."""
     policy = current()
     changes: dict = {}
+    if offline is not None:
+        changes["offline"] = bool(offline)
     if root is not None and root not in policy.roots:
         changes["roots"] = policy.roots + (root,)
     if trusted is not None:

@@ -178,6 +178,8 @@ def _connector(sockets: _Sockets, proxies: set):
 
 
 def _vet_url(url: str) -> None:
+    if current_policy().offline:
+        raise SourceProblem("network-refused", f"{url}: not fetched (this run reads nothing from the network)")
     parts = urllib.parse.urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise SourceProblem("scheme-error", f"{url}: only http(s) addresses are fetched")

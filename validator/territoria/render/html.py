@@ -30,6 +30,8 @@ _WORDS = {
         "summary": "Résumé", "nothing": "Aucun fichier à vérifier.",
         "repairable": "Ce fichier peut être réparé : {n} des erreurs listées disparaissent avec "
                       "territoria fix, qui écrit une copie conforme et le journal de chaque modification :",
+        "repairable_page": "Ce fichier peut être réparé : {n} des erreurs listées disparaissent dans la copie "
+                           "corrigée, livrée avec le journal de chaque modification.",
         "intro": "Chaque ligne du tableau ci-dessous est un fichier vérifié. Pour un fichier à corriger, "
                  "le détail indique la ligne et la colonne de chaque erreur et comment la corriger.",
     },
@@ -46,6 +48,8 @@ _WORDS = {
         "summary": "Summary", "nothing": "No file to check.",
         "repairable": "This file can be repaired: {n} of the listed errors go away with territoria fix, "
                       "which writes a conformant copy and a log of every change:",
+        "repairable_page": "This file can be repaired: {n} of the listed errors go away in the repaired copy, "
+                           "which comes with a log of every change.",
         "intro": "Each line of the table below is one checked file. For a file that needs fixing, the "
                  "details give the row and column of each error and how to fix it.",
     },
@@ -95,8 +99,6 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
            now: "_dt.datetime | None" = None) -> str:
     words = _WORDS.get(lang, _WORDS["en"])
     when = (now or _dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
-    tasks = report.tasks
-    bad = sum(1 for t in tasks if not t.valid) + (1 if report.errors else 0)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{e(lang)}">',
@@ -109,7 +111,23 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
         "<body>",
         f"<h1>{e(title or words['title'])}</h1>",
         f'<p class="meta">{e(words["generated"].format(when=when, version=__version__))}</p>',
+        fragment(report, lang, skipped=skipped),
+        "</body>",
+        "</html>",
     ]
+    return "\n".join(parts) + "\n"
+
+
+def fragment(report: Report, lang: str = "en", *, skipped: list = (), command: bool = True) -> str:
+    """The report's content without its page: verdict, summary, then each file (the local page shows it).
+
+    ``command=False``: a repairable file's line points at the page's repaired copy
+    rather than at the ``territoria fix`` command line.
+    """
+    words = _WORDS.get(lang, _WORDS["en"])
+    tasks = report.tasks
+    bad = sum(1 for t in tasks if not t.valid) + (1 if report.errors else 0)
+    parts = []
     if not tasks and not report.errors:
         parts.append(f"<p>{e(words['nothing'])}</p>")
     else:
@@ -139,31 +157,32 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
             parts.append(f"<li>{e(item.title)} ({e(item.format or '?')}) — <span class=\"place\">{e(item.url)}</span></li>")
         parts.append("</ul>")
     for number, task in enumerate(tasks, start=1):
-        parts.append(_task_section(task, number, lang, words))
-    parts += ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+        parts.append(_task_section(task, number, lang, words, command))
+    return "\n".join(parts)
 
 
-def _repair_line(task: Task, words: dict) -> str:
+def _repair_line(task: Task, words: dict, command: bool = True) -> str:
     """"This file can be repaired", when ``territoria fix``'s rules would repair some listed errors."""
     from ..fix import repairable
 
     count = 0 if task.could_not_run else sum(1 for error in task.errors if repairable(error))
     if not count:
         return ""
+    if not command:
+        return f'<p class="repair">{e(words["repairable_page"].format(n=count))}</p>'
     stem = task.name or "fichier"
     command = f"territoria fix {task.place} --schema SCHEMA --output {stem}-fixed.csv --log {stem}-changes.csv"
     return f'<p class="repair">{e(words["repairable"].format(n=count))} <code>{e(command)}</code></p>'
 
 
-def _task_section(task: Task, number: int, lang: str, words: dict) -> str:
+def _task_section(task: Task, number: int, lang: str, words: dict, command: bool = True) -> str:
     css, text = _verdict(task, words)
     out = [f'<section class="file" id="file-{number}">',
            f'<h2 class="place">{e(place(task, lang))} — <span class="{css}">{e(text)}</span></h2>']
     facts = []
     if not task.could_not_run:
-        facts.append(f"{task.rows} {words['rows'].lower()}")
-    facts.append(f"{task.error_count} {words['errors'].lower()}")
+        facts.append(counted(task.rows, "row", lang))
+    facts.append(counted(task.error_count, "error", lang))
     if task.schema:
         facts.append(f"{words['schema'].lower()} {task.schema}")
     if task.encoding:
@@ -171,7 +190,7 @@ def _task_section(task: Task, number: int, lang: str, words: dict) -> str:
     out.append(f'<p class="meta">{e(", ".join(facts))}</p>')
     for warning in task.warnings:
         out.append(f'<p class="warning">{e(warning.get(f"message_{lang}") or warning.get("message", ""))}</p>')
-    repair = _repair_line(task, words)
+    repair = _repair_line(task, words, command)
     if repair:
         out.append(repair)
     if task.counts_by_type and not task.could_not_run and task.error_count:

@@ -426,6 +426,20 @@ declare(Rule(
     raised_by='readers.remote',    values=words.note_words,
 ))
 declare(Rule(
+    'network-refused', 'error', 'source', 'Address not fetched', 'Adresse non téléchargée',
+    'A network address was not fetched: {note}',
+    "Une adresse réseau n'a pas été téléchargée : {note_fr}",
+    "The local page (territoria ui) reads nothing from the network, so that nothing leaves the machine. Put "
+    "the file the package or schema names into the upload (a zip of the package with its files), or "
+    "validate it from the command line (territoria validate), which fetches public addresses.",
+    "La page locale (territoria ui) ne lit rien sur le réseau, pour que rien ne quitte la machine. Joignez "
+    "le fichier que le paquet ou le schéma désigne (un zip du paquet avec ses fichiers), ou validez-le en "
+    "ligne de commande (territoria validate), qui télécharge les adresses publiques.",
+    example={'note': 'https://example.org/mesures.csv: not fetched (this run reads nothing from the network)'},
+    raised_by='readers.remote',
+    values=words.note_words,
+))
+declare(Rule(
     'row-too-wide', 'error', 'source', 'Row too wide', 'Ligne trop large',
     'The data source was not read to the end: {note}',
     "La source n'a pas été lue jusqu'au bout : {note_fr}",
@@ -565,4 +579,32 @@ declare(Rule(
     "laissent qu'un siècle possible.",
     example={"count": 3, "fieldName": "installation_date", "rows": "4, 9, 12"},
     raised_by="fix.repairs.temporal",
+))
+
+
+# ``territoria ui``: what the local page refuses to read, before any reader sees it.
+declare(Rule(
+    "upload-too-large", "error", "source", "Upload too large", "Envoi trop volumineux",
+    "The upload was not read: {note}",
+    "L'envoi n'a pas été lu : {note_fr}",
+    "Validate a file this large from the command line (territoria validate FILE), which reads it as a stream, "
+    "or start the page with a higher limit: territoria ui --max-upload-mb N.",
+    "Validez un fichier aussi gros en ligne de commande (territoria validate FICHIER), qui le lit au fil de "
+    "l'eau, ou relancez la page avec une limite plus haute : territoria ui --max-upload-mb N.",
+    example={"note": "the files sent are larger than 1024 MiB, the page's limit"},
+    raised_by="ui.uploads",
+    values=words.note_words,
+))
+declare(Rule(
+    "upload-refused", "error", "source", "Upload refused", "Envoi refusé",
+    "The upload was refused: {note}",
+    "L'envoi a été refusé : {note_fr}",
+    "Send one or more data files (the form field file) and, if you wish, a schema (the field schema): a "
+    "catalogue name such as street-lighting/light_points, or the JSON text of a schema.",
+    "Envoyez un ou plusieurs fichiers de données (le champ « file » du formulaire) et, si vous le souhaitez, un "
+    "schéma (le champ « schema ») : un nom du catalogue comme street-lighting/light_points, ou le texte JSON "
+    "d'un schéma.",
+    example={"note": "no file was sent"},
+    raised_by="ui.uploads",
+    values=words.note_words,
 ))
