@@ -135,7 +135,7 @@ def test_markdown_summary():
         if line.startswith("| ") and "---" not in line:
             assert line.count(" | ") + 2 == line.count("|") - line.count("\\|")
     fr = render_markdown.render(report, "fr")
-    assert "Premières erreurs" in fr and "à corriger" in fr
+    assert "Premières erreurs" in fr and "1 sur 2 fichiers à corriger" in fr
 
 
 def test_markdown_all_valid_and_empty():

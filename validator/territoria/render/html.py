@@ -132,7 +132,7 @@ def fragment(report: Report, lang: str = "en", *, skipped: list = (), command: b
         parts.append(f"<p>{e(words['nothing'])}</p>")
     else:
         if bad:
-            parts.append(f'<p class="banner bad">✗ {e(words["some_invalid"].format(bad=counted(bad, "file", lang) if lang == "fr" else bad, files=counted(len(tasks), "file", lang)))}</p>')
+            parts.append(f'<p class="banner bad">✗ {e(words["some_invalid"].format(bad=bad, files=counted(len(tasks), "file", lang)))}</p>')
         else:
             parts.append(f'<p class="banner ok">✓ {e(words["all_valid"])}</p>')
         parts.append(f"<p>{e(words['intro'])}</p>")

@@ -78,7 +78,7 @@ def render(report: Report, lang: str = "en", *, skipped: list = (), title: str =
         return "\n".join(out) + "\n"
     bad = sum(1 for t in tasks if not t.valid) + (1 if report.errors else 0)
     if bad:
-        out.append(words["some_invalid"].format(bad=counted(bad, "file", lang) if lang == "fr" else bad,
+        out.append(words["some_invalid"].format(bad=bad,
                                                 files=counted(len(tasks), "file", lang),
                                                 totals=totals(report.error_count, report.warning_count, lang)))
     else:
