@@ -249,7 +249,7 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
         if fk not in old_fks:
             if set(fk[0]) <= fresh:  # an empty cell is never looked up
                 yield Change(MINOR, table, f"new foreign key {fk[0]} → {fk[1]}{fk[2]} on new optional fields "
-                                           "(their cells are empty in the files of the previous version)")
+                                           f"{_EMPTY_BEFORE}")
             else:
                 yield Change(MAJOR, table, f"new foreign key {fk[0]} → {fk[1]}{fk[2]}")
     for fk in old_fks:
@@ -272,7 +272,7 @@ def _diff_table_level(old: dict, new: dict, table: str) -> Iterator[Change]:
                 yield Change(MINOR, table, f"new or changed custom check {check} (warnings only: no file becomes invalid)")
             elif _reads_only(declared, fresh, new):
                 yield Change(MINOR, table, f"new or changed custom check {check} on new optional fields only "
-                                           "(their cells are empty in the files of the previous version)")
+                                           f"{_EMPTY_BEFORE}")
             else:
                 yield Change(MAJOR, table, f"new or changed custom check {check}")
     for check in old_checks:
@@ -487,6 +487,10 @@ def _only_warns(check: dict) -> bool:
         return True
     cls = CHECKS.get(check.get("name")) if isinstance(check, dict) else None
     return bool(cls is not None and cls.only_warns())
+
+
+#: why a rule on new optional fields breaks no file of the previous version
+_EMPTY_BEFORE = "(their cells are empty in the files of the previous version)"
 
 
 def _new_optional_fields(old: dict, new: dict) -> set:
