@@ -122,6 +122,7 @@ def test_unpivot_exclude_shift_and_one_column_into_two_fields(tmp_path):
     ("2026-03-02T07:00:00", "PT1H", None, "2026-03-02T08:00:00"),
     ("2026-03-02T07:00:00", "PT1H", "Europe/Paris", None),  # a naive time the zone did not place: unmoved
     ("2026-03-28T02:30:00+01:00", "P1D", "Europe/Paris", None),  # 02:30 does not exist on the 29th
+    ("9990-01-01T00:00:00+01:00", "PT9999999999S", None, None),  # beyond the year 9999: unmoved, no traceback
 ])
 def test_shift_moves_calendar_days_and_elapsed_time(cell, duration, zone, expected):
     from zoneinfo import ZoneInfo

@@ -124,6 +124,14 @@ _DATETIME = ("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
 
 
 def shift_text(text: str, days: int, seconds: int, zone) -> Optional[str]:
+    """See :func:`_shift_text`; None too when the result leaves the calendar (years 1 to 9999)."""
+    try:
+        return _shift_text(text, days, seconds, zone)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _shift_text(text: str, days: int, seconds: int, zone) -> Optional[str]:
     """``text`` (ISO date-time) moved by ``days`` calendar days, then ``seconds`` of elapsed time, or None
     when that moment cannot be said (a naive time in a zone that changes its clocks that day).
 
