@@ -41,7 +41,7 @@ def test_every_rule_speaks_french_on_its_example(code):
 
 #: callables whose argument (at this position) is a note that reaches a French message
 NOTE_MAKERS = {"SourceProblem": 1, "refused": 0, "RefusedAddress": 0, "FixProblem": 0, "MappingProblem": 0,
-               "_problem": 2, "SchemaProblem": 1}
+               "_problem": 2, "SchemaProblem": 1, "refuse": 1}
 
 
 def _template(node):

@@ -44,8 +44,8 @@ WORDS = {
         "fiware_download": "Correspondance lisible par machine (fiware-mapping.json)",
         "warning": "avertissement", "legacy": "Export historique à réparer",
         "legacy_text": "Un export réel d'avant le schéma (noms de colonnes et codes français), avec la correspondance "
-                       "qui le transforme : `territoria fix FICHIER --schema {ref} --mapping mapping.yml --output "
-                       "copie.csv`.",
+                       "qui le transforme en ses exemples valides (elle nomme son export et sa table) : "
+                       "`territoria fix --mapping mapping.yml --output copie.csv`.",
     },
     "en": {
         "field": "Field", "title_desc": "Title and description", "type": "Type", "unit": "Unit",
@@ -72,8 +72,8 @@ WORDS = {
         "fiware_download": "Machine-readable mapping (fiware-mapping.json)",
         "warning": "warning", "legacy": "Legacy export to repair",
         "legacy_text": "A real export from before the schema (French column names and codes), with the mapping that "
-                       "turns it into the schema: `territoria fix FILE --schema {ref} --mapping mapping.yml --output "
-                       "copy.csv`.",
+                       "turns it into its valid examples (it names its export and its table): "
+                       "`territoria fix --mapping mapping.yml --output copy.csv`.",
     },
 }
 

@@ -22,6 +22,11 @@ STATUS = {"name": "status", "type": "string", "constraints": {"enum": ["in_servi
                           "out_of_service": {"fr": "Hors service (en panne ou déconnecté)", "en": "Out of service"},
                           "removed": {"fr": "Déposé", "en": "Removed"}}}
 
+KELVIN = {"name": "colour_temperature_k", "type": "integer", "unit": "K"}
+LUMENS = {"name": "luminous_flux_lm", "type": "number", "unit": "lm"}
+CELSIUS = {"name": "temperature", "type": "number", "unit": "Cel"}
+SIREN = {"name": "operator_siren", "type": "string", "constraints": {"pattern": "^\\d{9}$"}}
+
 APPLIES = [
     # (field, cell, repaired, rules)
     (NUMBER, "45,18879", "45.18879", ["decimal-comma"]),
@@ -57,6 +62,12 @@ APPLIES = [
     (STATUS, "IN_SERVICE", "in_service", ["enum-label"]),
     (STATUS, "depose", "removed", ["enum-label"]),
     (STATUS, "Hors service (en panne ou déconnecté)", "out_of_service", ["enum-label"]),
+    (KELVIN, "3000 K", "3000", ["unit-suffix"]),
+    (KELVIN, " 2700K ", "2700", ["unit-suffix"]),
+    (LUMENS, "5 200 lm", "5200", ["unit-suffix", "thousands-separator"]),
+    (CELSIUS, "12,5 °C", "12.5", ["unit-suffix", "decimal-comma"]),
+    (SIREN, "200 046 977", "200046977", ["digit-spaces"]),
+    (SIREN, "213\u00a0801\u202f855", "213801855", ["digit-spaces"]),
 ]
 
 LEFT = [
@@ -89,6 +100,14 @@ LEFT = [
     (STATUS, "en panne"),  # no code or label says so
     (STATUS, "ballast"),  # an unknown code stays an error
     ({"name": "insee_code", "type": "string", "constraints": {"pattern": "^([013-9]\\d|2[AB1-9])\\d{3}$"}}, "38000"),
+    (KELVIN, "42 W"),  # another unit than the field's: never read as its own
+    ({"name": "power_w", "type": "number", "unit": "W"}, "0,042 kW"),  # a conversion is a mapping's units
+    (KELVIN, "3000 k"),  # k is not K
+    (KELVIN, "K"),
+    (SIREN, "200046977"),  # valid
+    (SIREN, "200 046 97"),  # eight digits: the pattern refuses it joined too
+    ({"name": "phone", "type": "string"}, "04 76 00 00 00"),  # no pattern says what the digits should be
+    ({"name": "code", "type": "string", "constraints": {"pattern": "^\\d{3} \\d{3}$"}}, "123 456"),  # valid
 ]
 
 

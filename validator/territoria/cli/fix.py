@@ -19,15 +19,19 @@ def add_parser(commands) -> None:
         description="Repair what can be repaired (dialect, header, decimal commas, French dates, times and "
                     "booleans, labels, time zones, swapped or Lambert 93 coordinates), log every change, invent "
                     "nothing; then validate the copy.")
-    repair.add_argument("path", metavar="FILE", help="the file to repair (CSV, TSV, XLSX, ODS, JSON, Parquet, URL)")
-    repair.add_argument("--schema", "-s", required=True,
-                        help="schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]")
+    repair.add_argument("path", metavar="FILE", nargs="?", default=None,
+                        help="the file to repair (CSV, TSV, XLSX, ODS, JSON, Parquet, URL; default: the mapping's "
+                             "source/file)")
+    repair.add_argument("--schema", "-s",
+                        help="schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION] (default: the mapping's "
+                             "schema)")
     repair.add_argument("--output", "-o", metavar="OUT",
                         help="the copy to write (UTF-8 CSV); with --suggest-mapping: the draft mapping")
     repair.add_argument("--log", metavar="LOG.csv", help="write every change as CSV: row,field,before,after,rule")
     repair.add_argument("--timezone", metavar="TZ",
                         help="IANA zone of naive local date-times (e.g. Europe/Paris), to give them their UTC offset")
-    repair.add_argument("--mapping", metavar="MAP.yml", help="renames, codes, units and constants of a legacy export")
+    repair.add_argument("--mapping", metavar="MAP.yml",
+                        help="the mapping file of a legacy export: its columns, codes, units, constants and rows")
     repair.add_argument("--suggest-mapping", action="store_true",
                         help="write a draft mapping file for FILE instead of repairing it")
     repair.add_argument("--format", "-f", dest="report_format", default="text",
@@ -44,6 +48,9 @@ def run(args, default_lang: str) -> int:
     lang = args.lang or default_lang
     sheet = int(args.sheet) if args.sheet and args.sheet.isdigit() else args.sheet
     if args.suggest_mapping:
+        if not args.path or not args.schema:
+            print("territoria fix: --suggest-mapping needs FILE and --schema", file=sys.stderr)
+            return 2
         return _suggest(args, sheet)
     if not args.output:
         print("territoria fix: give --output, the path of the copy to write", file=sys.stderr)

@@ -40,8 +40,12 @@ HELP = {
         "Réparer ce qui peut l'être (dialecte, en-tête, virgules décimales, dates, heures et booléens à la "
         "française, libellés, fuseaux horaires, coordonnées inversées ou en Lambert 93), journaliser chaque "
         "modification, ne rien inventer ; puis valider la copie.",
-    "the file to repair (CSV, TSV, XLSX, ODS, JSON, Parquet, URL)":
-        "le fichier à réparer (CSV, TSV, XLSX, ODS, JSON, Parquet, adresse)",
+    "the file to repair (CSV, TSV, XLSX, ODS, JSON, Parquet, URL; default: the mapping's source/file)":
+        "le fichier à réparer (CSV, TSV, XLSX, ODS, JSON, Parquet, adresse ; par défaut : le source/file du "
+        "fichier de correspondance)",
+    "schema: path, URL, or catalogue name NAME[/RESOURCE][@VERSION] (default: the mapping's schema)":
+        "schéma : chemin, adresse ou nom du catalogue NOM[/RESSOURCE][@VERSION] (par défaut : le schema du "
+        "fichier de correspondance)",
     "the copy to write (UTF-8 CSV); with --suggest-mapping: the draft mapping":
         "la copie à écrire (CSV UTF-8) ; avec --suggest-mapping : le brouillon de correspondance",
     "write every change as CSV: row,field,before,after,rule":
@@ -49,8 +53,8 @@ HELP = {
     "IANA zone of naive local date-times (e.g. Europe/Paris), to give them their UTC offset":
         "fuseau IANA des dates-heures locales sans décalage (par ex. Europe/Paris), pour leur donner leur "
         "décalage UTC",
-    "renames, codes, units and constants of a legacy export":
-        "renommages, codes, unités et constantes d'un export ancien",
+    "the mapping file of a legacy export: its columns, codes, units, constants and rows":
+        "le fichier de correspondance d'un export ancien : ses colonnes, codes, unités, constantes et lignes",
     "write a draft mapping file for FILE instead of repairing it":
         "écrire un brouillon de fichier de correspondance pour FICHIER au lieu de le réparer",
     "report format (default: text)": "format du rapport (par défaut : text)",

@@ -46,27 +46,38 @@ def field_names_forms(descriptor: dict) -> list:
     return forms
 
 
-def match_header(labels: list, fields: list, renames: Optional[dict] = None) -> HeaderPlan:
+def match_header(labels: list, fields: list, renames: Optional[dict] = None,
+                 reserved: Optional[list] = None, filled: Optional[set] = None) -> HeaderPlan:
     """Match ``labels`` (the source's header) to ``fields`` (the schema's, FieldSpec).
 
-    ``renames``: label -> field name from a mapping file (a label is looked up
-    as written, then by its normal form).
+    ``renames``: label -> field name, or list of field names (one column read into
+    several fields), from a mapping file (a label is looked up as written, then by
+    its normal form). ``reserved``: labels no field takes (the mapping drops, splits
+    or unpivots them): they are left out, and not reported. ``filled``: fields the
+    mapping fills otherwise (a split, an unpivot): no column takes them.
     """
     names = [f.name for f in fields]
     index = {name: i for i, name in enumerate(names)}
     renames = renames or {}
     normal_renames = {normal(label): name for label, name in renames.items()}
+    kept_back = {normal(label) for label in reserved or []}
     forms: dict = {}
     for i, spec in enumerate(fields):
         for form in field_names_forms(spec.descriptor or {"name": spec.name}):
             forms.setdefault(form, set()).add(i)
     claims: dict = {}  # field -> [(level, position)]
     reasons: dict = {}
+    left_alone = set()
     for position, label in enumerate(labels):
         label = str(label)
+        if normal(label) in kept_back:
+            left_alone.add(position)
+            continue
         target = renames.get(label, normal_renames.get(normal(label)) if label not in renames else None)
-        if target is not None and target in index:
-            claims.setdefault(index[target], []).append((0, position))
+        targets = [t for t in ([target] if isinstance(target, str) else target or []) if t in index]
+        if targets:
+            for name in targets:
+                claims.setdefault(index[name], []).append((0, position))
         elif label in index:
             claims.setdefault(index[label], []).append((1, position))
         else:
@@ -79,6 +90,10 @@ def match_header(labels: list, fields: list, renames: Optional[dict] = None) -> 
     how: list = [None] * len(fields)
     taken = set()
     for i, found in claims.items():
+        if names[i] in (filled or ()):
+            for _, p in found:
+                reasons[p] = f"matches the field {names[i]}, which the mapping fills otherwise"
+            continue
         best = min(level for level, _ in found)
         at_best = [p for level, p in found if level == best]
         if len(at_best) == 1:
@@ -91,5 +106,5 @@ def match_header(labels: list, fields: list, renames: Optional[dict] = None) -> 
             for p in at_best:
                 reasons[p] = f"is not the only column that matches the field {names[i]}"
     left_out = [(p, str(label), reasons.get(p, "matches no field of the schema"))
-                for p, label in enumerate(labels) if p not in taken]
+                for p, label in enumerate(labels) if p not in taken and p not in left_alone]
     return HeaderPlan(list(labels), names, positions, how, left_out)

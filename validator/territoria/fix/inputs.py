@@ -12,7 +12,7 @@ from typing import Optional
 from ..readers.open import is_url
 from ..schema import TableSchema
 from ..schema.resolve import resolve_schema
-from .mapping import Mapping, load_mapping, mapping_from
+from .mapping import Mapping, mapping_from, mapping_schema, mapping_source_file, read_mapping
 
 
 class FixProblem(Exception):
@@ -73,9 +73,29 @@ def table_schema(schema, place: str) -> TableSchema:
     return profile.table(resource)
 
 
+class MappingInput:
+    """A mapping file read (not yet checked against a schema): what it says of the run's inputs."""
+
+    def __init__(self, mapping):
+        self.data, self.place, self.folder = {}, "mapping", None
+        if isinstance(mapping, dict):
+            self.data = mapping
+        elif mapping is not None:
+            self.place = os.fspath(mapping)
+            self.folder = os.path.dirname(os.path.abspath(self.place))
+            self.data = read_mapping(self.place)
+
+    def schema(self):
+        """The schema the mapping names (``schema``), or None."""
+        return mapping_schema(self.data, self.place, self.folder)
+
+    def source(self):
+        """The export the mapping names (``source/file``), or None."""
+        return mapping_source_file(self.data, self.place, self.folder)
+
+    def checked(self, fields: list) -> Mapping:
+        return mapping_from(self.data, fields, self.place, folder=self.folder)
+
+
 def mapping_of(mapping, schema: TableSchema) -> Mapping:
-    if mapping is None:
-        return Mapping()
-    if isinstance(mapping, dict):
-        return mapping_from(mapping, schema.fields)
-    return load_mapping(os.fspath(mapping), schema.fields)
+    return MappingInput(mapping).checked(schema.fields)

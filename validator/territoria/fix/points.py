@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 import pyarrow as pa
 
 from .repairs.numbers import parse_number_text
+from .steps import degrees_text
 
 POINT_CHECKS = ("french-gps-coordinates", "french_gps_coordinates", "coordinates-in-commune")
 #: Lambert 93 (EPSG:2154) over metropolitan France and Corsica, in metres: eastings never reach northings
@@ -69,17 +71,13 @@ def lambert93_to_wgs84(x: np.ndarray, y: np.ndarray) -> tuple:
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
 
-def _degrees_text(values: np.ndarray) -> pa.Array:
-    """Degrees to 7 decimals (about a centimetre), the shortest text that reads back the same."""
-    return pa.array(np.round(values, 7)).cast(pa.string())
-
-
 class PointRepairs:
     """The two row-level repairs over every point pair of a schema."""
 
-    def __init__(self, schema):
+    def __init__(self, schema, decimals: Optional[dict] = None):
         self.schema = schema
         self.pairs = point_pairs(schema)
+        self.decimals = decimals or {}  # field -> decimals a mapping asks for the degrees it writes
         self._boxes = None
 
     def __bool__(self) -> bool:
@@ -133,8 +131,10 @@ class PointRepairs:
                 new_lon[where], new_lat[where] = lambert93_to_wgs84(x[where], y[where])
                 ok = projected & ~self._failing(pair, new_lat, new_lon, columns, rows)
                 if ok.any():
-                    changes.append((pair.latitude, ok, "lambert93", _degrees_text(np.where(ok, new_lat, 0.0))))
-                    changes.append((pair.longitude, ok, "lambert93", _degrees_text(np.where(ok, new_lon, 0.0))))
+                    changes.append((pair.latitude, ok, "lambert93",
+                                    degrees_text(np.where(ok, new_lat, 0.0), self.decimals.get(pair.latitude))))
+                    changes.append((pair.longitude, ok, "lambert93",
+                                    degrees_text(np.where(ok, new_lon, 0.0), self.decimals.get(pair.longitude))))
                     known &= ~ok
             if not pair.checks or not known.any():
                 continue  # a swap is judged by the schema's own point checks only

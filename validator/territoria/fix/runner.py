@@ -21,16 +21,18 @@ import pyarrow.compute as pc
 
 from .. import rules
 from ..api import DEFAULT_LIMIT_ERRORS, schema_task, validate as validate_source
-from ..readers import NeedsExactRead, SourceProblem, Table
+from ..readers import Batch, NeedsExactRead, SourceProblem, Table
 from ..readers.open import detect_format, localise, open_table
 from ..report import Report, Task, exit_status
 from ..schema import SchemaProblem, TableSchema
 from .changelog import ChangeLog
 from .header import HeaderPlan, match_header
-from .inputs import FixProblem, check_paths, mapping_of, table_schema as table_schema_of, time_zone
+from .inputs import FixProblem, MappingInput, check_paths, table_schema as table_schema_of, time_zone
 from .mapping import Mapping, MappingProblem
 from .points import PointRepairs
-from .repairs import Context, Repair, repair_column, where
+from .repairs import Context, Repair, differs, repair_column, where
+from .reshape import Distinct, label_positions, position_of, split_parts, trimmed_in
+from .steps import decimals_text, shift_cells
 from .writer import CsvOut
 
 #: rows of a note kept to show in the report
@@ -78,19 +80,31 @@ def fix(source: Any, schema: Any, output: str, *, log: Optional[str] = None, tim
     ``source`` and ``schema`` as for ``territoria.validate``; ``timezone``: the
     IANA zone naive local date-times were recorded in (``Europe/Paris``);
     ``mapping``: a mapping file (path) or its content (dict), see
-    :mod:`territoria.fix.mapping`. Never raises for bad input: a repair that
-    cannot run answers a report that says why (exit status 2).
+    :mod:`territoria.fix.mapping`; the file it names (``source/file``) and its
+    ``schema`` stand for ``source`` and ``schema`` when they are None, and its
+    ``source`` settings for ``timezone``, ``encoding`` and ``delimiter``. Never
+    raises for bad input: a repair that cannot run answers a report that says
+    why (exit status 2).
     """
     started = time.perf_counter()
     place = os.fspath(source) if isinstance(source, (str, os.PathLike)) else "<bytes>"
     output = os.fspath(output)
     try:
+        given = MappingInput(mapping)
+        if source is None:
+            source = given.source()
+            if source is None:
+                raise FixProblem("give the file to repair (FILE, or source/file in the mapping)")
+            place = source
+        if schema is None:
+            schema = given.schema()
         check_paths(source, schema, output, log, mapping)
-        zone = time_zone(timezone)
         table_schema = table_schema_of(schema, place)
-        plan_mapping = mapping_of(mapping, table_schema)
-        counts, warnings = _repair(source, table_schema, output, log, zone, plan_mapping,
-                                   format=format, encoding=encoding, delimiter=delimiter, sheet=sheet)
+        plan_mapping = given.checked(table_schema.fields)
+        zone = time_zone(timezone or plan_mapping.timezone)
+        counts, warnings = _repair(source, table_schema, output, log, zone, plan_mapping, format=format,
+                                   encoding=encoding or plan_mapping.encoding,
+                                   delimiter=delimiter or plan_mapping.delimiter, sheet=sheet)
     except SchemaProblem as problem:
         return _failed(Report(tasks=[schema_task(place, problem)]), output, log, started)
     except SourceProblem as problem:
@@ -123,8 +137,9 @@ def _repair(source, schema: TableSchema, output: str, log: Optional[str], zone, 
     try:
         fmt = detect_format(local.path, local.place, format)
         table = open_table(local.path, fmt, dialect={"delimiter": delimiter} if delimiter else None,
-                           encoding=encoding, sheet=sheet)
-        plan = match_header(table.labels, schema.fields, mapping.columns)
+                           encoding=encoding, sheet=sheet, header_row=mapping.header_row)
+        plan = match_header(table.labels, schema.fields, mapping.columns, reserved=mapping.reserved(),
+                            filled=mapping.fed())
         try:
             run = _Run(table, schema, plan, mapping, zone, output, log, exact=False)
             return run.go()
@@ -144,7 +159,8 @@ def constant_repair(value: str) -> Repair:
 
 
 class _Run:
-    """One pass over the source, writing the copy and the log; ``go`` answers (counts, warnings)."""
+    """One pass over the source (one per unpivoted column), writing the copy and the log; ``go`` answers
+    (counts, warnings)."""
 
     def __init__(self, table: Table, schema: TableSchema, plan: HeaderPlan, mapping: Mapping, zone,
                  output: str, log: Optional[str], exact: bool):
@@ -152,20 +168,48 @@ class _Run:
         self.exact = exact
         self.width = len(table.labels)
         self.context = Context(timezone=zone)
-        self.points = PointRepairs(schema)
+        self.points = PointRepairs(schema, decimals=mapping.decimals)
         self.overflow = self._overflow() if exact else 0
         self.names = [f.name for f in schema.fields]
         self.output, self.log_path = output, log
         self.notes: dict = {}  # (code, field, kind) -> [count, first rows, details]
         self.pending_blank: list = []
+        self.at = label_positions(table.labels, mapping)
+        self.unpivoted = list(mapping.unpivot.columns) if mapping.unpivot else []
+        self.passes = max(1, len(self.unpivoted))
+        self.distinct = Distinct() if mapping.distinct else None
+        self.feeds = self._feeds()
+        self.absent = [i for i, feed in enumerate(self.feeds) if feed is None or feed[0] == "empty"]
         self.constant_columns = {i: mapping.constants[name] for i, name in enumerate(self.names)
-                                 if plan.positions[i] is None and name in mapping.constants}
+                                 if i in self.absent and name in mapping.constants}
         self.steps = []
         for i, spec in enumerate(schema.fields):
             after = mapping.after(spec)
-            if plan.positions[i] is not None and spec.name in mapping.constants:
+            if i not in self.absent and spec.name in mapping.constants:
                 after = after + (constant_repair(mapping.constants[spec.name]),)
             self.steps.append((mapping.before(spec), after))
+        used = {self.at[label] for label in mapping.used() if label in self.at}
+        self.left_out = [entry for entry in plan.left_out if entry[0] not in used]
+
+    def _feeds(self) -> list:
+        """Where each field's cells come from: ("column", position), ("split", k, part), ("value",) (the
+        unpivoted cells), ("pass", name) (an unpivoted column's constant), ("empty",) (no column, but a
+        conditional constant), or None (absent)."""
+        feeds: list = [("column", p) if p is not None else None for p in self.plan.positions]
+        index = {name: i for i, name in enumerate(self.names)}
+        for k, split in enumerate(self.mapping.split):
+            for part, name in enumerate(split.into):
+                if name:
+                    feeds[index[name]] = ("split", k, part)
+        if self.mapping.unpivot:
+            feeds[index[self.mapping.unpivot.value]] = ("value",)
+            for constants in self.mapping.unpivot.columns.values():
+                for name in constants:
+                    feeds[index[name]] = ("pass", name)
+        for condition in self.mapping.conditions:
+            if feeds[index[condition.field]] is None:
+                feeds[index[condition.field]] = ("empty",)
+        return feeds
 
     def _overflow(self) -> int:
         """Columns the copy keeps after the schema's for rows with cells beyond the header (never dropped)."""
@@ -184,11 +228,14 @@ class _Run:
         changes = ChangeLog(self.log_path)
         try:
             self._file_changes(changes)
-            for batch in self.table.batches(exact=self.exact):
-                self._batch(batch, copy, changes)
-            if self.pending_blank:
-                rows = np.array(self.pending_blank, dtype=np.int64)
-                changes.row_changes(rows, "", [""] * len(rows), [""] * len(rows), "trailing-blank-row")
+            for turn in range(self.passes):
+                for batch in self.table.batches(exact=self.exact):
+                    self._batch(batch, copy, changes, turn)
+                if self.pending_blank:  # blank rows at the end of the source (of its first pass)
+                    if turn == 0:
+                        rows = np.array(self.pending_blank, dtype=np.int64)
+                        changes.row_changes(rows, "", [""] * len(rows), [""] * len(rows), "trailing-blank-row")
+                    self.pending_blank = []
             copy.commit()
             changes.commit()
         except BaseException:
@@ -199,7 +246,7 @@ class _Run:
 
     # -- file level ------------------------------------------------------------------
     def _file_changes(self, changes: ChangeLog) -> None:
-        table, plan = self.table, self.plan
+        table, plan, mapping = self.table, self.plan, self.mapping
         if table.format not in ("csv", "tsv"):
             changes.file_change("", table.format, "csv", "format", "file")
         if table.encoding and table.encoding != "utf-8":
@@ -207,7 +254,16 @@ class _Run:
         source_delimiter = dict(table.dialect_notes).get("delimiter") or ("\t" if table.format == "tsv" else ",")
         if table.format in ("csv", "tsv") and source_delimiter != ",":
             changes.file_change("", source_delimiter, ",", "delimiter", "file")
+        if table.header_row > 1:
+            changes.file_change("", str(table.header_row), "1", "header-row", "file")
         for i, name in enumerate(self.names):
+            feed = self.feeds[i]
+            if feed is not None and feed[0] == "split":
+                label = table.labels[self.at[mapping.split[feed[1]].label]]
+                changes.file_change(name, label, name, "mapping-split")
+                continue
+            if feed is not None and feed[0] in ("value", "pass"):
+                continue
             position = plan.positions[i]
             if position is None:
                 changes.file_change(name, "", "", "missing-column")
@@ -219,7 +275,14 @@ class _Run:
                 changes.file_change(name, label, name, plan.how[i])
             if position != i:
                 changes.file_change(name, str(position + 1), str(i + 1), "column-order")
-        for position, label, reason in plan.left_out:
+        for label in self.unpivoted:
+            changes.file_change(mapping.unpivot.value, table.labels[self.at[label]], mapping.unpivot.value,
+                                "mapping-unpivot")
+        dropped = {position_of(table.labels, label) for label in mapping.drop}
+        for position, label in enumerate(table.labels):
+            if position in dropped:
+                changes.file_change(label, label, "", "mapping-drop")
+        for position, label, reason in plan.left_out:  # (dropped, split and unpivoted columns are not in it)
             changes.file_change(label, label, "", "extra-column")
 
     # -- one batch -------------------------------------------------------------------
@@ -233,30 +296,62 @@ class _Run:
             column = pc.cast(column, pa.string())
         return pc.fill_null(column, "") if column.null_count else column
 
-    def _batch(self, batch, copy: CsvOut, changes: ChangeLog) -> None:
+    def _kept(self, batch, changes: ChangeLog, turn: int):
+        """The batch without the rows the mapping excludes (logged on the first pass)."""
+        if not self.mapping.exclude or not len(batch):
+            return batch
+        out = np.zeros(len(batch), dtype=bool)
+        for label, values in self.mapping.exclude.items():
+            cells = self._source(batch, self.at[label])
+            found = trimmed_in(cells, values)
+            fresh = found & ~out
+            if turn == 0 and fresh.any():
+                where_ = np.flatnonzero(fresh)
+                changes.row_changes(batch.row_numbers[where_], self.table.labels[self.at[label]],
+                                    cells.take(pa.array(where_)).to_pylist(), [""] * len(where_), "mapping-exclude")
+            out |= found
+        return _rows_of(batch, ~out) if out.any() else batch
+
+    def _batch(self, batch, copy: CsvOut, changes: ChangeLog, turn: int = 0) -> None:
+        batch = self._kept(batch, changes, turn)
         n = len(batch)
         if n == 0:
             return
-        rows = batch.row_numbers
         sources = [self._source(batch, p) for p in range(self.width)]
         blank = np.ones(n, dtype=bool)
         for column in sources:
             blank &= pc.equal(pc.utf8_length(column), 0).to_numpy(zero_copy_only=False)
+        if turn > 0 and blank.any():  # a blank row is copied once, on the first pass
+            if blank.all():
+                return
+            batch = _rows_of(batch, ~blank)
+            sources = [column.filter(pa.array(~blank)) for column in sources]
+            blank = blank[~blank]
+            n = len(batch)
+        rows = batch.row_numbers
         self.context.notes = []
-        repaired = {}
+        parts = self._split(sources, rows)
         originals = {}
         out = []
         work = []
         for i, spec in enumerate(self.schema.fields):
-            position = self.plan.positions[i]
-            if position is None:
-                value = self.constant_columns.get(i, "")
-                column = pa.array([value] * n, pa.string()) if value else pa.array([""] * n, pa.string())
+            feed = self.feeds[i]
+            if feed is None or feed[0] == "pass":
+                value = self.constant_columns.get(i, "") if feed is None else \
+                    self.mapping.unpivot.columns[self.unpivoted[turn]].get(feed[1], "")
+                column = pa.array([value] * n, pa.string())
                 if value and blank.any():
                     column = where(pa.array(blank), pa.scalar("", pa.string()), column)
                 out.append(column)
                 continue
-            originals[spec.name] = sources[position]
+            if feed[0] == "column":
+                originals[spec.name] = sources[feed[1]]
+            elif feed[0] == "split":
+                originals[spec.name] = parts[feed[1]][feed[2]]
+            elif feed[0] == "value":
+                originals[spec.name] = sources[self.at[self.unpivoted[turn]]]
+            else:  # "empty": no column, a conditional constant
+                originals[spec.name] = pa.array([""] * n, pa.string())
             work.append(spec)
             out.append(None)
         # the columns side by side on the cores (pyarrow's kernels release the GIL)
@@ -270,24 +365,87 @@ class _Run:
         if self.points:
             for name, mask, rule, text in self.points.apply({k: r.cells for k, r in repaired.items()}, rows):
                 repaired[name].mark(mask, rule, text)
-        parts = []
+        self._late(repaired, originals, sources, blank)
+        for i, spec in enumerate(self.schema.fields):
+            if spec.name in repaired:
+                out[i] = repaired[spec.name].cells
+        keep = self._distinct(out, blank, rows, changes)
+        changed = []
         for i, spec in enumerate(self.schema.fields):
             result = repaired.get(spec.name)
             if result is None:
                 continue
-            out[i] = result.cells
-            where_ = np.flatnonzero(result.bits)
+            where_ = np.flatnonzero(result.bits if keep is None else result.bits * keep)
             if len(where_):
                 take = pa.array(where_)
-                parts.append((rows[where_], i, spec.name, originals[spec.name].take(take),
-                              result.cells.take(take), result.rule_names(where_)))
-        changes.cell_changes(parts)
-        if batch.cell_counts is not None:
+                changed.append((rows[where_], i, spec.name, originals[spec.name].take(take),
+                                result.cells.take(take), result.rule_names(where_)))
+        changes.cell_changes(changed)
+        if batch.cell_counts is not None and turn == 0:
             self._row_widths(batch, changes)
         for p in range(self.overflow):
             out.append(self._source(batch, self.width + p))
         self._collect_notes(rows)
+        if keep is not None:
+            mask = pa.array(keep)
+            out, blank, rows = [column.filter(mask) for column in out], blank[keep], rows[keep]
         self._write(out, blank, rows, copy)
+
+    def _split(self, sources: list, rows: np.ndarray) -> list:
+        """The parts of each split column of the batch (a cell of another count of parts is noted)."""
+        out = []
+        for split in self.mapping.split:
+            parts, mismatched = split_parts(sources[self.at[split.label]], split.separator, len(split.into),
+                                            self.mapping.missing_values)
+            if mismatched.any():
+                self.context.notes.append(("fix-split-mismatch", self.table.labels[self.at[split.label]],
+                                           mismatched, {"parts": len(split.into), "separator": split.separator}))
+            out.append(parts)
+        return out
+
+    def _late(self, repaired: dict, originals: dict, sources: list, blank: np.ndarray) -> None:
+        """The mapping's steps on the repaired cells (after the points): decimals, shifts, conditional constants."""
+        for name, count in self.mapping.decimals.items():
+            result = repaired.get(name)
+            if result is not None:
+                text = decimals_text(result.cells, count)
+                moved = differs(result.cells, text) & ~blank
+                if moved.any():
+                    result.mark(moved, "mapping-decimals", text)
+        for name, duration in self.mapping.shift.items():
+            result = repaired.get(name)
+            if result is None:
+                continue
+            text, moved = shift_cells(result.cells, duration, self.context.timezone)
+            changed = differs(result.cells, text) & moved & ~blank
+            if changed.any():
+                result.mark(changed, "mapping-shift", text)
+            if not moved.all():  # a date-time that cannot be moved keeps the source's text (and its error)
+                back = ~moved
+                result.cells = pc.if_else(pa.array(back), originals[name], result.cells)
+                result.bits[back] = 0
+        for condition in self.mapping.conditions:
+            result = repaired.get(condition.field)
+            if result is None:
+                continue
+            empty = pc.fill_null(pc.equal(pc.utf8_length(pc.fill_null(result.cells, "")), 0), True)
+            listed = trimmed_in(sources[self.at[condition.label]], condition.values)
+            mask = listed & np.asarray(empty.to_numpy(zero_copy_only=False), dtype=bool) & ~blank
+            if mask.any():
+                result.mark(mask, "mapping-condition", pa.array([condition.value] * len(mask), pa.string()))
+
+    def _distinct(self, out: list, blank: np.ndarray, rows: np.ndarray, changes: ChangeLog):
+        """The rows to keep (None: all) once the rows repeating an earlier row's key are left out (logged)."""
+        if self.distinct is None:
+            return None
+        positions = [self.names.index(name) for name in self.mapping.distinct]
+        repeated, keys = self.distinct.repeats([out[i] for i in positions], blank)
+        if not repeated.any():
+            return None
+        where_ = np.flatnonzero(repeated)
+        changes.row_changes(rows[where_], ", ".join(self.mapping.distinct), [keys[k] for k in where_],
+                            [""] * len(where_), "mapping-distinct")
+        return ~repeated
 
     def _column(self, spec, cells: pa.Array, blank: np.ndarray):
         """One column of a batch through its repairs (on a worker thread: it reads only its own column)."""
@@ -339,18 +497,25 @@ class _Run:
             "cells": changes.cells,
             "changes": [{"rule": rule, "count": count, "scope": changes.scopes.get(rule, "cell")}
                         for rule, count in changes.counts.items()]})]
-        for position, label, reason in self.plan.left_out:
+        for position, label, reason in self.left_out:
             warnings.append(rules.describe({"type": "fix-column-left-out", "severity": "warning", "label": label,
                                             "fieldNumber": position + 1, "note": reason}))
-        for i, name in enumerate(self.names):
-            if self.plan.positions[i] is None:
-                spec = self.schema.fields[i]
-                warnings.append(rules.describe({
-                    "type": "fix-column-added", "severity": "warning", "fieldName": name, "fieldNumber": i + 1,
-                    "required": bool(spec.constraints.get("required")), "constant": self.constant_columns.get(i, "")}))
-        for (code, name, kind), (count, shown, details) in self.notes.items():
+        for i in self.absent:
+            spec = self.schema.fields[i]
             warnings.append(rules.describe({
+                "type": "fix-column-added", "severity": "warning", "fieldName": spec.name, "fieldNumber": i + 1,
+                "required": bool(spec.constraints.get("required")), "constant": self.constant_columns.get(i, "")}))
+        for (code, name, kind), (count, shown, details) in self.notes.items():
+            extra = {k: v for k, v in details.items() if k not in ("kind", "timezone")}
+            warnings.append(rules.describe(dict(extra, **{
                 "type": code, "severity": "warning", "fieldName": name, "count": count, "kind": kind,
                 "rows": ", ".join(map(str, shown)) + (", …" if count > len(shown) else ""),
-                "timezone": details.get("timezone", "")}))
+                "timezone": details.get("timezone", "")})))
         return warnings
+
+
+def _rows_of(batch, keep: np.ndarray):
+    """The batch's rows at ``keep`` (a boolean mask)."""
+    mask = pa.array(keep)
+    return Batch(columns=[column.filter(mask) for column in batch.columns], row_numbers=batch.row_numbers[keep],
+                 cell_counts=None if batch.cell_counts is None else batch.cell_counts[keep])

@@ -38,17 +38,29 @@ csv.field_size_limit(Limits().max_cell_bytes)  # the header sample too (a run ma
 
 
 def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str | None" = None,
-                   format: str = "csv") -> Table:
+                   format: str = "csv", header_row: int = 1) -> Table:
+    """The CSV table of ``path``; ``header_row``: the line of its column names (1, frictionless's
+    reading, unless a caller knows better: ``territoria fix`` reads a mapping file's ``source.header_row``,
+    for exports that put a title or a period above the header). The lines above it are skipped, and
+    data rows keep the number of their line."""
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     if not sample.strip():
         raise SourceProblem("source-error", "the source is empty")
     encoding = encoding or detect_encoding(sample)
+    offset = 0
+    if header_row > 1:
+        offset = _lines_above(path, header_row, encoding)
+        with open(path, "rb") as handle:
+            handle.seek(offset)
+            sample = handle.read(SAMPLE_BYTES)
+        if not sample.strip():
+            raise SourceProblem("source-error", f"the file has no line {header_row} to read the column names from")
     try:
         text = sample.decode(encoding, errors="strict")
     except UnicodeDecodeError as error:
         # utf-8-sig counts its offsets after the byte order mark, which the sample still holds
-        start = error.start + (3 if encoding == "utf-8-sig" and sample.startswith(codecs.BOM_UTF8) else 0)
+        start = offset + error.start + (3 if encoding == "utf-8-sig" and sample.startswith(codecs.BOM_UTF8) else 0)
         if len(sample) < SAMPLE_BYTES or start < len(sample) - 4:
             raise SourceProblem("encoding-error", f"cannot decode byte {start} as {encoding}")
         text = sample[:start].decode(encoding)  # a character cut by the end of the sample
@@ -81,20 +93,38 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         if fast_ok and not exact:
             # one batch parsed ahead is enough to keep the parse off the critical path;
             # each batch more held costs memory (10M rows: 600 -> 575 MB peak RSS)
-            yield from prefetch(_fast_batches(path, dialect, len(labels)), depth=1)
+            yield from prefetch(_fast_batches(path, dialect, len(labels), offset, header_row + 1), depth=1)
         else:
-            yield from _exact_batches(path, dialect, len(labels), limits)
+            yield from _exact_batches(path, dialect, len(labels), limits, offset, header_row + 1)
 
     return Table(
         labels=labels,
         raw_labels=list(header_record),
-        header_row=1,
+        header_row=header_row,
         batches=batches,
         format=format,
         encoding=encoding,
         dialect_notes=notes,
         byte_count=os.path.getsize(path),
     )
+
+
+def _lines_above(path: str, header_row: int, encoding: str) -> int:
+    """Bytes of the ``header_row - 1`` lines above the header (each line bounded as any line is)."""
+    if encoding.replace("_", "-").lower().startswith(("utf-16", "utf-32")):
+        raise SourceProblem("encoding-error", f"a header on line {header_row} is read only in UTF-8 or an 8-bit "
+                                              f"encoding, not {encoding}")
+    limit = current_policy().limits.max_line_bytes
+    with open(path, "rb") as handle:
+        for number in range(1, header_row):
+            line = handle.readline(limit + 1)
+            if not line:
+                raise SourceProblem("source-error", f"the file has no line {header_row} to read the column "
+                                                    f"names from")
+            if len(line) > limit and not line.endswith((b"\n", b"\r")):
+                raise SourceProblem("line-too-long", f"line {number} is longer than {limit} bytes "
+                                                     f"(limit max_line_bytes)")
+        return handle.tell()
 
 
 def _first_record(text: str, dialect: TextDialect) -> list:
@@ -117,7 +147,8 @@ def block_size(path: str) -> int:
     return int(min(BLOCK_SIZE, max(1 << 16, 1 << (size + 1024).bit_length())))
 
 
-def _fast_batches(path: str, dialect: TextDialect, width: int) -> Iterator[Batch]:
+def _fast_batches(path: str, dialect: TextDialect, width: int, offset: int = 0,
+                  first_row: int = 2) -> Iterator[Batch]:
     import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
@@ -144,14 +175,15 @@ def _fast_batches(path: str, dialect: TextDialect, width: int) -> Iterator[Batch
         read_options.encoding = "utf8"
     # read through a paced file: pyarrow's own readahead would hold up to 32 blocks;
     # 2 is the least it needs (a batch may end in the next block)
-    source = PacedFile(path, ahead=2, skip=_bom_length(path) if dialect.encoding == "utf-8-sig" else 0)
+    skip = offset or (_bom_length(path) if dialect.encoding == "utf-8-sig" else 0)
+    source = PacedFile(path, ahead=2, skip=skip)
     try:
         try:
             reader = pacsv.open_csv(source, read_options=read_options, parse_options=parse_options,
                                     convert_options=convert_options)
         except pa.ArrowInvalid as error:
             _raise_for(error)
-        next_row = 2
+        next_row = first_row
         while True:
             try:
                 record_batch = reader.read_next_batch()
@@ -186,7 +218,8 @@ def _bom_length(path: str) -> int:
         return 3 if handle.read(3) == b"\xef\xbb\xbf" else 0
 
 
-def _exact_batches(path: str, dialect: TextDialect, width: int, limits: "Limits | None" = None) -> Iterator[Batch]:
+def _exact_batches(path: str, dialect: TextDialect, width: int, limits: "Limits | None" = None, offset: int = 0,
+                   first_row: int = 2) -> Iterator[Batch]:
     """Python's csv module, row by row, with every row, cell and line bounded (``limits``).
 
     Why bounded here: this is the path a hostile file reaches (a ragged row, a
@@ -195,6 +228,11 @@ def _exact_batches(path: str, dialect: TextDialect, width: int, limits: "Limits 
     """
     limits = limits or Limits()
     handle = open(path, "r", encoding=dialect.encoding, newline="", errors="strict")
+    if offset:  # lines above the header: skipped as bytes (a text handle cannot seek to a byte)
+        handle.close()
+        raw = open(path, "rb")
+        raw.seek(offset)
+        handle = io.TextIOWrapper(raw, encoding=dialect.encoding, newline="", errors="strict")
     try:
         lines = _BoundedLines(handle, limits.max_line_bytes)
         previous = csv.field_size_limit(limits.max_cell_bytes)
@@ -206,8 +244,8 @@ def _exact_batches(path: str, dialect: TextDialect, width: int, limits: "Limits 
                 return
             except csv.Error:
                 pass  # the header was read from the sample; its problems are reported there
-            rows = _decoded_rows(reader, path, limits)
-            yield from batches_from_rows(rows, first_row_number=2, width=width, batch_size=SLOW_BATCH_ROWS)
+            rows = _decoded_rows(reader, path, limits, first_row - 1)
+            yield from batches_from_rows(rows, first_row_number=first_row, width=width, batch_size=SLOW_BATCH_ROWS)
         finally:
             csv.field_size_limit(previous)
     finally:
@@ -234,8 +272,8 @@ class _BoundedLines:
         return line
 
 
-def _decoded_rows(reader, path: str, limits: Limits):
-    number = 1
+def _decoded_rows(reader, path: str, limits: Limits, header: int = 1):
+    number = header
     try:
         for row in reader:
             number += 1

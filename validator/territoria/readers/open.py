@@ -185,18 +185,22 @@ SPREADSHEET_FORMATS = ("xlsx", "ods", "xls")
 
 
 def open_table(path: str, format: str, *, dialect: Optional[dict] = None,
-               encoding: Optional[str] = None, sheet: Any = None) -> Table:
+               encoding: Optional[str] = None, sheet: Any = None, header_row: Optional[int] = None) -> Table:
+    """``header_row``: the row of the column names when the caller knows it (CSV and spreadsheets only)."""
     dialect = dialect or {}
+    if header_row is not None and format not in ("csv", "tsv") and format not in SPREADSHEET_FORMATS:
+        raise SourceProblem("format-error", f"a {format} file has no header row to choose")
     if os.path.getsize(path) == 0:
         raise SourceProblem("source-error", "the source is empty")
     if format in ("csv", "tsv"):
         from .csv_reader import open_csv_table
 
-        return open_csv_table(path, delimiter=dialect.get("delimiter"), encoding=encoding, format=format)
+        return open_csv_table(path, delimiter=dialect.get("delimiter"), encoding=encoding, format=format,
+                              header_row=header_row or 1)
     if format in SPREADSHEET_FORMATS:
         from .spreadsheet import open_spreadsheet_table
 
-        return open_spreadsheet_table(path, format, sheet=sheet)
+        return open_spreadsheet_table(path, format, sheet=sheet, header_row=header_row)
     if format == "ndjson":
         from .ndjson_reader import open_ndjson_table
 

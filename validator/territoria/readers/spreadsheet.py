@@ -144,7 +144,7 @@ def _native_batch(rows: list, first: int, width: int) -> NativeBatch:
 
 
 def table_from_row_source(open_rows, *, format: str, path: str, encoding: Optional[str] = None,
-                          sample_rows: int = HEADER_SAMPLE_ROWS) -> Table:
+                          sample_rows: int = HEADER_SAMPLE_ROWS, header_row: Optional[int] = None) -> Table:
     """A Table over ``open_rows()`` (a fresh iterator of Python rows on each call).
 
     The header row is found as frictionless finds it; rows before it are
@@ -169,7 +169,11 @@ def table_from_row_source(open_rows, *, format: str, path: str, encoding: Option
     if not sample:
         _close(rows)
         raise SourceProblem("source-error", "the source is empty")
-    header_row = detect_header_row(sample)
+    if header_row is None:
+        header_row = detect_header_row(sample)
+    elif header_row > len(sample):
+        _close(rows)
+        raise SourceProblem("source-error", f"the file has no line {header_row} to read the column names from")
     labels = [label_text(v) for v in sample[header_row - 1]]
     if not labels and len(sample) <= header_row:  # frictionless: no labels and no data rows
         _close(rows)
@@ -211,7 +215,9 @@ def _close(iterator) -> None:
 # ---------------------------------------------------------------- entry point
 
 
-def open_spreadsheet_table(path: str, format: str, sheet: Any = None) -> Table:
+def open_spreadsheet_table(path: str, format: str, sheet: Any = None, header_row: Optional[int] = None) -> Table:
+    """A sheet as a table; ``header_row``: the row of its column names (1 is the first; default: found as
+    frictionless finds it)."""
     sheet = 1 if sheet in (None, "") else sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
@@ -223,7 +229,7 @@ def open_spreadsheet_table(path: str, format: str, sheet: Any = None) -> Table:
         open_rows = _xls_rows(path, sheet)
     else:
         raise SourceProblem("format-error", f"format {format!r} is not a spreadsheet format")
-    return table_from_row_source(open_rows, format=format, path=path)
+    return table_from_row_source(open_rows, format=format, path=path, header_row=header_row)
 
 
 def sheet_names(path: str, format: str) -> list:

@@ -568,6 +568,17 @@ declare(Rule(
     raised_by="fix.repairs.zones",
 ))
 declare(Rule(
+    "fix-split-mismatch", "warning", "table", "Cell not split", "Cellule non découpée",
+    "{count} cell(s) of column \"{fieldName}\" do not split into {parts} parts at \"{separator}\" (rows {rows}): "
+    "the fields of their parts were left empty.",
+    "{count} cellule(s) de la colonne « {fieldName} » ne se découpent pas en {parts} parties à « {separator} » "
+    "(lignes {rows}) : les champs de leurs parties ont été laissés vides.",
+    "Complete these cells in the source, or write their fields yourself in the copy.",
+    "Complétez ces cellules dans la source, ou écrivez vous-même leurs champs dans la copie.",
+    example={"count": 2, "fieldName": "Extinction", "parts": 2, "separator": "-", "rows": "7, 12"},
+    raised_by="fix.reshape",
+))
+declare(Rule(
     "fix-ambiguous-year", "warning", "table", "Two-digit year left as it was", "Année à deux chiffres laissée telle quelle",
     "{count} date(s) of column \"{fieldName}\" have a two-digit year of more than one possible century "
     "(rows {rows}): they were left as they were.",

@@ -28,16 +28,18 @@ _WORDS = {
     "french-time": ("l'heure s'écrit heures:minutes:secondes : {}", "times are written hours:minutes:seconds: {}"),
     "french-boolean": ("les booléens s'écrivent true ou false : {}", "booleans are written true or false: {}"),
     "enum-label": ("écrivez le code plutôt que son libellé : {}", "write the code rather than its label: {}"),
+    "unit-suffix": ("écrivez le nombre sans son unité : {}", "write the number without its unit: {}"),
+    "digit-spaces": ("écrivez les chiffres sans espaces : {}", "write the digits without spaces: {}"),
 }
 
 
 def specific_hint(error: dict, field_descriptor: dict) -> "tuple[str, str] | None":
-    """(hint_fr, hint_en) for a listed type error (or enum error), or None when no habit is recognised.
+    """(hint_fr, hint_en) for a listed type error (or enum or pattern error), or None when no habit is recognised.
 
     Records the names of the repairs on the finding (``error["repair"]``).
     """
     kind = error.get("type")
-    if kind != "type-error" and not (kind == "constraint-error" and error.get("constraint") == "enum"):
+    if kind != "type-error" and not (kind == "constraint-error" and error.get("constraint") in ("enum", "pattern")):
         return None
     cell = error.get("cell")
     if not isinstance(cell, str) or not cell or not isinstance(field_descriptor, dict) or not field_descriptor:

@@ -160,6 +160,52 @@ NOTES = [
     (r"units/(?P<field>.+): the field (?P<name>.+) declares no unit to convert to",
      "units/{field} : le champ {name} ne déclare aucune unité vers laquelle convertir"),
     (r"constants/(?P<field>.+): a constant is one value", "constants/{field} : une constante est une seule valeur"),
+    # the mapping format's other keys (fix/mapping.py, fix/reshape.py): "<file>: <key>: <problem>"
+    (r"the column feeds several fields \((?P<names>.*)\): name the field",
+     "la colonne alimente plusieurs champs ({names}) : nommez le champ"),
+    (r"the column is also named in (?P<section>\S+)", "la colonne est aussi nommée dans {section}"),
+    (r"expected a path relative to the mapping's folder",
+     "un chemin relatif au dossier du fichier de correspondance est attendu"),
+    (r"expected a text of 1 to (?P<n>\d+) characters", "un texte de 1 à {n} caractères est attendu"),
+    (r"expected a text", "un texte est attendu"),
+    (r"expected a list of at most (?P<n>\d+) texts", "une liste d'au plus {n} textes est attendue"),
+    (r"expected a whole number from (?P<low>\d+) to (?P<high>\d+)", "un nombre entier de {low} à {high} est attendu"),
+    (r"expected a field, or a list of 1 to (?P<n>\d+) fields", "un champ, ou une liste de 1 à {n} champs, est attendu"),
+    (r"expected upper or lower", "upper ou lower est attendu"),
+    (r"expected a count of decimals, or \{max: a count\}",
+     "un nombre de décimales, ou {{max: un nombre}}, est attendu"),
+    (r"expected \{field: value\}", "{{champ: valeur}} est attendu"),
+    (r"expected separator \(a text\) and into \(the fields of the parts, ~ for a part left out\)",
+     "« separator » (un texte) et « into » (les champs des parties, ~ pour une partie écartée) sont attendus"),
+    (r"expected a list of (?P<low>\d+) to (?P<high>\d+) fields \(~ for a part left out\)",
+     "une liste de {low} à {high} champs est attendue (~ pour une partie écartée)"),
+    (r"expected value \(the field of the cells\) and columns \(source label: \{field: value\}\)",
+     "« value » (le champ des cellules) et « columns » (libellé de la source : {{champ: valeur}}) sont attendus"),
+    (r"a constant is one value, or value and when \(one source label: its values\)",
+     "une constante est une seule valeur, ou « value » et « when » (un libellé de la source : ses valeurs)"),
+    (r"'?(?P<name>[^']*)'? is not a field of the schema", "« {name} » n'est pas un champ du schéma"),
+    (r"'(?P<value>.*)' is not a code of (?P<name>.+)", "« {value} » n'est pas un code de {name}"),
+    (r"(?P<name>\S+) is not a number field", "{name} n'est pas un champ numérique"),
+    (r"(?P<name>\S+) is not a string field", "{name} n'est pas un champ texte"),
+    (r"(?P<name>\S+) is not a date-time field", "{name} n'est pas un champ date et heure"),
+    (r"the field (?P<name>\S+) is already filled by (?P<key>.+)", "le champ {name} est déjà rempli par {key}"),
+    (r"'?(?P<value>[^']*)'? is not an ISO 8601 duration of days and hours \(like PT1H or P1D\)",
+     "« {value} » n'est pas une durée ISO 8601 en jours et heures (comme PT1H ou P1D)"),
+    (r"unknown key '(?P<name>.*)' \(expected: (?P<names>.*)\)", "clé inconnue « {name} » (attendues : « {names} »)"),
+    (r"'(?P<name>.*)' is not a time zone of the IANA database \(like Europe/Paris\)",
+     "« {name} » n'est pas un fuseau de la base IANA (comme Europe/Paris)"),
+    (r"a delimiter is one character, other than a quote or a line break",
+     "un séparateur est un seul caractère, autre qu'un guillemet ou un saut de ligne"),
+    (r"no column '?(?P<label>.*?)'? in the source", "la source n'a pas de colonne « {label} »"),
+    (r"aliases \(\*name\) are not accepted(?P<detail>.*)", "les alias (*nom) ne sont pas acceptés{detail}"),
+    (r"give the file to repair \(FILE, or source/file in the mapping\)",
+     "donnez le fichier à réparer (FICHIER, ou source/file dans le fichier de correspondance)"),
+    # a header row chosen by a mapping (readers/csv_reader.py, readers/open.py, readers/spreadsheet.py)
+    (r"the file has no line (?P<n>\d+) to read the column names from",
+     "le fichier n'a pas de ligne {n} où lire les noms des colonnes"),
+    (r"a header on line (?P<n>\d+) is read only in UTF-8 or an 8-bit encoding, not (?P<encoding>.+)",
+     "un en-tête à la ligne {n} n'est lu qu'en UTF-8 ou dans un encodage sur 8 bits, pas en {encoding}"),
+    (r"a (?P<format>\w+) file has no header row to choose", "un fichier {format} n'a pas de ligne d'en-tête à choisir"),
     # downloads (readers/remote.py)
     (r"(?P<url>\S+): redirected to a non-HTTP address", "{url} : redirigé vers une adresse qui n'est pas http(s)"),
     (r"(?P<url>\S+): the file is larger than (?P<size>\d+) bytes", "{url} : le fichier dépasse {size} octets"),
@@ -309,6 +355,7 @@ _DETAILS = [
     ("Extra data", "données en trop"),
     ("Invalid control character at", "caractère de contrôle invalide à"),
     ("Invalid \\escape", "échappement invalide"),
+    ("(line ", "(ligne "),
 ]
 _COMPILED = [(re.compile(rf"^{pattern}$", re.S), template) for pattern, template in NOTES]
 
@@ -333,7 +380,7 @@ def _piece(text: str) -> str:
     while sep:
         translated = _translate(rest)
         if translated is not None:
-            return f"{text[: len(text) - len(rest) - 2]} : {translated}"
+            return f"{text[: len(text) - len(rest) - 2].replace(': ', ' : ')} : {translated}"
         _, sep, rest = rest.partition(": ")
     return text
 

@@ -246,7 +246,9 @@ def fix_left_out_words(finding: dict) -> dict:
                             (r"^is not the only column that matches the field (.*)$",
                              "n'est pas la seule colonne qui correspond au champ {0}"),
                             (r'^matches the field (.*) less well than the column "(.*)"$',
-                             "correspond moins bien au champ {0} que la colonne « {1} »")):
+                             "correspond moins bien au champ {0} que la colonne « {1} »"),
+                            (r"^matches the field (.*), which the mapping fills otherwise$",
+                             "correspond au champ {0}, que le fichier de correspondance remplit autrement")):
         found = re.match(pattern, note)
         if found:
             return {"note_fr": french.format(*found.groups())}

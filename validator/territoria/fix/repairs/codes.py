@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...columnar.arrow import from_numpy, strings
-from . import TRUE, none_of, repair, where
+from . import TRUE, matches, none_of, repair, where
 
 
 def normal(text: str) -> str:
@@ -94,3 +94,31 @@ def enum_label(cells, field, context):
     answers = strings([lookup.get(normal(text)) for text in distinct.to_pylist()])
     mapped = pc.take(answers, pc.index_in(cells, value_set=distinct))
     return where(pc.and_(candidates, pc.is_valid(mapped)), mapped, cells)
+
+
+def _has_pattern(field) -> bool:
+    return field.type == "string" and isinstance(field.constraints.get("pattern"), str)
+
+
+@repair("digit-spaces", _has_pattern)
+def digit_spaces(cells, field, context):
+    """``200 046 977`` → ``200046977`` where the field's ``pattern`` wants the digits without spaces.
+
+    A spreadsheet groups the digits of a SIREN, a SIRET or a phone number with
+    spaces (also no-break and narrow no-break spaces). A cell of digits and such
+    spaces that the field's pattern refuses, but accepts once they are taken
+    out, loses them; any other cell is left as it was (a pattern RE2 cannot run
+    leaves every cell).
+    """
+    from ...fields.pattern import re2_pattern
+    from .numbers import SPACES
+
+    spaced = matches(cells, f"^\\s*[0-9]+(?:{SPACES}+[0-9]+)+\\s*$")
+    if none_of(spaced):
+        return cells
+    pattern = re2_pattern(field.constraints["pattern"], ascii_text=True)
+    if pattern is None:
+        return cells
+    joined = pc.utf8_trim_whitespace(pc.replace_substring_regex(cells, SPACES, ""))
+    found = pc.and_(pc.and_(spaced, matches(joined, pattern)), pc.invert(matches(cells, pattern)))
+    return where(found, joined, cells)

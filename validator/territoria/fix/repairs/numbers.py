@@ -1,4 +1,4 @@
-"""Number repairs: the percent sign, thousands separators, the decimal comma.
+"""Number repairs: the field's unit written in the cell, the percent sign, thousands separators, the decimal comma.
 
 They apply to ``number`` (and, for thousands, ``integer``) fields that declare
 none of ``decimalChar`` (other than "."), ``groupChar`` or ``bareNumber``:
@@ -6,6 +6,8 @@ such a field reads its cells its own way, and what looks like a French habit
 may be its declared form.
 """
 from __future__ import annotations
+
+import re
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,6 +29,39 @@ def _plain_number_field(field, types=("number",)) -> bool:
 def is_percentage(field) -> bool:
     """A proportion field: named ``*_pct`` (the catalogue's rule) or with the unit ``%``."""
     return field.name.endswith("_pct") or field.get("unit") == "%"
+
+
+#: how a spreadsheet writes a UCUM unit, besides its code
+UNIT_SPELLINGS = {"Cel": ("°C",), "m3": ("m³",), "m3/h": ("m³/h",), "kW.h": ("kWh",), "kV.A": ("kVA",),
+                  "L": ("l",), "m2": ("m²",)}
+
+
+def _unit_field(field) -> bool:
+    unit = field.get("unit")
+    return (_plain_number_field(field, ("number", "integer")) and isinstance(unit, str) and bool(unit.strip())
+            and unit != "%")
+
+
+@repair("unit-suffix", _unit_field)
+def unit_suffix(cells, field, context):
+    """``3000 K`` → ``3000`` on a field of unit ``K``; ``5 200 lm`` → ``5 200`` (then ``thousands-separator``).
+
+    The field's own unit (its UCUM code, or its usual spelling: ``°C``, ``m³``,
+    ``kWh``) after a number says nothing the field does not: it goes. Any other
+    unit is left, and stays an error: ``42 kW`` on a field in watts is never
+    read as 42 W (a mapping file's ``units`` converts it).
+    """
+    unit = field.get("unit")
+    spellings = (unit,) + UNIT_SPELLINGS.get(unit, ())
+    if all(none_of(pc.fill_null(pc.match_substring(cells, s), False)) for s in spellings):  # a literal search first
+        return cells
+    names = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True))
+    pattern = f"^\\s*(?P<n>[+-]?[0-9][0-9 .,\\x{{00A0}}\\x{{202F}}]*?)\\s*(?:{names})\\s*$"
+    parts = pc.extract_regex(cells, pattern)
+    found = pc.fill_null(pc.is_valid(parts), False)
+    if none_of(found):
+        return cells
+    return where(found, pc.struct_field(parts, "n"), cells)
 
 
 @repair("percent-sign", lambda f: _plain_number_field(f) and is_percentage(f))
