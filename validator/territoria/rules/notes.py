@@ -58,6 +58,10 @@ NOTES = [
     (r"(?P<url>\S+): redirected to a non-HTTP address", "{url} : redirigé vers une adresse qui n'est pas http(s)"),
     (r"(?P<url>\S+): the file is larger than (?P<size>\d+) bytes", "{url} : le fichier dépasse {size} octets"),
     (r"(?P<url>\S+): the download took too long", "{url} : le téléchargement a pris trop de temps"),
+    (r"(?P<url>\S+): the download took longer than (?P<seconds>[\d.]+) s",
+     "{url} : le téléchargement a pris plus de {seconds} s"),
+    (r"the download stopped after (?P<size>\d+) of (?P<declared>\d+) bytes",
+     "le téléchargement s'est arrêté après {size} octets sur {declared}"),
     (r"(?P<url>\S+): HTTP (?P<code>\d+) (?P<reason>.*)", "{url} : le serveur a répondu HTTP {code} {reason}"),
     (r"(?P<url>\S+): timed out", "{url} : délai d'attente dépassé"),
     # portals
