@@ -232,3 +232,13 @@ def test_catalogue_cli_lists_and_shows(capsys):
         assert name in out
     assert cli.main(["schemas", "show", "waste-fill-level/measurements@1.0.0"]) == 0
     assert "fill_level_pct" in capsys.readouterr().out
+
+
+def test_a_files_own_name_tells_its_table_before_its_folders():
+    """A portal's address names the dataset too: ``.../invalid-duplicate-channel/measure.csv`` is a measure file."""
+    from territoria.schema import catalogue
+
+    profile = catalogue.resolve("mobility-counts@3.1.0")
+    assert profile.match(["http://x.org/files/counts-duplicate-channel/measure.csv"]) == "measure"
+    assert profile.match(["exports/channel/site_operator.csv"]) == "site_operator"
+    assert profile.match(["http://x.org/channel/data.csv"]) == "channel"  # the folders when the name says nothing
