@@ -207,7 +207,7 @@ def catalogue_portal(portal: FakePortal, entries: Optional[list] = None, copies:
                 served = f"/files/{dataset_id}/{table}.csv"
                 portal.files[served] = File(Path(path).read_bytes())
                 resource_id = f"{dataset_id}-{table}"
-                resources.append({"id": resource_id, "title": f"{table} ({folder})", "url": served,
+                resources.append({"id": resource_id, "title": table, "url": served,
                                   "format": "csv", "schema": {"name": entry, "version": version}})
                 made.append((dataset_id, resource_id, path, f"{entry}/{table}@{version}"))
             portal.datasets.append({"id": dataset_id, "slug": dataset_id, "title": f"{entry} {version} {folder}",
