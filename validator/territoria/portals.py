@@ -190,7 +190,7 @@ def portal_base(text: str) -> str:
     return base
 
 
-def search_datasets(base: str, schema: str, *, max_pages: int = MAX_PAGES, page_size: int = PAGE_SIZE) -> tuple:
+def search_datasets(base: str, schema: str, *, max_pages: Optional[int] = None, page_size: Optional[int] = None) -> tuple:
     """``(datasets, warning or None)``: the datasets of a udata portal whose resources declare ``schema``
     (``/api/1/datasets/?schema=``), each as :func:`dataset_listing` gives it, every page read.
 
@@ -200,6 +200,8 @@ def search_datasets(base: str, schema: str, *, max_pages: int = MAX_PAGES, page_
     anywhere). A page that fails after the first ends the listing with a
     ``listing-truncated`` warning; the first failing is a PortalProblem.
     """
+    max_pages = MAX_PAGES if max_pages is None else max_pages
+    page_size = PAGE_SIZE if page_size is None else page_size
     datasets: list = []
     seen: set = set()
     for page in range(1, max_pages + 1):

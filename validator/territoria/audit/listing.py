@@ -171,7 +171,7 @@ def dataset_resources(reference: str, schema: Any = None, listing: Optional[dict
     return found
 
 
-def from_portal(portal: str, declared: str, schema: Any = None, *, max_pages: int = portals.MAX_PAGES) -> Listing:
+def from_portal(portal: str, declared: str, schema: Any = None, *, max_pages: Optional[int] = None) -> Listing:
     """Every resource of a udata portal that declares the schema ``declared`` (``--portal``, ``--declared-schema``)."""
     try:
         base = portals.portal_base(portal)
