@@ -5,12 +5,13 @@ hand; SVG so the page stays one self-contained file that scales and prints, with
 no script and nothing loaded from the network. matplotlib is in the
 ``territoria[audit]`` extra: without it the dashboard has its tables and no
 charts. The labels come from a portal's listing, so they are shown as plain
-text (no ``$…$`` mathematics) and shortened; each chart gets its own salt so the
-identifiers of two SVGs inlined in one page never collide.
+text (no ``$…$`` mathematics) and shortened; each chart's identifiers start with
+its own name, so two SVGs inlined in one page never share one.
 """
 from __future__ import annotations
 
 import io
+import re
 from typing import Optional
 
 COLORS = {"valid": "#1a7f37", "invalid": "#b42318", "failed": "#9a6700", "bar": "#0969da", "line": "#1a7f37"}
@@ -35,12 +36,17 @@ def _settings(salt: str) -> dict:
             "font.family": "sans-serif", "font.size": 10}
 
 
-def _svg(figure) -> str:
+def _svg(figure, salt: str) -> str:
+    """The figure as an ``<svg>`` element whose identifiers (and the references to them) start with ``salt``:
+    matplotlib names the groups of every figure alike (``figure_1``), and one page holds several."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight",
                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    text = text[text.index("<svg"):]
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{salt}-{m[1]}"', text)
+    text = re.sub(r'url\(#([^)]+)\)', lambda m: f"url(#{salt}-{m[1]})", text)
+    return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{salt}-{m[1]}"', text)
 
 
 def validity(groups: list, labels: dict, salt: str) -> str:
@@ -67,7 +73,7 @@ def validity(groups: list, labels: dict, salt: str) -> str:
         axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=9)
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.12)
-        return _svg(figure)
+        return _svg(figure, salt)
 
 
 def bars(items: list, xlabel: str, salt: str) -> str:
@@ -84,7 +90,7 @@ def bars(items: list, xlabel: str, salt: str) -> str:
                   color=COLORS["bar"])
         axes.set_xlabel(xlabel)
         axes.spines[["top", "right"]].set_visible(False)
-        return _svg(figure)
+        return _svg(figure, salt)
 
 
 def trend(points: list, labels: dict, salt: str) -> Optional[str]:
@@ -108,4 +114,4 @@ def trend(points: list, labels: dict, salt: str) -> Optional[str]:
         axes.set_zorder(other.get_zorder() + 1)
         axes.patch.set_visible(False)
         axes.spines[["top"]].set_visible(False)
-        return _svg(figure)
+        return _svg(figure, salt)

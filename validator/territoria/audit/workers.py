@@ -104,6 +104,8 @@ class DaskWorkers:
 
     #: seconds between two looks at what each worker is processing (for time limits)
     POLL = 0.5
+    #: seconds to reach the scheduler
+    CONNECT_TIMEOUT = 15
 
     def __init__(self, address: str):
         self.address = address
@@ -116,7 +118,7 @@ class DaskWorkers:
         except ImportError:
             raise WorkersProblem("--scheduler needs Dask distributed: pip install 'territoria[dask]'")
         try:
-            self.client = Client(self.address, timeout=15, set_as_default=False)
+            self.client = Client(self.address, timeout=self.CONNECT_TIMEOUT, set_as_default=False)
         except Exception as error:
             raise WorkersProblem(f"--scheduler {self.address}: cannot reach the Dask scheduler "
                                  f"({' '.join(str(error).split())[:200]})")

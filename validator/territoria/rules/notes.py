@@ -95,6 +95,18 @@ NOTES = [
     (r"(?P<where>\S+): the Dask workers that ran it stopped", "{where} : les processus Dask qui la vérifiaient se sont arrêtés"),
     (r"(?P<where>\S+): the declared schema address (?P<url>.+) is not an http\(s\) URL",
      "{where} : l'adresse du schéma déclaré {url} n'est pas une adresse http(s)"),
+    (r"(?P<where>.+): cannot be read \((?P<detail>.+)\)", "{where} : illisible ({detail})"),
+    (r"--scheduler (?P<address>\S+): cannot reach the Dask scheduler \((?P<detail>.+)\)",
+     "--scheduler {address} : l'ordonnanceur Dask ne répond pas ({detail})"),
+    (r"--scheduler (?P<address>\S+): the Dask workers cannot run Territoria \((?P<detail>.+)\)",
+     "--scheduler {address} : les processus Dask ne peuvent pas exécuter Territoria ({detail})"),
+    (r"--scheduler (?P<address>\S+): the Dask workers run Territoria (?P<theirs>\S+), this command (?P<ours>\S+): "
+     r"install the same version on both",
+     "--scheduler {address} : les processus Dask ont Territoria {theirs}, cette commande {ours} : installez la même "
+     "version des deux côtés"),
+    (r"--scheduler needs Dask distributed: (?P<install>.+)", "--scheduler demande Dask distributed : {install}"),
+    (r"local workers need the pebble package \((?P<install>.+)\)",
+     "les processus locaux demandent le paquet pebble ({install})"),
     # schemas (schema/)
     (r"(?P<what>schema|data package) not found", "{what_fr} introuvable"),
     (r"(?P<what>schema|data package) is a directory, not a JSON file", "{what_fr} : c'est un dossier, pas un fichier JSON"),
