@@ -94,6 +94,8 @@ class FakePortal:
     def _answer(self, request) -> None:
         parts = urllib.parse.urlsplit(request.path)
         self.hits[parts.path] = self.hits.get(parts.path, 0) + 1
+        if parts.path in self.files:  # a file wins over the API's routes (a stalled API answer, say)
+            return self._file(request, self.files[parts.path])
         if parts.path == "/api/1/datasets/":
             return self._send(request, 200, json.dumps(self.search(urllib.parse.parse_qs(parts.query))).encode(),
                               "application/json")
@@ -103,9 +105,9 @@ class FakePortal:
                 if wanted in (dataset["id"], dataset.get("slug")):
                     return self._send(request, 200, json.dumps(self.served(dataset)).encode(), "application/json")
             return self._send(request, 404, b'{"message": "dataset not found"}', "application/json")
-        served = self.files.get(parts.path)
-        if served is None:
-            return self._send(request, 404, b"not found", "text/plain")
+        return self._send(request, 404, b"not found", "text/plain")
+
+    def _file(self, request, served: File) -> None:
         if served.failures:
             status = served.failures.pop(0)
             return self._send(request, status, b"busy", "text/plain", served.headers)

@@ -156,3 +156,15 @@ def test_schema_columns_split_catalogue_references():
     assert name == "waste-fill-level/measurements" and version  # the latest version, named
     assert schema_columns("https://example.org/schema.json") == ("https://example.org/schema.json", "")
     assert schema_columns(None) == ("", "")
+
+
+def test_a_stalled_listing_page_costs_its_deadline_not_the_run(portal, monkeypatch):
+    monkeypatch.setattr(portals, "API_SECONDS", 1.0)
+    import time
+
+    portal.files["/api/1/datasets/stalled/"] = File(b'{"resources": []}' * 100, stall=True)
+    targets_started = time.monotonic()
+    listing = portals.dataset_listing
+    with pytest.raises(portals.PortalProblem, match="took longer than 1 s"):
+        listing(f"datagouv:{portal.base}#stalled")
+    assert time.monotonic() - targets_started < 5

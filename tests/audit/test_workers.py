@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
 from territoria.audit import work
 from territoria.audit.workers import LocalWorkers, default_workers
 
@@ -52,3 +54,25 @@ def test_a_worker_past_its_memory_bound_stops_and_is_replaced():
 def test_a_worker_watches_its_own_memory():
     assert 1 << 20 < work.resident_bytes() < 64 << 30
     assert default_workers() >= 1
+
+
+def test_a_dask_cluster_left_without_workers_does_not_hold_the_run(monkeypatch):
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from territoria.audit.workers import DaskWorkers
+
+    monkeypatch.setattr(DaskWorkers, "NO_WORKER_SECONDS", 1.0)
+    found = {}
+    jobs = [work.Job(key=f"j{n}", source=f"{n}.csv", name="0.5", time_limit=30) for n in range(6)]
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, silence_logs=50) as cluster:
+        with DaskWorkers(cluster.scheduler_address) as workers:  # its one worker answers the probe...
+            cluster.scale(0)  # ...then goes away before the jobs come
+            started = time.monotonic()
+            workers.run(jobs, lambda outcome: found.setdefault(outcome.key, outcome), function=nap)
+            assert time.monotonic() - started < 20
+    assert sorted(found) == [f"j{n}" for n in range(6)]
+    lost = [o for o in found.values() if o.tables[0]["status"] == "failed"]
+    assert lost and all("no Dask worker is left" in o.tables[0]["message"] for o in lost)
+    assert all(o.tables[0]["status"] == "valid" for o in found.values() if o not in lost)  # run before it left

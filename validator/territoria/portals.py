@@ -32,6 +32,7 @@ from .readers.open import TABLE_EXTENSIONS, is_url
 
 DATAGOUV_DEFAULT = "https://www.data.gouv.fr"
 API_MAX_BYTES = 20 << 20  # a portal's JSON answer, never the data itself
+API_SECONDS = 120.0  # the whole of one such answer (a trickling API must not hold a listing for the 900 s of a file)
 
 # Declared formats we can validate (a portal's "format" field, lowercased).
 TABULAR_FORMATS = {
@@ -89,7 +90,7 @@ def _get_json(url: str, reference: str) -> Any:
     from .readers.remote import fetch_bytes
 
     try:
-        data = fetch_bytes(url, max_bytes=API_MAX_BYTES)
+        data = fetch_bytes(url, max_bytes=API_MAX_BYTES, total=API_SECONDS)
     except SourceProblem as problem:
         raise PortalProblem("scheme-error", f"{reference}: the portal did not answer: {problem.note}")
     try:

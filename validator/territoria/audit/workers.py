@@ -106,6 +106,8 @@ class DaskWorkers:
     POLL = 0.5
     #: seconds to reach the scheduler
     CONNECT_TIMEOUT = 15
+    #: seconds the cluster may have no worker at all before the resources still waiting are given up
+    NO_WORKER_SECONDS = 60.0
 
     def __init__(self, address: str):
         self.address = address
@@ -159,6 +161,7 @@ class DaskWorkers:
         remaining = set(futures)
         running_since: dict = {}
         looked = time.monotonic()
+        alone_since = None  # when the cluster was last seen without a worker
         while remaining:
             batch = completed.next_batch(block=False) if completed.has_ready() else []
             for future in batch:
@@ -169,11 +172,25 @@ class DaskWorkers:
                 time.sleep(0.02)
             if remaining and time.monotonic() - looked >= self.POLL:
                 looked = time.monotonic()
+                alone_since = None if self._has_workers(client) else (alone_since or looked)
+                if alone_since is not None and looked - alone_since > self.NO_WORKER_SECONDS:
+                    client.cancel(list(remaining))
+                    for future in remaining:
+                        job = futures[future]
+                        on_outcome(work.failed(job, "worker-lost", f"{job.source}: no Dask worker is left to run it"))
+                    return
                 for future in self._overrun(client, remaining, futures, running_since):
                     remaining.discard(future)
                     job = futures[future]
                     on_outcome(work.failed(job, "time-limit", f"{job.source}: not done after "
                                                               f"{job.time_limit:g} s; the worker was stopped"))
+
+    @staticmethod
+    def _has_workers(client) -> bool:
+        try:
+            return bool(client.nthreads())
+        except Exception:  # the scheduler did not answer this time: do not conclude
+            return True
 
     def _overrun(self, client, pending: set, futures: dict, running_since: dict) -> list:
         """Futures still processing past their time limit and grace; their workers are restarted."""

@@ -416,8 +416,9 @@ def _attempt(url: str, sockets: _Sockets, timeout: float, max_bytes: int, suffix
                         response.headers.get("Last-Modified") or "", hasher.hexdigest() if hasher else "", size)
 
 
-def fetch_bytes(url: str, *, max_bytes: int = 50 << 20) -> bytes:
-    path = fetch_to_file(url, max_bytes=max_bytes)
+def fetch_bytes(url: str, *, max_bytes: int = 50 << 20, total: "float | None" = None) -> bytes:
+    """The body of ``url`` (at most ``max_bytes``, within ``total`` seconds if given)."""
+    path = download(url, max_bytes=max_bytes, total=total).path
     try:
         with open(path, "rb") as handle:
             return handle.read()

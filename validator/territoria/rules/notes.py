@@ -92,6 +92,7 @@ NOTES = [
      "{where} : le processus a utilisé plus de {mib} Mio et a été arrêté"),
     (r"(?P<where>\S+): the worker stopped unexpectedly \(exit code (?P<code>-?\d+)\)",
      "{where} : le processus s'est arrêté de façon inattendue (code de sortie {code})"),
+    (r"(?P<where>\S+): no Dask worker is left to run it", "{where} : il ne reste aucun processus Dask pour la vérifier"),
     (r"(?P<where>\S+): the Dask workers that ran it stopped", "{where} : les processus Dask qui la vérifiaient se sont arrêtés"),
     (r"(?P<where>\S+): the declared schema address (?P<url>.+) is not an http\(s\) URL",
      "{where} : l'adresse du schéma déclaré {url} n'est pas une adresse http(s)"),
