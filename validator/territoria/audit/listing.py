@@ -72,18 +72,37 @@ def from_targets_file(path: str, schema: Any = None) -> Listing:
             root = os.path.dirname(os.path.abspath(path))
     except (OSError, UnicodeDecodeError) as error:
         raise ListingProblem(f"--targets {path}: cannot be read ({getattr(error, 'strerror', None) or error})")
-    found, warnings = [], []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if _is_dataset(line):
-            found += dataset_resources(line, schema)
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    datasets = _listed_together([line for line in lines if _is_dataset(line)], schema)
+    found = []
+    for line in lines:
+        if line in datasets:
+            found += datasets[line]
         elif is_url(line):
             found.append(_url_resource(line, schema))
         else:
             found += [_path_resource(t, line) for t in targets.path_targets([line], schema, root)]
-    return Listing(_unique(found), warnings)
+    return Listing(_unique(found))
+
+
+#: dataset listings asked for at the same time (each is one small API answer; a portal is not to be flooded)
+LISTING_THREADS = 8
+
+
+def _listed_together(references: list, schema: Any) -> dict:
+    """reference -> its resources, listed on a few threads (a file of a thousand datasets is a thousand
+    round trips), each in the caller's context: the network policy is a context variable."""
+    import concurrent.futures
+    import contextvars
+
+    unique = list(dict.fromkeys(references))
+    if len(unique) < 2:
+        return {reference: dataset_resources(reference, schema) for reference in unique}
+    with concurrent.futures.ThreadPoolExecutor(min(LISTING_THREADS, len(unique))) as pool:
+        answers = [pool.submit(contextvars.copy_context().run, dataset_resources, reference, schema)
+                   for reference in unique]
+        return {reference: answer.result() for reference, answer in zip(unique, answers)}
 
 
 def _is_dataset(line: str) -> bool:

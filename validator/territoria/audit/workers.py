@@ -157,17 +157,19 @@ class DaskWorkers:
         """Answers as they finish; every POLL seconds, a look for tasks past their time limit."""
         from distributed import as_completed
 
-        completed = as_completed(list(futures), loop=client.loop)
+        # with_results: the answers are fetched from the workers as they finish, side by side, not one
+        # round trip per resource when it is read
+        completed = as_completed(list(futures), loop=client.loop, with_results=True, raise_errors=False)
         remaining = set(futures)
         running_since: dict = {}
         looked = time.monotonic()
         alone_since = None  # when the cluster was last seen without a worker
         while remaining:
             batch = completed.next_batch(block=False) if completed.has_ready() else []
-            for future in batch:
+            for future, answer in batch:
                 if future in remaining:  # a task given up for its time limit comes back cancelled: done already
                     remaining.discard(future)
-                    on_outcome(self._outcome(future, futures[future]))
+                    on_outcome(self._outcome(answer, futures[future]))
             if not batch:
                 time.sleep(0.02)
             if remaining and time.monotonic() - looked >= self.POLL:
@@ -217,16 +219,17 @@ class DaskWorkers:
         return late
 
     @staticmethod
-    def _outcome(future, job) -> "work.Outcome":
-        try:
-            return future.result()
-        except Exception as error:
-            name = type(error).__name__
-            if name == "KilledWorker":
-                return work.failed(job, "worker-lost", f"{job.source}: the Dask workers that ran it stopped")
-            from ..validation.table import one_line
+    def _outcome(answer, job) -> "work.Outcome":
+        """The job's Outcome, or a failed one for what Dask answered instead (an error is ``(error, traceback)``)."""
+        if isinstance(answer, work.Outcome):
+            return answer
+        error = answer[0] if isinstance(answer, tuple) and answer else answer
+        if type(error).__name__ == "KilledWorker":
+            return work.failed(job, "worker-lost", f"{job.source}: the Dask workers that ran it stopped")
+        from ..validation.table import one_line
 
-            return work.failed(job, "internal-error", one_line(error))
+        return work.failed(job, "internal-error", one_line(error) if isinstance(error, BaseException) else
+                           f"unexpected answer from Dask: {type(answer).__name__}")
 
 
 def _restart(client, workers: list) -> None:
