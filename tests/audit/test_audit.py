@@ -220,3 +220,21 @@ def test_the_same_audit_on_a_dask_cluster(portal, tmp_path, capsys):
     check_statuses(portal, rows, extras_only_declaring=True)
     assert "ressources" in out and "Tableau de bord" in out
     assert "Audit Territoria" in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_package_and_local_files_from_the_standard_input(tmp_path, capsys, monkeypatch):
+    import io
+
+    valid = Path(__file__).resolve().parents[2] / "schemas" / "waste-fill-level" / "1.0.0" / "examples"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{valid / 'valid' / 'datapackage.json'}\n"
+                                                  f"{valid / 'invalid-fill-level-out-of-range' / 'measurements.csv'}\n"))
+    code, out, err, _ = audit(capsys, "--targets", "-", "--output", tmp_path, "--workers", 1,
+                              "--schema", "waste-fill-level@1.0.0")
+    assert code == 0, err
+    rows = rows_of(tmp_path)
+    package = [row for row in rows if "#" in row["key"]]
+    assert sorted(row["resource"] for row in package) == ["containers", "emptyings", "measurements"]
+    assert all(row["status"] == "valid" for row in package) and len({row["report"] for row in package}) == 1
+    [single] = [row for row in rows if "#" not in row["key"]]
+    assert single["status"] == "invalid" and json.loads(single["error_types"]) == {"constraint-error": 1}
+    assert single["schema"] == "waste-fill-level/measurements" and single["schema_version"] == "1.0.0"

@@ -36,7 +36,7 @@ def resource(identifier: str, url: str, fmt: str = "csv", schema=None, title: st
 
 def test_a_targets_file_names_urls_paths_globs_and_datasets(portal, tmp_path):
     (tmp_path / "data").mkdir()
-    for name in ("measurements.csv", "containers.csv"):
+    for name in ("measurements.csv", "containers.csv", "emptyings.csv"):
         (tmp_path / "data" / name).write_bytes((VALID / name).read_bytes())
     portal.datasets.append(dataset("mesures", [resource("r1", "/files/measurements.csv", title="measurements"),
                                                resource("r2", "/files/notice.pdf", fmt="pdf")]))
@@ -45,6 +45,7 @@ def test_a_targets_file_names_urls_paths_globs_and_datasets(portal, tmp_path):
         "# our published files", "",
         "data/*.csv",  # relative to the targets file's folder
         "data/containers.csv",  # matched by the glob already: listed once
+        "!data/emptying*.csv",  # left out, as validate's '!pattern' does
         "https://example.org/exports/mesures.csv",
         f"datagouv:{portal.base}#mesures",
         f"datagouv:{portal.base}#nothing-here",
@@ -52,7 +53,9 @@ def test_a_targets_file_names_urls_paths_globs_and_datasets(portal, tmp_path):
     ]) + "\n")
     listing = from_targets_file(str(targets), "waste-fill-level@1.0.0")
     by_title = {r.title: r for r in listing.resources}
-    assert [r.kind for r in listing.resources] == ["path", "path", "url", "url", "url", "url", "package"]
+    # the paths together (where the first one stands), then the URL and the datasets' resources
+    assert [r.kind for r in listing.resources] == ["path", "path", "package", "url", "url", "url", "url"]
+    assert "emptyings.csv" not in {r.title for r in listing.resources}
     assert by_title["measurements.csv"].schema == "waste-fill-level/measurements@1.0.0"
     assert by_title["mesures.csv"].source == "https://example.org/exports/mesures.csv"
     published = by_title["measurements"]

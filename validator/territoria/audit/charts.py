@@ -10,10 +10,9 @@ its own name, so two SVGs inlined in one page never share one.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import re
-from typing import Optional
-
 COLORS = {"valid": "#1a7f37", "invalid": "#b42318", "failed": "#9a6700", "bar": "#0969da", "line": "#1a7f37"}
 MAX_LABEL = 48
 
@@ -36,6 +35,17 @@ def _settings(salt: str) -> dict:
             "font.family": "sans-serif", "font.size": 10}
 
 
+@contextlib.contextmanager
+def _drawing(salt: str, height: float):
+    """``(figure, axes)`` of an 8-inch-wide figure drawn under the charts' settings."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_settings(salt)):
+        figure = Figure(figsize=(8, height))
+        yield figure, figure.subplots()
+
+
 def _svg(figure, salt: str) -> str:
     """The figure as an ``<svg>`` element whose identifiers (and the references to them) start with ``salt``:
     matplotlib names the groups of every figure alike (``figure_1``), and one page holds several."""
@@ -53,12 +63,7 @@ def validity(groups: list, labels: dict, salt: str) -> str:
     """Stacked horizontal bars: ``groups`` is ``[(label, valid, invalid, failed), ...]``, top first."""
     if not groups or not available():
         return ""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_settings(salt)):
-        figure = Figure(figsize=(8, 0.8 + 0.32 * len(groups)))
-        axes = figure.subplots()
+    with _drawing(salt, 0.8 + 0.32 * len(groups)) as (figure, axes):
         names = [_short(g[0]) for g in groups][::-1]
         left = [0] * len(groups)
         for index, status in enumerate(("valid", "invalid", "failed"), start=1):
@@ -80,12 +85,7 @@ def bars(items: list, xlabel: str, salt: str) -> str:
     """Horizontal bars of ``[(label, value), ...]``, largest first."""
     if not items or not available():
         return ""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_settings(salt)):
-        figure = Figure(figsize=(8, 0.8 + 0.32 * len(items)))
-        axes = figure.subplots()
+    with _drawing(salt, 0.8 + 0.32 * len(items)) as (figure, axes):
         axes.barh([_short(label) for label, _ in items][::-1], [value for _, value in items][::-1],
                   color=COLORS["bar"])
         axes.set_xlabel(xlabel)
@@ -93,16 +93,11 @@ def bars(items: list, xlabel: str, salt: str) -> str:
         return _svg(figure, salt)
 
 
-def trend(points: list, labels: dict, salt: str) -> Optional[str]:
+def trend(points: list, labels: dict, salt: str) -> str:
     """The validity rate over runs: ``points`` is ``[(run label, rate in %, resources), ...]``, oldest first."""
     if len(points) < 2 or not available():
         return ""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_settings(salt)):
-        figure = Figure(figsize=(8, 3))
-        axes = figure.subplots()
+    with _drawing(salt, 3) as (figure, axes):
         x = list(range(len(points)))
         axes.plot(x, [p[1] for p in points], marker="o", color=COLORS["line"], label=labels["rate"])
         axes.set_ylim(0, 100)

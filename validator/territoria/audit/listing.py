@@ -62,7 +62,8 @@ def key_of(*parts: str) -> str:
 
 def from_targets_file(path: str, schema: Any = None) -> Listing:
     """One target per line (``#`` comments, blank lines ignored): a dataset reference, a URL, or a path,
-    folder or glob relative to the file's folder (``-``: the standard input, relative to here)."""
+    folder or glob relative to the file's folder, ``!pattern`` leaving files out as ``validate`` does
+    (``-``: the standard input, relative to here)."""
     try:
         if path == "-":
             text, root = sys.stdin.read(), "."
@@ -75,14 +76,15 @@ def from_targets_file(path: str, schema: Any = None) -> Listing:
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     datasets = _listed_together([line for line in lines if _is_dataset(line)], schema)
+    paths = [line for line in lines if line not in datasets and not is_url(line)]
     found = []
     for line in lines:
         if line in datasets:
             found += datasets[line]
         elif is_url(line):
             found.append(_url_resource(line, schema))
-        else:
-            found += [_path_resource(t, line) for t in targets.path_targets([line], schema, root)]
+        elif paths and line == paths[0]:  # the paths together, so that a '!pattern' line leaves files out
+            found += [_path_resource(t) for t in targets.path_targets(paths, schema, root)]
     return Listing(_unique(found))
 
 
@@ -125,7 +127,7 @@ def _url_resource(url: str, schema: Any) -> Resource:
                     schema=chosen, schema_name=name, schema_version=version)
 
 
-def _path_resource(target, line: str) -> Resource:
+def _path_resource(target) -> Resource:
     source = target.source
     title = os.path.basename(source) or source
     if target.problem:

@@ -68,10 +68,13 @@ def run_audit(listing: Listing, options: Options, on_row: Optional[Callable] = N
     order = {resource.key: number for number, resource in enumerate(listing.resources)}
     jobs, kept = [], {}
 
+    finished: set = set()  # resources done (a package gives several rows)
+
     def emit(row: dict) -> None:
         rows[row["key"]] = row
+        finished.add(row["key"].split("#", 1)[0])
         if on_row:
-            on_row(row, len(rows), len(listing.resources))
+            on_row(row, len(finished), len(listing.resources))
 
     for resource in listing.resources:
         if resource.skipped:
@@ -100,7 +103,7 @@ def run_audit(listing: Listing, options: Options, on_row: Optional[Callable] = N
     finally:  # what killed workers left behind goes too
         shutil.rmtree(scratch, ignore_errors=True)
     # written only once the run is whole: an interrupted run leaves the previous results as they were
-    done = sorted(rows.values(), key=lambda row: (order.get(row["key"].split("#", 1)[0], 0), row["key"]))
+    done = sorted(rows.values(), key=_place(order))
     results.write_results(output, done)
     history = state.append_history(output, done, run_at)
     audit = Audit(done, list(listing.warnings), history, run_at)
@@ -108,6 +111,15 @@ def run_audit(listing: Listing, options: Options, on_row: Optional[Callable] = N
 
     write_dashboard(output, audit, options.lang)
     return audit
+
+
+def _place(order: dict) -> Callable:
+    """A row's place in the results: its resource's in the listing, then its table's in a package."""
+    def place(row: dict) -> tuple:
+        key, _, table = row["key"].partition("#")
+        return order.get(key, 0), int(table or 0)
+
+    return place
 
 
 def _job(resource: Resource, options: Options, old: Optional[dict] = None) -> work.Job:
