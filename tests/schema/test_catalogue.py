@@ -259,3 +259,13 @@ def test_versions_sort_as_semver_and_a_pre_release_is_never_the_default():
     entry = Listed("demo", "/nowhere")
     assert entry.latest == "1.10.0" and entry.newest_of("1") == "1.10.0" and entry.newest_of("1.0") == "1.0.0"
     assert entry.newest_of("2") is None
+
+
+def test_a_files_own_name_tells_its_table_before_its_folders():
+    """A portal's address names the dataset too: ``.../invalid-duplicate-channel/measure.csv`` is a measure file."""
+    from territoria.schema import catalogue
+
+    profile = catalogue.resolve("mobility-counts@3.1.0")
+    assert profile.match(["http://x.org/files/counts-duplicate-channel/measure.csv"]) == "measure"
+    assert profile.match(["exports/channel/site_operator.csv"]) == "site_operator"
+    assert profile.match(["http://x.org/channel/data.csv"]) == "channel"  # the folders when the name says nothing

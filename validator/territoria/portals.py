@@ -14,6 +14,9 @@ Reference syntax (``--dataset`` in the CLI, ``datasets:`` in the Action):
 - ``https://www.data.gouv.fr/fr/datasets/<slug>/``: a dataset page address;
 - ``ckan:<base>#<package-id-or-name>``: a CKAN package (``/api/3/action/package_show``);
 - ``ods:<base>#<dataset-id>``: an Opendatasoft dataset (its CSV export, API v2.1).
+
+``search_datasets`` lists every dataset of a udata portal whose resources declare
+a schema (``territoria audit --portal``), page after page, within bounds.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from .readers.open import TABLE_EXTENSIONS, is_url
 
 DATAGOUV_DEFAULT = "https://www.data.gouv.fr"
 API_MAX_BYTES = 20 << 20  # a portal's JSON answer, never the data itself
+API_SECONDS = 120.0  # the whole of one such answer (a trickling API must not hold a listing for the 900 s of a file)
 
 # Declared formats we can validate (a portal's "format" field, lowercased).
 TABULAR_FORMATS = {
@@ -86,7 +90,7 @@ def _get_json(url: str, reference: str) -> Any:
     from .readers.remote import fetch_bytes
 
     try:
-        data = fetch_bytes(url, max_bytes=API_MAX_BYTES)
+        data = fetch_bytes(url, max_bytes=API_MAX_BYTES, total=API_SECONDS)
     except SourceProblem as problem:
         raise PortalProblem("scheme-error", f"{reference}: the portal did not answer: {problem.note}")
     try:
@@ -100,15 +104,23 @@ def _quote(identifier: str) -> str:
 
 
 def list_resources(reference: str) -> list:
-    """The dataset's resources as dicts ``{title, url, format, schema}`` (schema: dict or None)."""
+    """The dataset's resources as dicts ``{title, url, format, schema, name, id, checksum, last_modified}``
+    (schema: dict or None)."""
+    return dataset_listing(reference)["resources"]
+
+
+def dataset_listing(reference: str) -> dict:
+    """``{id, title, organization, resources}`` of a dataset reference (resources as :func:`list_resources`)."""
     kind, base, identifier = parse_reference(reference)
     if kind == "ods":
         url = (f"{base}/api/explore/v2.1/catalog/datasets/{_quote(identifier)}/exports/csv"
                "?delimiter=%2C&with_bom=false")
-        return [{"title": identifier, "url": url, "format": "csv", "schema": None, "name": identifier}]
+        return {"id": identifier, "title": identifier, "organization": "", "resources": [
+            {"title": identifier, "url": url, "format": "csv", "schema": None, "name": identifier,
+             "id": identifier, "checksum": "", "last_modified": ""}]}
     if kind == "datagouv":
         answer = _get_json(f"{base}/api/1/datasets/{_quote(identifier)}/", reference)
-        resources = answer.get("resources") if isinstance(answer, dict) else None
+        dataset = answer if isinstance(answer, dict) else {}
     else:
         answer = _get_json(f"{base}/api/3/action/package_show?id={_quote(identifier)}", reference)
         if not isinstance(answer, dict) or answer.get("success") is not True:
@@ -116,10 +128,16 @@ def list_resources(reference: str) -> list:
             if isinstance(answer, dict) and isinstance(answer.get("error"), dict):
                 message = f": {answer['error'].get('message', '')}"
             raise PortalProblem("scheme-error", f"{reference}: CKAN package_show failed{message}")
-        result = answer.get("result")
-        resources = result.get("resources") if isinstance(result, dict) else None
+        dataset = answer.get("result") if isinstance(answer.get("result"), dict) else {}
+    resources = dataset.get("resources")
     if not isinstance(resources, list):
         raise PortalProblem("source-error", f"{reference}: the portal's answer has no list of resources")
+    return {"id": _text(dataset.get("id") or identifier), "title": _text(dataset.get("title") or identifier),
+            "organization": organization_of(dataset), "resources": resource_dicts(resources)}
+
+
+def resource_dicts(resources: list) -> list:
+    """A portal's resources (udata or CKAN) as plain dicts of strings; anything but an object is left out."""
     found = []
     for number, resource in enumerate(resources, start=1):
         if not isinstance(resource, dict):
@@ -127,9 +145,102 @@ def list_resources(reference: str) -> list:
         url = resource.get("url") or ""
         title = resource.get("title") or resource.get("name") or f"resource {number}"
         schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else None
-        found.append({"title": str(title), "url": str(url), "format": str(resource.get("format") or ""),
-                      "schema": schema, "name": str(resource.get("name") or title)})
+        checksum = resource.get("checksum")
+        if isinstance(checksum, dict):  # udata: {"type": "sha1", "value": "..."}
+            checksum = f"{checksum.get('type', '')}:{checksum.get('value', '')}" if checksum.get("value") else ""
+        found.append({"title": _text(title), "url": _text(url), "format": _text(resource.get("format") or ""),
+                      "schema": schema, "name": _text(resource.get("name") or title),
+                      "id": _text(resource.get("id") or ""), "checksum": _text(checksum or resource.get("hash") or ""),
+                      "last_modified": _text(resource.get("last_modified") or "")})
     return found
+
+
+def organization_of(dataset: dict) -> str:
+    """Who publishes a dataset: its organisation (udata ``name``, CKAN ``title``), else its owner's name."""
+    organization = dataset.get("organization")
+    if isinstance(organization, dict):
+        return _text(organization.get("title") or organization.get("name") or "")
+    owner = dataset.get("owner")
+    if isinstance(owner, dict):
+        return _text(" ".join(str(owner.get(k) or "") for k in ("first_name", "last_name")).strip())
+    return ""
+
+
+def _text(value: Any) -> str:
+    """A portal's value as one line of text, at most 2,000 characters (a listing is untrusted)."""
+    return " ".join(str(value).split())[:2000] if value is not None else ""
+
+
+# --- searches ----------------------------------------------------------------
+
+#: how many pages of a dataset search are read at most (a hostile portal's pages may never end)
+MAX_PAGES = 500
+PAGE_SIZE = 100
+
+
+def portal_base(text: str) -> str:
+    """The address of a udata portal given as ``datagouv:<base>`` (``datagouv`` alone: data.gouv.fr)."""
+    kind, _, base = text.strip().partition(":")
+    if kind.lower() in ("http", "https"):
+        kind, base = "datagouv", text.strip()
+    if kind.lower() != "datagouv":
+        raise PortalProblem("scheme-error", f"{text}: not a udata portal (expected datagouv:<base>)")
+    base = (base or os.environ.get("TERRITORIA_DATAGOUV_URL", DATAGOUV_DEFAULT)).rstrip("/")
+    if not is_url(base):
+        raise PortalProblem("scheme-error", f"{text}: the portal address {base!r} is not an http(s) URL")
+    return base
+
+
+def search_datasets(base: str, schema: str, *, max_pages: Optional[int] = None, page_size: Optional[int] = None) -> tuple:
+    """``(datasets, warning or None)``: the datasets of a udata portal whose resources declare ``schema``
+    (``/api/1/datasets/?schema=``), each as :func:`dataset_listing` gives it, every page read.
+
+    Bounded: at most ``max_pages`` pages; a page that brings no dataset not seen yet
+    ends the listing (a portal that repeats itself); the next page is asked for by
+    number, never by the ``next_page`` address the portal gives (which could point
+    anywhere). A page that fails after the first ends the listing with a
+    ``listing-truncated`` warning; the first failing is a PortalProblem.
+    """
+    max_pages = MAX_PAGES if max_pages is None else max_pages
+    page_size = PAGE_SIZE if page_size is None else page_size
+    datasets: list = []
+    seen: set = set()
+    for page in range(1, max_pages + 1):
+        url = f"{base}/api/1/datasets/?schema={_quote(schema)}&page={page}&page_size={page_size}"
+        try:
+            answer = _get_json(url, base)
+            data = answer.get("data") if isinstance(answer, dict) else None
+            if not isinstance(data, list):
+                raise PortalProblem("source-error", f"{base}: the portal's answer has no list of datasets")
+        except PortalProblem as problem:
+            if page == 1:
+                raise
+            return datasets, listing_warning(f"{base}: stopped at page {page}: {problem.note}")
+        fresh = [d for d in data if isinstance(d, dict) and _text(d.get("id")) not in seen]
+        for dataset in fresh:
+            seen.add(_text(dataset.get("id")))
+            datasets.append(_searched(base, dataset))
+        if not fresh or not answer.get("next_page"):
+            return datasets, None
+    return datasets, listing_warning(f"{base}: stopped after {max_pages} pages (--max-pages)")
+
+
+def _searched(base: str, dataset: dict) -> dict:
+    """A dataset of a search page; one listed without its resources is asked for on its own."""
+    identifier = _text(dataset.get("id") or dataset.get("slug") or "")
+    if not isinstance(dataset.get("resources"), list) and identifier:
+        try:
+            return dataset_listing(f"datagouv:{base}#{identifier}")
+        except PortalProblem as problem:
+            return {"id": identifier, "title": _text(dataset.get("title") or identifier),
+                    "organization": organization_of(dataset), "resources": [], "problem": problem}
+    return {"id": identifier, "title": _text(dataset.get("title") or identifier),
+            "organization": organization_of(dataset), "resources": resource_dicts(dataset.get("resources") or [])}
+
+
+def listing_warning(note: str) -> dict:
+    """A ``listing-truncated`` warning (its words are the rule's)."""
+    return rules.describe({"type": "listing-truncated", "severity": "warning", "note": note})
 
 
 def tabular_format(declared: str, url: str) -> Optional[str]:

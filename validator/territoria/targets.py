@@ -90,7 +90,7 @@ def _is_package_schema(schema: Any) -> bool:
 
 def _together(targets: list, schema: Any) -> list:
     """The data files given with a package schema, as one target: they are validated together."""
-    members = [t for t in targets if not t.problem and not t.dataset and not _is_package_path(t.source)]
+    members = [t for t in targets if not t.problem and not t.dataset and not is_package_path(t.source)]
     if not members:
         return targets
     together = Target(source=members[0].source, schema=schema, members=[t.source for t in members])
@@ -170,7 +170,7 @@ def schema_for_file(schema: Any, hints: list) -> Any:
         return schema
     if os.path.exists(schema) or schema.endswith(".json"):
         return schema
-    if any(_is_package_path(h) for h in hints):
+    if any(is_package_path(h) for h in hints):
         return schema
     from .schema import SchemaProblem, catalogue
 
@@ -187,7 +187,7 @@ def schema_for_file(schema: Any, hints: list) -> Any:
     return f"{entry}/{table}" + (f"@{version}" if version else "")
 
 
-def _is_package_path(text: str) -> bool:
+def is_package_path(text: str) -> bool:
     return isinstance(text, str) and text.split("?", 1)[0].rstrip("/").endswith(("datapackage.json", "datapackage.yaml"))
 
 
@@ -215,7 +215,7 @@ def dataset_targets(reference: str, schema: Any = None) -> tuple:
             skipped.append(Skipped(reference, resource["title"], url, resource["format"]))
             continue
         hints = [resource["title"], resource.get("name", ""), url]
-        target = Target(source=url, name=_resource_name(resource["title"], url), format=fmt, dataset=reference)
+        target = Target(source=url, name=resource_name(resource["title"], url), format=fmt, dataset=reference)
         chosen, warning = (None, None)
         if resource.get("schema"):
             chosen, warning = declared_schema(resource["schema"], hints)
@@ -229,7 +229,7 @@ def dataset_targets(reference: str, schema: Any = None) -> tuple:
     return targets, skipped
 
 
-def _resource_name(title: str, url: str) -> str:
+def resource_name(title: str, url: str) -> str:
     base = os.path.splitext(os.path.basename(urllib.parse.urlsplit(url).path))[0]
     return title if title and title != base else base or title
 

@@ -14,6 +14,8 @@ of ``french-gps-coordinates``.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,6 +24,19 @@ from . import CHECKS, CheckParamsError, register
 from ._common import Check, distinct_valid, finding, np_bool, numbers, text
 from ..columnar.arrow import filled_numbers, typed_scalar
 from ..rules import check_rule
+
+
+@functools.lru_cache(maxsize=64)
+def frformat_check(name: str, *args):
+    """frformat's ``is_valid`` for one of its formats, made once per process.
+
+    Why: a format over a code list (the COG's communes, FANTOIR) normalises the
+    whole list when it is made, tens of milliseconds; an audit validates
+    thousands of small files against the same schema in one worker.
+    """
+    import frformat
+
+    return getattr(frformat, name)(*args).is_valid
 
 
 class FormatCheck(Check):
@@ -59,10 +74,8 @@ def format_rule(code, what_en, what_fr, hint_en, hint_fr, cell, column, note="",
 
 def postcode_hint(finding: dict, field: dict):
     """A French postcode written where an INSEE commune code is expected (38000 for Grenoble's 38185)."""
-    import frformat
-
     cell = str(finding.get("cell") or "").strip()
-    if not cell or not frformat.CodePostal().is_valid(cell):
+    if not cell or not frformat_check("CodePostal")(cell):
         return None
     return (f"« {cell} » est un code postal, pas le code INSEE de la commune : cherchez son code INSEE "
             "(5 caractères, comme 38185 pour Grenoble, dont le code postal est 38000) dans le COG.",
@@ -84,9 +97,7 @@ class Siren(FormatCheck):
     example = {"name": "siren", "params": {"column": "siren"}}
 
     def make_validator(self):
-        import frformat
-
-        return frformat.Siren().is_valid
+        return frformat_check("Siren")
 
 
 @register
@@ -110,9 +121,7 @@ class Siret(FormatCheck):
     example = {"name": "siret", "params": {"column": "num_siret"}}
 
     def make_validator(self):
-        import frformat
-
-        return frformat.Siret().is_valid
+        return frformat_check("Siret")
 
 
 @register
@@ -151,7 +160,7 @@ class CogCheck(FormatCheck):
                 f"parameter {key!r}: no COG {self.version!r} for this code (available: {', '.join(versions)}, latest)")
         if self.version == "latest":
             self.version = max(versions)
-        return cls(self.version).is_valid
+        return frformat_check(self.format_name, self.version)
 
     def note(self) -> str:
         return f" (COG {self.version})"
@@ -230,9 +239,7 @@ class CodePostal(FormatCheck):
     example = {"name": "code-postal", "params": {"column": "code_postal"}}
 
     def make_validator(self):
-        import frformat
-
-        return frformat.CodePostal().is_valid
+        return frformat_check("CodePostal")
 
 
 @register
@@ -248,9 +255,7 @@ class CodeFantoir(FormatCheck):
     example = {"name": "code-fantoir", "params": {"column": "code_fantoir"}}
 
     def make_validator(self):
-        import frformat
-
-        return frformat.CodeFantoir().is_valid
+        return frformat_check("CodeFantoir")
 
 
 @register
@@ -272,9 +277,7 @@ class NomenclatureActe(FormatCheck):
     example = {"name": "nomenclature-acte", "params": {"column": "DELIB_MATIERE_NOM"}}
 
     def make_validator(self):
-        import frformat
-
-        return frformat.NomenclatureActe().is_valid
+        return frformat_check("NomenclatureActe")
 
 
 @register

@@ -97,10 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     lock = commands.add_parser("lock", help="record hashes of new released versions in schemas/versions.lock")
     lock.add_argument("--check", action="store_true", help="only verify the lock, write nothing")
     lock.add_argument("--catalogue", default=None, metavar="DIR", help="catalogue folder (default: the installed one)")
-    from . import docs as cli_docs, fix as cli_fix, ui as cli_ui
+    from . import audit as cli_audit, docs as cli_docs, fix as cli_fix, ui as cli_ui
 
     cli_fix.add_parser(commands)
     cli_ui.add_parser(commands)
+    cli_audit.add_parser(commands)
     cli_docs.add_parser(commands)
     return parser
 
@@ -182,6 +183,10 @@ def main(argv=None) -> int:
             from . import ui as cli_ui
 
             return cli_ui.run(args, default_lang())
+        if args.command == "audit":
+            from . import audit as cli_audit
+
+            return cli_audit.run(args, default_lang())
         if args.command == "schemas":
             from . import schemas as cli_schemas
 

@@ -128,6 +128,43 @@ HELP = {
         "cellules permises dans une feuille de classeur (50 000 000 par défaut)",
     "seconds a pattern RE2 cannot run may spend on one cell (default 1)":
         "secondes qu'un motif que RE2 ne sait pas exécuter peut passer sur une cellule (1 par défaut)",
+    "check every published file of a list or a portal, in parallel; write results and a dashboard":
+        "vérifier chaque fichier publié d'une liste ou d'un portail, en parallèle ; écrire les résultats et un "
+        "tableau de bord",
+    "Check many published files at once (local worker processes, or a Dask cluster), each against the schema it "
+    "declares; write results.parquet, results.csv, a JSON report per file and an index.html dashboard into the "
+    "output folder. A second run in the same folder checks again only the files that changed.":
+        "Vérifier de nombreux fichiers publiés à la fois (processus locaux, ou une grappe Dask), chacun avec le "
+        "schéma qu'il déclare ; écrire results.parquet, results.csv, un rapport JSON par fichier et un tableau de "
+        "bord index.html dans le dossier de sortie. Un second passage dans le même dossier ne vérifie à nouveau que "
+        "les fichiers qui ont changé.",
+    "one target per line: URL, path, folder, glob or dataset reference (datagouv:ID, ckan:BASE#ID, ods:BASE#ID); "
+    "- reads the standard input":
+        "une cible par ligne : adresse, chemin, dossier, motif ou référence de jeu de données (datagouv:ID, "
+        "ckan:BASE#ID, ods:BASE#ID) ; - lit l'entrée standard",
+    "a udata portal whose datasets to list (with --declared-schema)":
+        "un portail udata dont lister les jeux de données (avec --declared-schema)",
+    "list the portal's resources that declare this schema (e.g. etalab/schema-irve-statique)":
+        "lister les ressources du portail qui déclarent ce schéma (par ex. etalab/schema-irve-statique)",
+    "schema for the resources that declare none: path, URL, or catalogue name NAME[/RESOURCE][@VERSION]":
+        "schéma des ressources qui n'en déclarent aucun : chemin, adresse, ou nom du catalogue "
+        "NOM[/RESSOURCE][@VERSION]",
+    "folder of the results, the reports and the dashboard (reused by the next run)":
+        "dossier des résultats, des rapports et du tableau de bord (repris par le passage suivant)",
+    "local worker processes (default: one per core)": "processus de travail locaux (par défaut : un par cœur)",
+    "run on this Dask distributed scheduler (tcp://HOST:PORT) instead of local workers":
+        "travailler sur cet ordonnanceur Dask distributed (tcp://HÔTE:PORT) plutôt qu'avec des processus locaux",
+    "seconds one resource may take, download and validation (default 120)":
+        "secondes qu'une ressource peut prendre, téléchargement et validation (120 par défaut)",
+    "new tries of a download after a transient error (429, 5xx, a reset; default 3)":
+        "nouveaux essais d'un téléchargement après une erreur passagère (429, 5xx, connexion coupée ; 3 par défaut)",
+    "memory a local worker may use before it is replaced, in MiB (default 2048; 0: no bound)":
+        "mémoire qu'un processus local peut utiliser avant d'être remplacé, en Mio (2048 par défaut ; 0 : sans "
+        "limite)",
+    "pages of the portal's listing read at most (default 500)":
+        "pages de la liste du portail lues au plus (500 par défaut)",
+    "invalid: exit 1 when a file is invalid (default never: 0 whenever the audit ran)":
+        "invalid : code de sortie 1 quand un fichier est invalide (par défaut never : 0 dès que l'audit a tourné)",
 }
 #: argparse's own words (its gettext messages)
 ARGPARSE = {

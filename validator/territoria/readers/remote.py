@@ -16,10 +16,19 @@ is up: a server trickling one byte every half second never sees a read time
 out, so a check between reads is not enough. A body shorter than its
 ``Content-Length`` is an error, not a smaller file. A temporary file is removed
 whatever happens (and at exit, for one still registered).
+
+Transient answers (429, 5xx, a reset connection) are tried again with a growing
+back-off, or after the server's ``Retry-After`` within a cap, since a portal
+audited file after file rate-limits its callers. A download may be conditional
+(``If-None-Match`` / ``If-Modified-Since``): ``territoria audit`` fetches again
+only what changed since its last run.
 """
 from __future__ import annotations
 
 import atexit
+import datetime
+import email.utils
+import hashlib
 import http.client
 import ipaddress
 import os
@@ -31,6 +40,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
+from typing import Optional
 
 from . import SourceProblem
 from .policy import current as current_policy
@@ -236,6 +247,36 @@ class _Truncated(Exception):
     pass
 
 
+#: answers worth another try: the server is busy or restarting (429 and 503 may say when, in Retry-After)
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+#: the longest wait a Retry-After header is granted, in seconds (a hostile server may ask for a day)
+RETRY_AFTER_MAX = _env_number("TERRITORIA_RETRY_AFTER_MAX", 30, float)
+
+
+@dataclass
+class Download:
+    """What one download brought back.
+
+    ``path`` is a temporary file to :func:`discard` after use, or None when the
+    server answered ``304 Not Modified`` to a conditional request; ``etag`` and
+    ``last_modified`` are the server's validators, to send next time;
+    ``sha256`` is the body's digest when it was asked for.
+    """
+
+    url: str
+    path: Optional[str]
+    status: int = 200
+    etag: str = ""
+    last_modified: str = ""
+    sha256: str = ""
+    size: int = 0
+    attempts: int = 1
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
 def fetch_to_file(url: str, *, max_bytes: "int | None" = None, timeout: "float | None" = None,
                   retries: "int | None" = None) -> str:
     """Download ``url`` into a temporary file and return its path (discard it with :func:`discard`).
@@ -243,13 +284,36 @@ def fetch_to_file(url: str, *, max_bytes: "int | None" = None, timeout: "float |
     Bounds (defaults overridable by ``TERRITORIA_MAX_BYTES``, ``TERRITORIA_TIMEOUT``,
     ``TERRITORIA_TOTAL_TIMEOUT``, ``TERRITORIA_RETRIES``, ``TERRITORIA_MAX_REDIRECTS``).
     """
+    return download(url, max_bytes=max_bytes, timeout=timeout, retries=retries).path
+
+
+def download(url: str, *, max_bytes: "int | None" = None, timeout: "float | None" = None,
+             retries: "int | None" = None, total: "float | None" = None, etag: str = "",
+             last_modified: str = "", digest: bool = False) -> Download:
+    """Download ``url`` within the bounds, retrying what is transient, and say what came back.
+
+    ``etag`` / ``last_modified``: the validators of an earlier download, sent as
+    ``If-None-Match`` / ``If-Modified-Since`` (an unchanged file is then a 304,
+    with no body). ``total``: the whole download's deadline, at most
+    ``TERRITORIA_TOTAL_TIMEOUT``. Transient answers (429, 5xx, a reset
+    connection, a truncated body) are tried again after 0.5 s, 1 s, 2 s..., or
+    after the server's ``Retry-After`` (at most ``TERRITORIA_RETRY_AFTER_MAX``
+    seconds), as long as the deadline allows. ``digest``: compute the body's
+    SHA-256 while it is written.
+    """
     max_bytes = _env_number("TERRITORIA_MAX_BYTES", MAX_BYTES) if max_bytes is None else max_bytes
     timeout = _env_number("TERRITORIA_TIMEOUT", TIMEOUT_SECONDS, float) if timeout is None else timeout
     retries = _env_number("TERRITORIA_RETRIES", RETRIES) if retries is None else retries
-    total = _env_number("TERRITORIA_TOTAL_TIMEOUT", TOTAL_SECONDS, float)
+    limit = _env_number("TERRITORIA_TOTAL_TIMEOUT", TOTAL_SECONDS, float)
+    total = limit if total is None else max(0.0, min(total, limit))
     deadline = time.monotonic() + total
     suffix = os.path.splitext(url.split("?", 1)[0])[1][:10]
     _vet_url(url)
+    headers = {"User-Agent": "territoria-validator"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     sockets = _Sockets()
     watchdog = threading.Timer(total, sockets.expire)
     watchdog.daemon = True
@@ -257,14 +321,23 @@ def fetch_to_file(url: str, *, max_bytes: "int | None" = None, timeout: "float |
     last_error = "unknown error"
     try:
         for attempt in range(retries + 1):
+            wait = 0.5 * 2 ** attempt
             try:
-                return _attempt(url, sockets, timeout, max_bytes, suffix)
+                found = _attempt(url, sockets, timeout, max_bytes, suffix, headers, digest)
+                found.attempts = attempt + 1
+                return found
             except SourceProblem:
                 raise
             except urllib.error.HTTPError as error:
+                if error.code == 304 and (etag or last_modified):
+                    return Download(url, None, 304, error.headers.get("ETag") or etag,
+                                    error.headers.get("Last-Modified") or last_modified, attempts=attempt + 1)
                 last_error = f"HTTP {error.code} {error.reason}"
-                if error.code < 500:
+                if error.code not in TRANSIENT_STATUSES:
                     break
+                asked = retry_after(error.headers.get("Retry-After"))
+                if asked is not None:
+                    wait = min(max(asked, 0.0), RETRY_AFTER_MAX)
             except _Truncated as error:
                 last_error = str(error)
             except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as error:
@@ -275,12 +348,9 @@ def fetch_to_file(url: str, *, max_bytes: "int | None" = None, timeout: "float |
             except ValueError as error:  # a malformed address: retrying cannot help
                 last_error = str(error)
                 break
-            if sockets.expired:
+            if sockets.expired or attempt == retries or time.monotonic() + wait >= deadline:
                 break
-            if attempt < retries and time.monotonic() + 0.5 * (attempt + 1) < deadline:
-                time.sleep(0.5 * (attempt + 1))
-            elif attempt < retries:
-                break
+            time.sleep(wait)
         if sockets.expired:
             raise SourceProblem("scheme-error", f"{url}: the download took longer than {total:g} s")
         raise SourceProblem("scheme-error", f"{url}: {last_error}")
@@ -288,13 +358,31 @@ def fetch_to_file(url: str, *, max_bytes: "int | None" = None, timeout: "float |
         watchdog.cancel()
 
 
-def _attempt(url: str, sockets: _Sockets, timeout: float, max_bytes: int, suffix: str) -> str:
-    request = urllib.request.Request(url, headers={"User-Agent": "territoria-validator"})
+def retry_after(value: "str | None") -> "float | None":
+    """Seconds a ``Retry-After`` header asks to wait (a number of seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+
+
+def _attempt(url: str, sockets: _Sockets, timeout: float, max_bytes: int, suffix: str, headers: dict,
+             digest: bool) -> Download:
+    request = urllib.request.Request(url, headers=headers)
     with _opener(sockets).open(request, timeout=timeout) as response:
         declared = response.headers.get("Content-Length")
         declared = int(declared) if declared and declared.strip().isdigit() else None
         if declared is not None and declared > max_bytes:
             raise SourceProblem("scheme-error", f"{url}: the file is larger than {max_bytes} bytes")
+        hasher = hashlib.sha256() if digest else None
         handle, path = temporary_file(suffix)
         size = 0
         try:
@@ -312,6 +400,8 @@ def _attempt(url: str, sockets: _Sockets, timeout: float, max_bytes: int, suffix
                     if size > max_bytes:
                         raise SourceProblem("scheme-error", f"{url}: the file is larger than {max_bytes} bytes")
                     out.write(chunk)
+                    if hasher is not None:
+                        hasher.update(chunk)
             if sockets.expired:
                 raise TimeoutError("deadline")
             if declared is not None and size < declared:
@@ -324,11 +414,13 @@ def _attempt(url: str, sockets: _Sockets, timeout: float, max_bytes: int, suffix
         except BaseException:  # never leave a partial download behind
             discard(path)
             raise
-        return path
+        return Download(url, path, response.status or 200, response.headers.get("ETag") or "",
+                        response.headers.get("Last-Modified") or "", hasher.hexdigest() if hasher else "", size)
 
 
-def fetch_bytes(url: str, *, max_bytes: int = 50 << 20) -> bytes:
-    path = fetch_to_file(url, max_bytes=max_bytes)
+def fetch_bytes(url: str, *, max_bytes: int = 50 << 20, total: "float | None" = None) -> bytes:
+    """The body of ``url`` (at most ``max_bytes``, within ``total`` seconds if given)."""
+    path = download(url, max_bytes=max_bytes, total=total).path
     try:
         with open(path, "rb") as handle:
             return handle.read()

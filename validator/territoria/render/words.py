@@ -16,6 +16,14 @@ WORDS = {
     "invalid": ("invalide", "invalides", "invalid", "invalid"),
     "unchecked": ("non vérifiable", "non vérifiables", "could not be checked", "could not be checked"),
     "shown": ("affichée", "affichées", "shown", "shown"),
+    # territoria audit: resources (feminine in French)
+    "resource": ("ressource", "ressources", "resource", "resources"),
+    "valid-f": ("valide", "valides", "valid", "valid"),
+    "invalid-f": ("invalide", "invalides", "invalid", "invalid"),
+    "unchecked-resource": ("non vérifiée", "non vérifiées", "not checked", "not checked"),
+    "not-table": ("pas un tableau", "pas des tableaux", "not a table", "not tables"),
+    "checked-again": ("vérifiée à nouveau", "vérifiées à nouveau", "checked again", "checked again"),
+    "unchanged": ("inchangée", "inchangées", "unchanged", "unchanged"),
 }
 
 

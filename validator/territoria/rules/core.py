@@ -619,3 +619,40 @@ declare(Rule(
     raised_by="ui.uploads",
     values=words.note_words,
 ))
+
+
+# ``territoria audit``: what a fleet of checks met besides the data.
+declare(Rule(
+    "time-limit", "error", "source", "Time limit reached", "Temps imparti dépassé",
+    "The resource was not checked within its time limit: {note}",
+    "La ressource n'a pas été vérifiée dans le temps imparti : {note_fr}",
+    "A slow or stalled server, or a very large file. Run the audit again later, or raise --time-limit.",
+    "Un serveur lent ou bloqué, ou un très gros fichier. Relancez l'audit plus tard, ou relevez --time-limit.",
+    example={"note": "https://www.example.org/mesures.csv: not done after 120 s; the worker was stopped"},
+    raised_by="audit.work, audit.workers",
+    values=words.note_words,
+))
+declare(Rule(
+    "worker-lost", "error", "source", "Worker stopped", "Processus arrêté",
+    "The process that checked the resource stopped: {note}",
+    "Le processus qui vérifiait la ressource s'est arrêté : {note_fr}",
+    "The file may need more memory than a worker is allowed: raise --worker-memory, or check the file alone "
+    "with territoria validate.",
+    "Le fichier demande peut-être plus de mémoire qu'un processus n'en a le droit : relevez --worker-memory, "
+    "ou vérifiez le fichier seul avec territoria validate.",
+    example={"note": "https://www.example.org/mesures.csv: the worker used more than 2048 MiB and was stopped"},
+    raised_by="audit.workers",
+    values=words.note_words,
+))
+declare(Rule(
+    "listing-truncated", "warning", "source", "Listing cut short", "Liste incomplète",
+    "The portal's listing was not read to its end: {note}",
+    "La liste du portail n'a pas été lue jusqu'au bout : {note_fr}",
+    "The datasets after that point are not in this audit. Raise --max-pages, or run again when the portal "
+    "answers.",
+    "Les jeux de données suivants ne sont pas dans cet audit. Relevez --max-pages, ou relancez quand le portail "
+    "répond.",
+    example={"note": "https://www.data.gouv.fr: stopped after 500 pages (--max-pages)"},
+    raised_by="portals",
+    values=words.note_words,
+))

@@ -56,16 +56,20 @@ class SchemaProfile:
         """The resource a file is for, from what its name (or title, or URL) shows.
 
         The longest resource name contained in a hint wins ("water_readings"
-        before "readings"); None when no resource name appears.
+        before "readings"); None when no resource name appears. A file's own
+        name is read before the folders above it (``.../channel-counts/measure.csv``
+        is a measure file).
         """
-        words = []
+        names, paths = [], []
         for hint in hints:
             if hint:
                 path = urllib.parse.urlsplit(hint).path if is_url(hint) else hint
-                words += [_normal(os.path.basename(path)), _normal(hint)]
-        for name in sorted(filter(None, self.names), key=len, reverse=True):
-            if any(_normal(name) and _normal(name) in word for word in words):
-                return name
+                names.append(_normal(os.path.basename(path)))
+                paths.append(_normal(hint))
+        for words in (names, paths):
+            for name in sorted(filter(None, self.names), key=len, reverse=True):
+                if any(_normal(name) and _normal(name) in word for word in words):
+                    return name
         return None
 
     def table(self, name: Optional[str] = None, version_2: Optional[bool] = None) -> TableSchema:
