@@ -49,7 +49,8 @@ class File:
 
 class FakePortal:
     """``files[path] = File``; ``datasets``: udata dataset dicts (their resources' ``url`` may be a path,
-    made absolute when served); ``endless``: the search never runs out of pages; ``hits[path]``."""
+    made absolute when served); ``endless``: the search never runs out of pages; ``hits[path]``;
+    ``latency``: seconds each file's answer waits before it starts, as a distant server's would."""
 
     def __init__(self):
         self.files: dict = {}
@@ -57,6 +58,7 @@ class FakePortal:
         self.endless = False
         self.hits: dict = {}
         self.not_modified = 0
+        self.latency = 0.0
         self.closing = threading.Event()
         portal = self
 
@@ -108,6 +110,8 @@ class FakePortal:
         return self._send(request, 404, b"not found", "text/plain")
 
     def _file(self, request, served: File) -> None:
+        if self.latency:
+            time.sleep(self.latency)
         if served.failures:
             status = served.failures.pop(0)
             return self._send(request, status, b"busy", "text/plain", served.headers)

@@ -35,7 +35,7 @@ MEMORY_EXIT = 86
 PRELOAD = ("territoria.audit.work", "territoria.api", "territoria.render.json", "territoria.checks",
            "territoria.fields.checker", "territoria.fields.constraints", "territoria.readers.csv_reader",
            "territoria.readers.detect", "territoria.readers.remote", "territoria.readers.compressed",
-           "territoria.schema.verdict_cache", "pandas", "regex")
+           "territoria.schema.verdict_cache", "regex")
 
 
 @dataclass
