@@ -186,3 +186,17 @@ def test_a_repetitive_column_is_repaired_by_distinct_value_with_the_same_result(
     monkeypatch.setattr(repairs, "SAMPLE", 2048)
     repair_column(cells, spec, again)
     assert [(c, n, m.tolist(), d) for c, n, m, d in again.notes] == [(c, n, m.tolist(), d) for c, n, m, d in context.notes]
+
+
+def test_a_code_list_longer_than_the_lookup_bound_is_matched_exactly_only(monkeypatch):
+    """A 1M-value enum (a list of SIRENs, say) would cost seconds and hundreds of MB to normalise, for a
+    hint nobody needs: past the bound, a code in another case is left as it is (and stays an error)."""
+    from territoria.fix.repairs import codes
+
+    many = {"name": "code", "type": "string", "constraints": {"enum": ["in_service", "removed", "other"]}}
+    assert repair_value("IN_SERVICE", many) == ("in_service", ["enum-label"])
+    monkeypatch.setattr(codes, "LOOKUP_MAX_CODES", 2)
+    monkeypatch.setattr(codes, "_PER_FIELD", {})
+    assert repair_value("IN_SERVICE", dict(many)) is None
+    short = {"name": "code", "type": "string", "constraints": {"enum": ["in_service", "removed"]}}
+    assert repair_value("IN_SERVICE", short) == ("in_service", ["enum-label"])  # at the bound: still matched

@@ -345,7 +345,10 @@ def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
         try:
             if any(_is_nan(v) for v in entries):
                 raise ValueError("NaN in enum")
-            keyed = [(spec.to_key(v), _awareness(spec, v)) for v in entries]
+            if spec.extra.get("awareness") is None:  # one look, not one per entry of a 1M-value enum
+                keyed = [(spec.to_key(v), None) for v in entries]
+            else:
+                keyed = [(spec.to_key(v), _awareness(spec, v)) for v in entries]
             if any(k is None for k, _ in keyed):
                 raise ValueError("unkeyable enum entry")
         except Exception:

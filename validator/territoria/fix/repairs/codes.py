@@ -51,10 +51,17 @@ def _known(cells: pa.Array, codes: pa.Array, code_set: frozenset) -> pa.Array:
     return pc.fill_null(pc.is_in(cells, value_set=codes), TRUE)
 
 
+#: an enum longer than this is a code list (SIRENs, parcels), not a vocabulary someone types by hand: its
+#: codes are not matched without case or accents (the lookup would cost seconds and hundreds of MB a field)
+LOOKUP_MAX_CODES = 50_000
+
+
 def code_lookup(field) -> dict:
     """normal form -> code, from the field's enum codes and ``enum_labels`` (``{code: {fr, en}}``);
-    a normal form shared by two codes is left out (it would be a guess)."""
+    a normal form shared by two codes is left out (it would be a guess); empty past LOOKUP_MAX_CODES."""
     codes = [c for c in field.constraints.get("enum") or [] if isinstance(c, str)]
+    if len(codes) > LOOKUP_MAX_CODES:
+        return {}
     labels = field.get("enum_labels") if isinstance(field.get("enum_labels"), dict) else {}
     found: dict = {}
     for code in codes:
