@@ -141,6 +141,8 @@ def _scenarios(tmp: Path) -> list:
         ("validate", str(tmp / "seul.csv"), "--schema", "street-lighting/light_points"),
         ("fix", str(tmp / "large.csv"), "--schema", "street-lighting/light_points", "--output",
          str(tmp / "large.csv")),
+        ("audit", "--targets", str(tmp / "absent.txt"), "--output", str(tmp / "audit")),
+        ("audit", "--targets", str(tmp / "dossier"), "--output", str(tmp / "audit")),
     ]
 
 

@@ -390,6 +390,14 @@ _DETAILS = [
     ("Invalid control character at", "caractère de contrôle invalide à"),
     ("Invalid \\escape", "échappement invalide"),
     ("(line ", "(ligne "),
+    # the system's own words (an OSError's strerror)
+    ("No such file or directory", "fichier ou dossier introuvable"),
+    ("Permission denied", "permission refusée"),
+    ("Is a directory", "c'est un dossier"),
+    ("Not a directory", "pas un dossier"),
+    ("No space left on device", "plus de place sur le disque"),
+    ("Read-only file system", "système de fichiers en lecture seule"),
+    ("File name too long", "nom de fichier trop long"),
 ]
 _COMPILED = [(re.compile(rf"^{pattern}$", re.S), template) for pattern, template in NOTES]
 
