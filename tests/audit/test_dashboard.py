@@ -66,8 +66,9 @@ def test_the_page_speaks_french(audit):
     page = dashboard.render(audit, "fr")
     assert '<html lang="fr">' in page
     for words in ("Validité par schéma et version", "Erreurs les plus fréquentes", "Les plus gros fichiers",
-                  "Toutes les ressources", "Erreur de type", "Temps imparti dépassé", "inchangée"):
+                  "Toutes les ressources", "Erreur de type", "Temps imparti dépassé", "inchangée", "Non tabulaires"):
         assert words in page, words
+    assert '<td class="n">50,0</td>' in page and '<td class="n">75,0</td>' in page  # the trend, a decimal comma
 
 
 def test_without_matplotlib_the_page_keeps_its_tables(audit, monkeypatch):

@@ -46,6 +46,13 @@ def _drawing(salt: str, height: float):
         yield figure, figure.subplots()
 
 
+def _whole_ticks(axis) -> None:
+    """Counts of files on an axis: whole numbers only (matplotlib would mark 0.2, 0.4... below 2)."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
 def _svg(figure, salt: str) -> str:
     """The figure as an ``<svg>`` element whose identifiers (and the references to them) start with ``salt``:
     matplotlib names the groups of every figure alike (``figure_1``), and one page holds several."""
@@ -75,6 +82,7 @@ def validity(groups: list, labels: dict, salt: str) -> str:
             if checked:
                 axes.text(total, y, f"  {100 * group[1] / checked:.0f} %", va="center", fontsize=9)
         axes.set_xlabel(labels["resources"])
+        _whole_ticks(axes.xaxis)
         axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False, fontsize=9)
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.12)
@@ -89,6 +97,7 @@ def bars(items: list, xlabel: str, salt: str) -> str:
         axes.barh([_short(label) for label, _ in items][::-1], [value for _, value in items][::-1],
                   color=COLORS["bar"])
         axes.set_xlabel(xlabel)
+        _whole_ticks(axes.xaxis)
         axes.spines[["top", "right"]].set_visible(False)
         return _svg(figure, salt)
 

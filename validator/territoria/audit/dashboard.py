@@ -22,7 +22,7 @@ WORDS = {
     "fr": {
         "title": "Audit Territoria", "generated": "Audit du {when}, produit par Territoria {version}.",
         "resources": "Ressources", "valid": "Valides", "invalid": "Invalides", "failed": "Non vérifiées",
-        "skipped": "Pas des tableaux", "revalidated": "{n} vérifiées à nouveau, {m} inchangées depuis l'audit "
+        "skipped": "Non tabulaires", "revalidated": "{n} vérifiées à nouveau, {m} inchangées depuis l'audit "
                                                        "précédent.",
         "rate": "Taux de validité (%)", "rate_note": "Taux de validité : les fichiers valides parmi les fichiers "
                                                      "valides et invalides (les ressources non vérifiées à part).",
@@ -36,7 +36,7 @@ WORDS = {
         "code": "Code", "run": "Audit", "none": "(aucun)", "no_charts": "Les graphiques demandent matplotlib : "
                                                                          "pip install 'territoria[audit]'.",
         "status_valid": "valide", "status_invalid": "invalide", "status_failed": "non vérifiée",
-        "status_skipped": "pas un tableau", "listing": "Liste", "message": "Premier problème",
+        "status_skipped": "non tabulaire", "listing": "Liste", "message": "Premier problème",
         "unchanged": "inchangée",
     },
     "en": {
@@ -101,7 +101,7 @@ def render(audit, lang: str = "en") -> str:
         parts.append(f"<p class=\"warning\">{escape(warning.get(f'message_{lang}') or warning.get('message', ''))}</p>")
     if not charts.available():
         parts.append(f"<p class=\"note\">{escape(words['no_charts'])}</p>")
-    parts.append(_trend(audit.history, words))
+    parts.append(_trend(audit.history, words, lang))
     parts.append(_validity(rows, "schema", words, lang))
     parts.append(_validity(rows, "organization", words, lang))
     parts.append(_error_types(rows, words, lang))
@@ -139,7 +139,7 @@ def _labels(words: dict) -> dict:
             "resources": words["resources"], "rate": words["rate"]}
 
 
-def _trend(history: list, words: dict) -> str:
+def _trend(history: list, words: dict, lang: str) -> str:
     runs: dict = {}
     for line in history:
         run = runs.setdefault(line["run_at"], [0, 0, 0])
@@ -150,7 +150,8 @@ def _trend(history: list, words: dict) -> str:
     svg = charts.trend(points, _labels(words), "trend")
     if len(points) < 2:
         return ""
-    table = "".join(f"<tr><td>{escape(when)}</td><td class=\"n\">{rate:.1f}</td><td class=\"n\">{n}</td></tr>"
+    table = "".join(f"<tr><td>{escape(when)}</td><td class=\"n\">{_number(rate, lang, 1)}</td>"
+                    f"<td class=\"n\">{_number(n, lang)}</td></tr>"
                     for when, rate, n in points[-TOP:])
     return f"<h2>{escape(words['trend'])}</h2><div class=\"chart\">{svg}</div><table><tr>" \
            f"<th>{escape(words['run'])}</th><th>{escape(words['rate'])}</th><th>{escape(words['resources'])}</th>" \

@@ -21,7 +21,7 @@ WORDS = {
     "valid-f": ("valide", "valides", "valid", "valid"),
     "invalid-f": ("invalide", "invalides", "invalid", "invalid"),
     "unchecked-resource": ("non vérifiée", "non vérifiées", "not checked", "not checked"),
-    "not-table": ("pas un tableau", "pas des tableaux", "not a table", "not tables"),
+    "not-table": ("non tabulaire", "non tabulaires", "not a table", "not tables"),
     "checked-again": ("vérifiée à nouveau", "vérifiées à nouveau", "checked again", "checked again"),
     "unchanged": ("inchangée", "inchangées", "unchanged", "unchanged"),
 }
