@@ -352,6 +352,15 @@ class KeySet(_Budgeted):
     def spilled(self) -> bool:
         return self._keys is not None
 
+    def _fits(self, more: int) -> bool:
+        """Whether ``more`` keys fit, the table's growth included: it holds its old slots and
+        its new ones at once (the set is not sized ahead: a referenced table's size is not known)."""
+        if self.budget is None:
+            return True
+        held = len(self._table._keys)
+        needed = _capacity_for(len(self._table) + more)
+        return (needed + (held if needed > held else 0)) * _BYTES_PER_SLOT <= self.budget
+
     def add(self, hashes: np.ndarray) -> None:
         if len(hashes) == 0:
             return
@@ -366,7 +375,7 @@ class KeySet(_Budgeted):
         if self.spilled:
             self._keys.add(hashes, np.zeros(len(hashes), dtype=np.int64))
         else:
-            self._table.put(hashes, np.ones(len(hashes), dtype=np.int64))
+            _put_all(self._table, hashes)
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
         """True where the key is among the referenced ones (in memory only: see :meth:`missing`)."""
@@ -385,12 +394,9 @@ class KeySet(_Budgeted):
         for _, (referenced, probe) in partitions_of(self._keys, probes):
             if not len(probe):
                 continue
-            keys = np.unique(referenced["hash"])  # sorted
-            if not len(keys):
-                found.append(probe["row"])
-                continue
-            at = np.minimum(np.searchsorted(keys, probe["hash"]), len(keys) - 1)
-            found.append(probe["row"][keys[at] != probe["hash"]])
+            table = UInt64Table(len(referenced))  # the partition's keys, and only them, in memory
+            _put_all(table, referenced["hash"])
+            found.append(probe["row"][table.get(probe["hash"]) < 0])
         if not found:
             return np.zeros(0, dtype=np.int64)
         return np.sort(np.concatenate(found), kind="stable")
@@ -398,3 +404,11 @@ class KeySet(_Budgeted):
     def close(self) -> None:
         super().close()
         self._keys = None
+
+
+def _put_all(table: UInt64Table, hashes: np.ndarray) -> None:
+    """Add keys (repeats allowed) to a table used as a set: in one compiled pass when the
+    kernels are built (``put`` sorts the keys to find repeats first)."""
+    ones = np.ones(len(hashes), dtype=np.int64)
+    if table.swap_in_order(hashes, ones) is None:
+        table.put(hashes, ones)

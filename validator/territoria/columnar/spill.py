@@ -24,6 +24,7 @@ from .hash_table import UInt64Table
 #: files per spilled index: 64 partitions of a 30M-key file hold 0.5M keys each
 PARTITION_BITS = 6
 PARTITIONS = 1 << PARTITION_BITS
+_PART_TYPE = np.uint8 if PARTITION_BITS <= 8 else np.uint16  # small integers: numpy sorts them by radix
 _PAIR = np.dtype([("hash", "<u8"), ("row", "<i8")])
 _FLUSH_BYTES = 4 << 20
 
@@ -46,9 +47,9 @@ class Partitions:
         pairs = np.empty(len(hashes), dtype=_PAIR)
         pairs["hash"] = hashes
         pairs["row"] = rows
-        part = (np.asarray(hashes, dtype=np.uint64) >> np.uint64(64 - PARTITION_BITS)).astype(np.intp)
-        order = np.argsort(part, kind="stable")  # file order kept within each partition
-        bounds = np.searchsorted(part[order], np.arange(PARTITIONS + 1))
+        part = (np.asarray(hashes, dtype=np.uint64) >> np.uint64(64 - PARTITION_BITS)).astype(_PART_TYPE)
+        order = np.argsort(part, kind="stable")  # file order kept within each partition (a radix sort)
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(part, minlength=PARTITIONS))])
         pairs = pairs[order]
         for i in np.flatnonzero(np.diff(bounds)):
             self.pending[i].append(pairs[bounds[i]:bounds[i + 1]])
