@@ -141,7 +141,8 @@ class Values:
         wanted = from_numpy(np.unique(np.asarray(rows, dtype=np.int64)))
         found: dict = {}
         for path in self.paths:
-            with pa.ipc.open_stream(path) as reader:
+            # read, not mapped: the pages of a mapped file count in the process's memory
+            with pa.OSFile(path) as source, pa.ipc.open_stream(source) as reader:
                 for batch in reader:
                     kept = batch.filter(pc.is_in(batch.column(0), value_set=wanted))
                     if kept.num_rows:
