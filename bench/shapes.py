@@ -396,8 +396,8 @@ def ensure_fkeys(rows: int, seed: int = generate.DEFAULT_SEED, error_rate: float
     """A package of ``rows`` meters and ``rows`` readings whose meter is a foreign key:
     (its datapackage.json, "") -- the package names its schemas."""
     meters, _ = _ensure_csv("fkeys_meters", rows, meters_chunk, FKEYS_METERS, seed, 0.0)
-    readings, _ = _ensure_csv(f"fkeys_readings_of_{rows}", rows,
-                              lambda *a: readings_chunk(*a, meters=rows), FKEYS_READINGS, seed, error_rate)
+    readings, _ = _ensure_csv("fkeys_readings", rows, lambda *a: readings_chunk(*a, meters=rows), FKEYS_READINGS,
+                              seed, error_rate)
     folder = os.path.join(DATA_DIR, f"fkeys_{rows}")
     os.makedirs(folder, exist_ok=True)
     for path, name in ((meters, "meters.csv"), (readings, "readings.csv")):

@@ -5,7 +5,9 @@ would take gigabytes. Each key (one value or a tuple of values) becomes a
 64-bit hash computed straight from the Arrow buffers (in C, or numpy), and seen keys
 live in a numpy open-addressing table (``hash_table``), each with the last row
 where it was seen: about 17 bytes per distinct key, vectorised lookups that
-release the GIL, no Python object per row.
+release the GIL, no Python object per row. Past a memory budget (``--memory-limit``),
+both kinds of index (``SeenKeys`` for unique and primaryKey, ``KeySet`` for the keys a
+foreign key references) spill to partition files (``columnar.spill``).
 """
 from __future__ import annotations
 

@@ -92,7 +92,7 @@ class BatchChecker:
             if keys is not None:
                 self.foreign.append((fk, keys))
         # the referenced key sets share the memory limit with this table's own indexes
-        # (validation.package sizes them alike: key_indexes)
+        # (validation.package sizes them alike: lookup_budget)
         budget = key_budget(len(self.seen) + len({id(keys) for _, keys in self.foreign}))
         for seen in self.seen.values():
             seen.budget = budget  # beyond it, an index spills to files (columnar.spill)
@@ -332,7 +332,6 @@ class BatchChecker:
     def _late_key_errors(self) -> None:
         """The repeats of spilled key indexes, found now, placed in the listing where
         the in-memory check would have listed them (same rows, same previous rows)."""
-        findings = self.findings
         for indices, seen in self.seen.items():
             if not seen.spilled:
                 continue
