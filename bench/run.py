@@ -330,28 +330,27 @@ def shape_strings(bench: Bench) -> dict:
     return out
 
 
-def shape_keys(bench: Bench) -> dict:
-    sizes = [int(s) for s in bench.args.keys_rows.split(",") if s]
-    prefix_rows = min(bench.args.frictionless_rows, min(sizes))
-    prefix = shapes.ensure_keys(prefix_rows)
-    out = {"sizes": {}}
-    for rows in sizes:
-        main = shapes.ensure_keys(rows)
-        out["sizes"][rows] = bench.versus(f"keys {rows:,}", main, prefix, rows, prefix_rows)
-    return out
+def _sized(name: str, ensure):
+    """A shape measured at each of its --NAME-rows sizes ({"sizes": {rows: result}}),
+    frictionless on the smallest (or --frictionless-rows) one."""
+
+    def run(bench: Bench) -> dict:
+        sizes = [int(s) for s in getattr(bench.args, f"{name}_rows").split(",") if s]
+        prefix_rows = min(bench.args.frictionless_rows, min(sizes))
+        prefix = ensure(prefix_rows)
+        out = {"sizes": {}}
+        for rows in sizes:
+            out["sizes"][rows] = bench.versus(f"{name} {rows:,}", ensure(rows), prefix, rows, prefix_rows)
+        return out
+
+    return run
 
 
-def shape_fkeys(bench: Bench) -> dict:
-    """A package of N meters and N readings whose meter is a foreign key (the meters' keys
-    read as the readings' lookup), at each of --fkeys-rows; frictionless on a smaller one."""
-    sizes = [int(s) for s in bench.args.fkeys_rows.split(",") if s]
-    prefix_rows = min(bench.args.frictionless_rows, min(sizes))
-    prefix = shapes.ensure_fkeys(prefix_rows)
-    out = {"sizes": {}}
-    for rows in sizes:
-        main = shapes.ensure_fkeys(rows)
-        out["sizes"][rows] = bench.versus(f"fkeys {rows:,}", main, prefix, rows, prefix_rows)
-    return out
+#: a unique id and a composite primary key
+shape_keys = _sized("keys", shapes.ensure_keys)
+#: a package of N meters and N readings whose meter is a foreign key (the meters' keys read as the
+#: readings' lookup); frictionless on a package of --frictionless-rows of each
+shape_fkeys = _sized("fkeys", shapes.ensure_fkeys)
 
 
 def shape_errors(bench: Bench) -> dict:
@@ -459,17 +458,10 @@ def _table(results: dict) -> list:
                      _ok((r.get("speedup") or {}).get("median"), 10, True)))
         rows.append(("  … over the bare parse, whole processes", f"{measure.show(r['over_parse'], '{:.2f}', '×')}",
                      "≤ 3×", _ok(r["over_parse"]["median"], 3, False)))
-    r = results.get("keys")
-    if r:
-        for size, s in r["sizes"].items():
-            rows.append((f"unique + composite primary key, {int(size):,} rows: peak RSS",
-                         f"{measure.show(s['territoria_rss'], '{:.0f}', ' MB')} "
-                         f"({measure.show(s['territoria_wall'], '{:.1f}', ' s')})", "≤ 600 MB",
-                         _ok(s["territoria_rss"]["median"], 600, False)))
-    r = results.get("fkeys")
-    if r:
-        for size, s in r["sizes"].items():
-            rows.append((f"foreign key, {int(size):,} referenced keys and rows: peak RSS",
+    for name, label in (("keys", "unique + composite primary key, {:,} rows"),
+                        ("fkeys", "foreign key, {:,} referenced keys and rows")):
+        for size, s in (results.get(name) or {"sizes": {}})["sizes"].items():
+            rows.append((f"{label.format(int(size))}: peak RSS",
                          f"{measure.show(s['territoria_rss'], '{:.0f}', ' MB')} "
                          f"({measure.show(s['territoria_wall'], '{:.1f}', ' s')})", "≤ 600 MB",
                          _ok(s["territoria_rss"]["median"], 600, False)))
