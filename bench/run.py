@@ -5,6 +5,7 @@ Usage::
     python bench/run.py                              # every shape, 3 paired runs each
     python bench/run.py --shapes cold,csv            # some shapes only
     python bench/run.py --shapes keys --keys-rows 5000000,15000000,30000000
+    python bench/run.py --shapes fkeys --fkeys-rows 15000000 --runs 1
     python bench/run.py --runs 5                     # more pairs, a tighter spread
     python bench/run.py --territoria-path /tmp/old/validator --label before   # another tree
     python bench/run.py --shapes csv --profile       # + cProfile of validate() -> bench/out/
@@ -21,7 +22,7 @@ extrapolated as ``cold start + (prefix time - cold start) * rows / prefix rows``
 tools' error counts by type are compared on that prefix. The ``csv`` shape also gives
 the in-process figure of earlier sessions (``validate()`` in a warmed-up interpreter).
 
-Shapes: cold, csv, xlsx, gzip, parquet, ndjson, strings, keys, errors, many.
+Shapes: cold, csv, xlsx, gzip, parquet, ndjson, strings, keys, fkeys, errors, many.
 Results: a table on stdout, ``bench/out/shapes.json`` with every raw run and command.
 """
 from __future__ import annotations
@@ -44,7 +45,9 @@ import shapes  # noqa: E402
 
 OUT_DIR = os.path.join(HERE, "out")
 DATA = generate.DATA_DIR
-SHAPES = ("cold", "csv", "xlsx", "gzip", "parquet", "ndjson", "strings", "keys", "errors", "many")
+#: shapes measured at several sizes (their results: {"sizes": {rows: result}})
+SIZED = ("keys", "fkeys")
+SHAPES = ("cold", "csv", "xlsx", "gzip", "parquet", "ndjson", "strings", "keys", "fkeys", "errors", "many")
 
 
 # --------------------------------------------------------------------------- in-process workers
@@ -111,8 +114,8 @@ class Bench:
     def territoria(self, path: str, schema: str, *options: str) -> tuple:
         """(command, cwd, JSON report path) of ``territoria validate``."""
         report = os.path.join(self.scratch, f"t{time.perf_counter_ns()}.json")
-        command = [self.python, "-m", "territoria", "validate", path, "--schema", schema, "--format", "json",
-                   "--output", report, "--no-progress", *options]
+        command = [self.python, "-m", "territoria", "validate", path, *(("--schema", schema) if schema else ()),
+                   "--format", "json", "--output", report, "--no-progress", *options]
         return command, None, report
 
     def fric(self, path: str, schema: str) -> tuple:
@@ -120,8 +123,9 @@ class Bench:
         from the data folder (it refuses absolute ones), every error listed."""
         folder = os.path.dirname(os.path.abspath(path))
         report = os.path.join(self.scratch, f"f{time.perf_counter_ns()}.json")
-        command = [self.frictionless, "validate", os.path.basename(path), "--schema",
-                   os.path.relpath(schema, folder), "--json", "--limit-errors", str(10 ** 9)]
+        command = [self.frictionless, "validate", os.path.basename(path),
+                   *(("--schema", os.path.relpath(schema, folder)) if schema else ()),
+                   "--json", "--limit-errors", str(10 ** 9)]
         return command, folder, report
 
     def run(self, spec: tuple, kind: str) -> dict:
@@ -326,15 +330,27 @@ def shape_strings(bench: Bench) -> dict:
     return out
 
 
-def shape_keys(bench: Bench) -> dict:
-    sizes = [int(s) for s in bench.args.keys_rows.split(",") if s]
-    prefix_rows = min(bench.args.frictionless_rows, min(sizes))
-    prefix = shapes.ensure_keys(prefix_rows)
-    out = {"sizes": {}}
-    for rows in sizes:
-        main = shapes.ensure_keys(rows)
-        out["sizes"][rows] = bench.versus(f"keys {rows:,}", main, prefix, rows, prefix_rows)
-    return out
+def _sized(name: str, ensure):
+    """A shape measured at each of its --NAME-rows sizes ({"sizes": {rows: result}}),
+    frictionless on the smallest (or --frictionless-rows) one."""
+
+    def run(bench: Bench) -> dict:
+        sizes = [int(s) for s in getattr(bench.args, f"{name}_rows").split(",") if s]
+        prefix_rows = min(bench.args.frictionless_rows, min(sizes))
+        prefix = ensure(prefix_rows)
+        out = {"sizes": {}}
+        for rows in sizes:
+            out["sizes"][rows] = bench.versus(f"{name} {rows:,}", ensure(rows), prefix, rows, prefix_rows)
+        return out
+
+    return run
+
+
+#: a unique id and a composite primary key
+shape_keys = _sized("keys", shapes.ensure_keys)
+#: a package of N meters and N readings whose meter is a foreign key (the meters' keys read as the
+#: readings' lookup); frictionless on a package of --frictionless-rows of each
+shape_fkeys = _sized("fkeys", shapes.ensure_fkeys)
 
 
 def shape_errors(bench: Bench) -> dict:
@@ -370,7 +386,7 @@ def shape_many(bench: Bench) -> dict:
 
 RUNNERS = {"cold": shape_cold, "csv": shape_csv, "xlsx": shape_xlsx, "gzip": _twinned("gzip"),
            "parquet": _twinned("parquet"), "ndjson": _twinned("ndjson"), "strings": shape_strings, "keys": shape_keys,
-           "errors": shape_errors, "many": shape_many}
+           "fkeys": shape_fkeys, "errors": shape_errors, "many": shape_many}
 
 
 # --------------------------------------------------------------------------- the table
@@ -386,9 +402,10 @@ def table(results: dict) -> list:
     a shape whose error counts differ from frictionless's is NOT MET whatever its time."""
     rows = _table(results)
     differ = {name for name, r in results.items()
-              if any(s.get("same_counts") is False for s in ([r] if name != "keys" else r["sizes"].values()))}
+              if any(s.get("same_counts") is False for s in (r["sizes"].values() if name in SIZED else [r]))}
     labels = {"cold": "cold start", "csv": "lighting CSV", "xlsx": "XLSX", "gzip": "gzip", "parquet": "Parquet",
-              "ndjson": "NDJSON", "strings": "string-heavy", "keys": "unique + composite", "errors": "every error"}
+              "ndjson": "NDJSON", "strings": "string-heavy", "keys": "unique + composite", "fkeys": "foreign key",
+              "errors": "every error"}
     out = []
     for row in rows:
         if any(row[0].startswith(labels[name]) for name in differ if name in labels) and row[3] == "met":
@@ -441,10 +458,10 @@ def _table(results: dict) -> list:
                      _ok((r.get("speedup") or {}).get("median"), 10, True)))
         rows.append(("  … over the bare parse, whole processes", f"{measure.show(r['over_parse'], '{:.2f}', '×')}",
                      "≤ 3×", _ok(r["over_parse"]["median"], 3, False)))
-    r = results.get("keys")
-    if r:
-        for size, s in r["sizes"].items():
-            rows.append((f"unique + composite primary key, {int(size):,} rows: peak RSS",
+    for name, label in (("keys", "unique + composite primary key, {:,} rows"),
+                        ("fkeys", "foreign key, {:,} referenced keys and rows")):
+        for size, s in (results.get(name) or {"sizes": {}})["sizes"].items():
+            rows.append((f"{label.format(int(size))}: peak RSS",
                          f"{measure.show(s['territoria_rss'], '{:.0f}', ' MB')} "
                          f"({measure.show(s['territoria_wall'], '{:.1f}', ' s')})", "≤ 600 MB",
                          _ok(s["territoria_rss"]["median"], 600, False)))
@@ -462,7 +479,7 @@ def _table(results: dict) -> list:
                      f"{measure.show(r['per_extra_file_ms'], '{:.1f}', ' ms')}", "≤ 2 ms",
                      _ok(r["per_extra_file_ms"]["median"], 2, False)))
     for name, r in results.items():
-        for s in ([r] if name != "keys" else list(r["sizes"].values())):
+        for s in (list(r["sizes"].values()) if name in SIZED else [r]):
             if s.get("same_counts") is False:
                 rows.append((f"  {name}: error counts by type DIFFER", json.dumps(s["counts"])[:200], "", "NOT MET"))
     return rows
@@ -474,7 +491,7 @@ def render(results: dict, meta: dict) -> str:
     lines = [" | ".join(cell.ljust(width[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     rule = "-" * max(len(line) for line in lines)
     agree = [name for name, r in results.items()
-             if any(s.get("same_counts") for s in ([r] if name != "keys" else r["sizes"].values()))]
+             if any(s.get("same_counts") for s in (r["sizes"].values() if name in SIZED else [r]))]
     notes = [f"error counts by type identical to frictionless on: {', '.join(agree) or 'none compared'}",
              f"load average {meta['loadavg_before'][0]:.1f} before, {meta['loadavg_after'][0]:.1f} after, "
              f"{meta['cpus']} CPUs; {meta['runs']} paired runs per shape; {meta['seconds']:.0f} s in all"]
@@ -498,6 +515,8 @@ def main(argv=None) -> int:
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     parser.add_argument("--xlsx-frictionless-rows", type=int, default=50_000)
     parser.add_argument("--keys-rows", default="5000000", help="comma-separated sizes of the key shape")
+    parser.add_argument("--fkeys-rows", default="5000000",
+                        help="comma-separated sizes of the foreign-key shape (meters, and as many readings)")
     parser.add_argument("--errors-rows", type=int, default=100_000)
     parser.add_argument("--many-files", type=int, default=200)
     parser.add_argument("--territoria-path", default=None,

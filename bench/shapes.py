@@ -350,6 +350,70 @@ def ensure_keys(rows: int, seed: int = generate.DEFAULT_SEED, error_rate: float 
     return _ensure_csv("keys", rows, keys_chunk, KEYS_SCHEMA, seed, error_rate)
 
 
+# --------------------------------------------------------------------------- foreign keys
+
+FKEYS_METERS = {
+    "fields": [
+        {"name": "meter_id", "type": "string"},
+        {"name": "kind", "type": "string"},
+    ],
+    "primaryKey": ["meter_id"],
+}
+FKEYS_READINGS = {
+    "fields": [
+        {"name": "meter_id", "type": "string"},
+        {"name": "value", "type": "number"},
+    ],
+    "foreignKeys": [{"fields": ["meter_id"], "reference": {"resource": "meters", "fields": ["meter_id"]}}],
+}
+
+
+def _meter(numbers: np.ndarray) -> np.ndarray:
+    return np.char.add("M", np.char.zfill(numbers.astype(str), 10)).astype(object)
+
+
+def meters_chunk(start: int, n: int, index: int, seed: int, error_rate: float) -> pa.Table:
+    """One row per meter, in order: the keys the readings reference."""
+    position = np.arange(start, start + n)
+    kinds = np.array(["water", "heat", "power", "gas"], dtype=object)[position % 4]
+    return pa.Table.from_arrays([pa.array(_meter(position), pa.string()), pa.array(kinds, pa.string())],
+                                names=["meter_id", "kind"])
+
+
+def readings_chunk(start: int, n: int, index: int, seed: int, error_rate: float, meters: int = 0) -> pa.Table:
+    """A reading of a meter spread over the whole meter table (a stride prime to its size),
+    a meter that does not exist at ``error_rate``."""
+    rng = np.random.default_rng([seed, 31, index])
+    position = np.arange(start, start + n, dtype=np.int64)
+    ids = _meter((position * 7919 + 13) % max(meters, 1))
+    unknown = np.flatnonzero(rng.random(n) < error_rate)
+    ids[unknown] = np.char.add("X", position[unknown].astype(str)).astype(object)
+    value = pc.cast(pa.array(np.round(rng.uniform(0, 500, n), 2)), pa.string())
+    return pa.Table.from_arrays([pa.array(ids, pa.string()), value], names=["meter_id", "value"])
+
+
+def ensure_fkeys(rows: int, seed: int = generate.DEFAULT_SEED, error_rate: float = 0.0001) -> tuple:
+    """A package of ``rows`` meters and ``rows`` readings whose meter is a foreign key:
+    (its datapackage.json, "") -- the package names its schemas."""
+    meters, _ = _ensure_csv("fkeys_meters", rows, meters_chunk, FKEYS_METERS, seed, 0.0)
+    readings, _ = _ensure_csv("fkeys_readings", rows, lambda *a: readings_chunk(*a, meters=rows), FKEYS_READINGS,
+                              seed, error_rate)
+    folder = os.path.join(DATA_DIR, f"fkeys_{rows}")
+    os.makedirs(folder, exist_ok=True)
+    for path, name in ((meters, "meters.csv"), (readings, "readings.csv")):
+        link = os.path.join(folder, name)
+        if os.path.lexists(link):
+            os.unlink(link)
+        os.link(path, link)  # the package's own folder, as a publisher lays it out
+    descriptor = {"name": "fkeys", "resources": [
+        {"name": "meters", "path": "meters.csv", "schema": FKEYS_METERS},
+        {"name": "readings", "path": "readings.csv", "schema": FKEYS_READINGS}]}
+    path = os.path.join(folder, "datapackage.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(descriptor, handle, indent=2)
+    return path, ""
+
+
 # --------------------------------------------------------------------------- shared
 
 def _ensure_csv(kind: str, rows: int, make, schema: dict, seed: int, error_rate: float) -> tuple:

@@ -107,3 +107,20 @@ def test_swap_returns_the_values_it_replaces():
     assert table.swap(np.array([5, 0, 9], dtype=np.uint64), np.array([1, 2, 3])).tolist() == [-1, -1, -1]
     assert table.swap(np.array([9, 5, 4], dtype=np.uint64), np.array([7, 8, 6])).tolist() == [3, 1, -1]
     assert table.get(np.array([0, 5, 9, 4, 1], dtype=np.uint64)).tolist() == [2, 8, 7, 6, -1]
+
+
+def test_the_number_zero_is_found_again_across_a_spill():
+    """0 hashes to 0, which the in-memory table stores under a stand-in: the keys it held
+    when it spilled and those given after must still meet (same partition, same hash)."""
+    zero = hash_keys([pa.array([0], pa.int64())])
+    assert zero.tolist() == [0]
+    others = hash_keys([pa.array(np.arange(1, 3001), pa.int64())])
+    seen = SeenKeys(budget=20_000)
+    assert seen.previous_rows(zero, np.array([2])).tolist() == [0]  # held in memory
+    seen.previous_rows(others, np.arange(3, 3003))  # past the budget: spilled
+    assert seen.spilled
+    seen.previous_rows(zero, np.array([5000]))
+    try:
+        assert [r.tolist() for r in seen.finish()] == [[5000], [2]]
+    finally:
+        seen.close()

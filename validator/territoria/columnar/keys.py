@@ -5,7 +5,9 @@ would take gigabytes. Each key (one value or a tuple of values) becomes a
 64-bit hash computed straight from the Arrow buffers (in C, or numpy), and seen keys
 live in a numpy open-addressing table (``hash_table``), each with the last row
 where it was seen: about 17 bytes per distinct key, vectorised lookups that
-release the GIL, no Python object per row.
+release the GIL, no Python object per row. Past a memory budget (``--memory-limit``),
+both kinds of index (``SeenKeys`` for unique and primaryKey, ``KeySet`` for the keys a
+foreign key references) spill to partition files (``columnar.spill``).
 """
 from __future__ import annotations
 
@@ -180,7 +182,36 @@ def hash_keys(columns: list, salts: "list | None" = None) -> np.ndarray:
     return combined
 
 
-class SeenKeys:
+class _Budgeted:
+    """A key table held in memory up to ``budget`` bytes (None: no bound), and the
+    private folder its spill files go to once past it."""
+
+    def __init__(self, budget: Optional[int] = None) -> None:
+        self._table = UInt64Table()
+        self.budget = budget
+        self._folder = None
+
+    def _fits(self, more: int) -> bool:
+        if self.budget is None:
+            return True
+        return _capacity_for(len(self._table) + more) * _BYTES_PER_SLOT <= self.budget
+
+    def folder(self) -> str:
+        """The private folder of this index's spill files (made when first asked for)."""
+        from .spill import Folder
+
+        if self._folder is None:
+            self._folder = Folder()
+        return self._folder.get()
+
+    def close(self) -> None:
+        """Remove the spill files, if any (the answers they held are lost)."""
+        if self._folder is not None:
+            self._folder.close()
+            self._folder = None
+
+
+class SeenKeys(_Budgeted):
     """Keys seen so far, each with the last row number where it was seen.
 
     Backed by ``hash_table.UInt64Table`` (key hashes to their last row):
@@ -195,9 +226,7 @@ class SeenKeys:
     """
 
     def __init__(self, budget: Optional[int] = None) -> None:
-        self._table = UInt64Table()
-        self.budget = budget
-        self._folder = None
+        super().__init__(budget)
         self._before = None  # the keys held when the table was spilled, each with its last row
         self._after = None  # the keys given since, in file order
 
@@ -214,11 +243,6 @@ class SeenKeys:
                 smaller = _capacity_for(keys) // 2 * 7 // 10  # the largest table within the budget
                 keys = smaller if _capacity_for(smaller) < _capacity_for(keys) else 0
             self._table = UInt64Table(keys)
-
-    def _fits(self, more: int) -> bool:
-        if self.budget is None:
-            return True
-        return _capacity_for(len(self._table) + more) * _BYTES_PER_SLOT <= self.budget
 
     def _spill(self) -> None:
         from .spill import Partitions
@@ -295,19 +319,8 @@ class SeenKeys:
         order = np.argsort(rows, kind="stable")
         return rows[order], previous[order]
 
-    def folder(self) -> str:
-        """The private folder of this index's spill files (made when first asked for)."""
-        from .spill import Folder
-
-        if self._folder is None:
-            self._folder = Folder()
-        return self._folder.get()
-
     def close(self) -> None:
-        """Remove the spill files, if any (the answers they held are lost)."""
-        if self._folder is not None:
-            self._folder.close()
-            self._folder = None
+        super().close()
         self._before = self._after = None
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
@@ -321,3 +334,83 @@ class SeenKeys:
             return
         values = np.ones(len(hashes), dtype=np.int64) if rows is None else rows
         self._table.put(hashes, values)
+
+
+class KeySet(_Budgeted):
+    """The keys of a referenced table (a foreign key's lookup): is a key among them?
+
+    In memory (``hash_table``, about 17 bytes a key) while within ``budget``; past
+    it, every key goes to partition files (``columnar.spill``), :meth:`contains`
+    can no longer answer, and the referencing table hands its (hash, row) pairs to
+    :meth:`missing` instead, which answers at the table's end a partition at a time.
+    Either way the answer is the same: membership of the 64-bit hash.
+    """
+
+    def __init__(self, budget: Optional[int] = None) -> None:
+        super().__init__(budget)
+        self._keys = None  # the partition files, once spilled
+
+    @property
+    def spilled(self) -> bool:
+        return self._keys is not None
+
+    def _fits(self, more: int) -> bool:
+        """Whether ``more`` keys fit, the table's growth included: it holds its old slots and
+        its new ones at once (the set is not sized ahead: a referenced table's size is not known)."""
+        if self.budget is None:
+            return True
+        held = len(self._table._keys)
+        needed = _capacity_for(len(self._table) + more)
+        return (needed + (held if needed > held else 0)) * _BYTES_PER_SLOT <= self.budget
+
+    def add(self, hashes: np.ndarray) -> None:
+        if len(hashes) == 0:
+            return
+        hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
+        if not self.spilled and not self._fits(len(hashes)):
+            from .spill import Partitions
+
+            self._keys = Partitions(self.folder(), "referenced")
+            for keys, _ in self._table.items(chunk=1 << 20):  # a few MB at a time
+                self._keys.add(keys, np.zeros(len(keys), dtype=np.int64))
+            self._table = UInt64Table()  # its memory is given back
+        if self.spilled:
+            self._keys.add(hashes, np.zeros(len(hashes), dtype=np.int64))
+        else:
+            _put_all(self._table, hashes)
+
+    def contains(self, hashes: np.ndarray) -> np.ndarray:
+        """True where the key is among the referenced ones (in memory only: see :meth:`missing`)."""
+        if self.spilled:
+            raise RuntimeError("a spilled key set answers through missing()")
+        if len(hashes) == 0:
+            return np.zeros(0, dtype=bool)
+        return self._table.get(hashes) >= 0
+
+    def missing(self, probes) -> np.ndarray:
+        """The rows of ``probes`` (a ``spill.Partitions`` of (hash, row) pairs, partitioned
+        as this set's files) whose key is not in the set, in row order."""
+        from .spill import partitions_of
+
+        found = []
+        for _, (referenced, probe) in partitions_of(self._keys, probes):
+            if not len(probe):
+                continue
+            table = UInt64Table(len(referenced))  # the partition's keys, and only them, in memory
+            _put_all(table, referenced["hash"])
+            found.append(probe["row"][table.get(probe["hash"]) < 0])
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.sort(np.concatenate(found), kind="stable")
+
+    def close(self) -> None:
+        super().close()
+        self._keys = None
+
+
+def _put_all(table: UInt64Table, hashes: np.ndarray) -> None:
+    """Add keys (repeats allowed) to a table used as a set: in one compiled pass when the
+    kernels are built (``put`` sorts the keys to find repeats first)."""
+    ones = np.ones(len(hashes), dtype=np.int64)
+    if table.swap_in_order(hashes, ones) is None:
+        table.put(hashes, ones)

@@ -15,17 +15,17 @@ import numpy as np
 import pyarrow as pa
 
 from ..columnar.arrow import strings, validity
-from ..columnar.keys import SeenKeys, hash_keys
+from ..columnar.keys import KeySet, hash_keys
 from ..fields.native import check_column
 from ..readers import NeedsExactRead, Table
 from ..schema import TableSchema
-from .batch import BatchChecker
+from .batch import BatchChecker, lookup_budget
 from .cells import field_cells
 from .findings import Findings, Lookup, TableOutcome
 from .header import expected_fields, field_missing_values, header_errors
 
 __all__ = ["validate_table", "collect_keys", "collect_columns", "header_errors", "expected_fields",
-           "Findings", "TableOutcome"]
+           "lookup_budget", "Findings", "TableOutcome"]
 
 
 def validate_table(table: Table, schema: TableSchema, *, limit_errors: int = 1000,
@@ -84,7 +84,7 @@ def _validate(table, schema, limit_errors, lookup, resource_name, on_batch, exac
     return TableOutcome(findings=findings, rows=rows, labels=list(table.labels))
 
 
-def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_seen: SeenKeys) -> None:
+def collect_keys(table: Table, schema: TableSchema, key_fields: list, lookup_seen: KeySet) -> None:
     """Remember the typed keys of a referenced table (rows whose key is all null are skipped)."""
     index = {f.name: i for i, f in enumerate(schema.fields)}
     if not all(k in index for k in key_fields):

@@ -43,6 +43,16 @@ class Started:
 _RESERVE_FROM = 1 << 20
 
 
+def lookup_budget(schema: TableSchema, lookups: int) -> Optional[int]:
+    """The bytes each of the ``lookups`` referenced key sets of a table of ``schema`` may
+    take: they share the memory limit with the table's own key indexes (unique
+    fields, primary key), as :class:`BatchChecker` counts them."""
+    own = {(name,) for name in schema.unique_fields}
+    if schema.primary_key:
+        own.add(tuple(schema.primary_key))
+    return key_budget(lookups + len(own))
+
+
 class BatchChecker:
     """Checks the batches of one table, in order, against its schema."""
 
@@ -71,9 +81,6 @@ class BatchChecker:
             self.seen.setdefault(self.primary, SeenKeys())
             if len(self.primary) == 1:
                 self.key_tasks[self.primary[0]] = None
-        budget = key_budget(len(self.seen))  # beyond it, an index spills to files (columnar.spill)
-        for seen in self.seen.values():
-            seen.budget = budget
         self.texts: dict = {}  # unique column -> the text of its cells once its index spilled
         self.foreign = []
         for fk in schema.foreign_keys:
@@ -84,6 +91,15 @@ class BatchChecker:
             keys = lookup.get((target, tuple(reference["fields"])))
             if keys is not None:
                 self.foreign.append((fk, keys))
+        # the referenced key sets share the memory limit with this table's own indexes
+        # (validation.package sizes them alike: lookup_budget)
+        budget = key_budget(len(self.seen) + len({id(keys) for _, keys in self.foreign}))
+        for seen in self.seen.values():
+            seen.budget = budget  # beyond it, an index spills to files (columnar.spill)
+        # a foreign key whose referenced keys spilled: its (hash, row) pairs and key values
+        # go to files, its missing keys are found at the end (_late_foreign_errors)
+        self.probes: dict = {}
+        self._probe_folder = None
         self.custom = self._custom_checks(related)
 
     def _custom_checks(self, related: Optional[dict]) -> list:
@@ -246,7 +262,12 @@ class BatchChecker:
         for number, (fk, seen) in enumerate(self.foreign):
             indices = tuple(self.field_index[k] for k in fk["fields"])
             where = np.flatnonzero(~all_null(indices))
-            if len(where):
+            if len(where) and seen.spilled:
+                probes, values = self._probes(number)
+                probes.add(hashes_of(indices)[where], batch.row_numbers[where])
+                taken = positions_array(where)
+                values.add(batch.row_numbers[where], [keys[i].take(taken) for i in indices])
+            elif len(where):
                 missing = ~seen.contains(hashes_of(indices)[where])
                 if missing.any():
                     records.append(Record(where[missing], InRow.FOREIGN, number, "foreign-key", fk))
@@ -287,15 +308,30 @@ class BatchChecker:
             self.texts[index] = Texts(self.seen[(index,)].folder(), f"text-{index}")
         return self.texts[index]
 
+    def _probes(self, number: int) -> tuple:
+        """(the (hash, row) pairs, the key values) of foreign key ``number``, kept in files."""
+        from ..columnar.spill import Folder, Partitions, Values
+
+        if number not in self.probes:
+            if self._probe_folder is None:
+                self._probe_folder = Folder()
+            folder = self._probe_folder.get()
+            self.probes[number] = (Partitions(folder, f"fk-{number}"), Values(folder, f"fk-{number}"))
+        return self.probes[number]
+
     def close(self) -> None:
-        """Remove any spill files (an index that spilled holds some)."""
+        """Remove any spill files (an index that spilled holds some; so do the rows
+        of a foreign key whose referenced keys spilled)."""
         for seen in self.seen.values():
             seen.close()
+        if self._probe_folder is not None:
+            self._probe_folder.close()
+            self._probe_folder = None
+        self.probes = {}
 
     def _late_key_errors(self) -> None:
         """The repeats of spilled key indexes, found now, placed in the listing where
         the in-memory check would have listed them (same rows, same previous rows)."""
-        findings = self.findings
         for indices, seen in self.seen.items():
             if not seen.spilled:
                 continue
@@ -311,31 +347,64 @@ class BatchChecker:
                 kinds.append(("primary-key", Record(rows, InRow.PRIMARY, 1, "primary-key").sort_key))
             for kind, rank in kinds:
                 name = self.fields[indices[0]].name if kind == "unique-error" else ""
-                findings.total += len(rows)
-                findings.by_type[kind] += len(rows)
-                if name:
-                    findings.by_field[name] += len(rows)
-                # only the ones the cap lets in are made: they stand before the last listed one
-                last = findings.places[-1] if len(findings.errors) >= findings.limit else (float("inf"), 0)
-                listed = [k for k, row in enumerate(rows.tolist()) if (row, rank) < last][: findings.limit]
-                cells = texts.lookup(rows[listed]) if kind == "unique-error" and listed else {}
-                for k in listed:
-                    row, before = int(rows[k]), int(previous[k])
-                    error = {"type": kind, "rowNumber": row}
-                    if kind == "unique-error":
-                        spec = self.fields[indices[0]]
-                        error.update(fieldName=spec.name, fieldNumber=indices[0] + 1, cell=cells.get(row) or "")
-                    else:
-                        error["fieldNames"] = list(self.schema.primary_key)
-                    error["previousRow"] = before
-                    error["note"] = "the same as in the row at position %s" % before
-                    findings.place(Finding(error, self.fields[indices[0]].descriptor if name else None), (row, rank))
+
+                def repeats(listed: list, kind=kind, name=name) -> list:
+                    cells = texts.lookup(rows[listed]) if kind == "unique-error" and listed else {}
+                    errors = []
+                    for k in listed:
+                        row, before = int(rows[k]), int(previous[k])
+                        error = {"type": kind, "rowNumber": row}
+                        if kind == "unique-error":
+                            spec = self.fields[indices[0]]
+                            error.update(fieldName=spec.name, fieldNumber=indices[0] + 1, cell=cells.get(row) or "")
+                        else:
+                            error["fieldNames"] = list(self.schema.primary_key)
+                        error["previousRow"] = before
+                        error["note"] = "the same as in the row at position %s" % before
+                        errors.append(Finding(error, self.fields[indices[0]].descriptor if name else None))
+                    return errors
+
+                self._place_late(kind, name, rows, rank, repeats)
             seen.close()
 
+    def _place_late(self, kind: str, name: str, rows: np.ndarray, rank: int, make) -> None:
+        """Count the errors of ``kind`` found at the end in ``rows`` (row order), and list
+        those the cap lets in where the in-memory check would have listed them: only
+        the ones standing before the last listed error are made (``make(positions)``)."""
+        findings = self.findings
+        findings.total += len(rows)
+        findings.by_type[kind] += len(rows)
+        if name:
+            findings.by_field[name] += len(rows)
+        last = findings.places[-1] if len(findings.errors) >= findings.limit else (float("inf"), 0)
+        listed = [k for k, row in enumerate(rows.tolist()) if (row, rank) < last][: findings.limit]
+        for k, error in zip(listed, make(listed)):
+            findings.place(error, (int(rows[k]), rank))
+
+    def _late_foreign_errors(self) -> None:
+        """The missing keys of foreign keys whose referenced keys spilled, found now a
+        partition at a time, listed where the in-memory check would have listed them."""
+        for number, (fk, seen) in enumerate(self.foreign):
+            if number not in self.probes:
+                continue
+            probes, values = self.probes[number]
+            rows = seen.missing(probes)
+            if not len(rows):
+                continue
+
+            def missing(listed: list, fk=fk, values=values, rows=rows) -> list:
+                found = values.lookup(rows[listed]) if listed else {}
+                return [self.lister.foreign_error(fk, int(rows[k]), found[int(rows[k])]) for k in listed]
+
+            self._place_late("foreign-key", "", rows, Record(rows, InRow.FOREIGN, number, "foreign-key").sort_key,
+                             missing)
+
     def finish(self) -> None:
-        """End-of-table findings: the repeats of spilled key indexes (in their rows), then
+        """End-of-table findings: the repeats of spilled key indexes and the missing keys of
+        foreign keys whose referenced keys spilled (in their rows), then
         those of cross-row checks, listed after the row-by-row errors."""
         self._late_key_errors()
+        self._late_foreign_errors()
         for check in self.custom:
             for finding in check.finish() or []:
                 check.declares(finding.code)

@@ -62,4 +62,4 @@ class TableOutcome:
     labels: list
 
 
-Lookup = dict  # {(resource name, tuple of fields): SeenKeys}
+Lookup = dict  # {(resource name, tuple of fields): columnar.keys.KeySet}

@@ -154,17 +154,21 @@ class Lister:
                 error["previousRow"] = int(extra[offset])
                 error["note"] = "the same as in the row at position %s" % error["previousRow"]
         elif kind == "foreign-key":
-            fk = detail
-            values = [key_value(keys[self.field_index[k]], position) for k in fk["fields"]]
-            error["fieldNames"] = list(fk["fields"])
-            error["fieldValues"] = values
-            error["referenceName"] = fk["reference"]["resource"]
-            error["referenceFieldNames"] = list(fk["reference"]["fields"])
-            error["note"] = 'for "%s": values "%s" not found in the lookup table "%s" as "%s"' % (
-                ", ".join(fk["fields"]), ", ".join(str(v) for v in values),
-                fk["reference"]["resource"], ", ".join(fk["reference"]["fields"]))
+            return self.foreign_error(detail, row_number,
+                                      [key_value(keys[self.field_index[k]], position) for k in detail["fields"]])
         # its words are given when it is first read (rules.Finding)
         return Finding(error, self.fields[detail].descriptor if kind in _CELL_KINDS else None)
+
+    def foreign_error(self, fk: dict, row_number: int, values: list) -> dict:
+        """The error of a key of foreign key ``fk`` (its typed ``values``) not found in the referenced table."""
+        reference = fk["reference"]
+        error = {"type": "foreign-key", "rowNumber": row_number, "fieldNames": list(fk["fields"]),
+                 "fieldValues": values, "referenceName": reference["resource"],
+                 "referenceFieldNames": list(reference["fields"]),
+                 "note": 'for "%s": values "%s" not found in the lookup table "%s" as "%s"' % (
+                     ", ".join(fk["fields"]), ", ".join(str(v) for v in values),
+                     reference["resource"], ", ".join(reference["fields"]))}
+        return Finding(error, None)
 
     def custom_error(self, finding, row_number: int, k: int, batch: Optional[Batch], position) -> dict:
         """The dict of a custom check's ``k``-th finding (``position`` in ``batch``, if still there)."""

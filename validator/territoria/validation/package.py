@@ -19,7 +19,7 @@ import os
 from typing import Any, Optional
 
 from .. import engine, rules
-from ..columnar.keys import SeenKeys
+from ..columnar.keys import KeySet
 from ..readers import SourceProblem, Table, trust
 from ..readers.open import detect_format, is_url, localise, open_table
 from ..report import Report, Task
@@ -208,40 +208,55 @@ def validate_descriptor(descriptor: dict, base: Optional[str], profile: Optional
                                      f'failed to handle a foreign key for resource "{name}" as resource '
                                      f'"{missing[0]}" does not exist', name=name))
             continue
-        lookup, not_given = {}, []
-        for fk in foreign_keys:
-            target = fk["reference"]["resource"] or name
-            key = (target, tuple(fk["reference"]["fields"]))
-            if target in absent:
-                not_given.append(fk)
-                continue
-            if key in lookup:
-                continue
-            seen = SeenKeys()
-            try:
-                with _open_resource(by_name[target], paths_base) as table:
-                    engine.collect_keys(table, schemas[target], list(key[1]), seen)
-            except (SourceProblem, SchemaProblem, OSError):
-                pass  # the referenced resource's own task reports why it cannot be read
-            lookup[key] = seen
-        related = _related_columns(schema, by_name, schemas, paths_base, absent)
-        try:
-            location, fmt = _resource_source(resource, paths_base, name)
-        except SourceProblem as problem:
-            tasks.append(Task.failed(name, problem.code, problem.note, name=name))
-            continue
-        dialect = _dialect(resource)
-        task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
-                             resource_name=name, related=related,
-                             format=_text(fmt) or options.get("format"),
-                             encoding=_text(resource.get("encoding")) or options.get("encoding"),
-                             delimiter=_text(dialect.get("delimiter")) or options.get("delimiter"),
-                             sheet=_sheet(dialect) or options.get("sheet"), progress=progress)
-        for fk in not_given:
-            task.warnings.append(rules.describe({"type": "foreign-key-warning", "severity": "warning",
-                                                 "note": _foreign_key_shown(fk)}))
+        lookup: dict = {}
+        try:  # the referenced keys, in memory or (past their budget) in files removed at the end
+            task = _validate_resource(name, resource, schema, lookup, by_name, schemas, paths_base, absent,
+                                      limit_errors, progress, options)
+        finally:
+            for keys in lookup.values():
+                keys.close()
         tasks.append(task)
     return Report(tasks=tasks)
+
+
+def _validate_resource(name: str, resource: dict, schema: Optional[TableSchema], lookup: dict, by_name: dict,
+                       schemas: dict, paths_base: Optional[str], absent: set, limit_errors: int, progress,
+                       options: dict) -> Task:
+    """One resource of a package: the keys its foreign keys reference read into ``lookup``
+    (closed by the caller), then the resource validated against them."""
+    foreign_keys, not_given = schema.foreign_keys if schema else [], []
+    wanted = {(fk["reference"]["resource"] or name, tuple(fk["reference"]["fields"])) for fk in foreign_keys}
+    budget = engine.lookup_budget(schema, len({key for key in wanted if key[0] not in absent})) if schema else None
+    for fk in foreign_keys:
+        target = fk["reference"]["resource"] or name
+        key = (target, tuple(fk["reference"]["fields"]))
+        if target in absent:
+            not_given.append(fk)
+            continue
+        if key in lookup:
+            continue
+        lookup[key] = seen = KeySet(budget)
+        try:
+            with _open_resource(by_name[target], paths_base) as table:
+                engine.collect_keys(table, schemas[target], list(key[1]), seen)
+        except (SourceProblem, SchemaProblem, OSError):
+            pass  # the referenced resource's own task reports why it cannot be read
+    related = _related_columns(schema, by_name, schemas, paths_base, absent)
+    try:
+        location, fmt = _resource_source(resource, paths_base, name)
+    except SourceProblem as problem:
+        return Task.failed(name, problem.code, problem.note, name=name)
+    dialect = _dialect(resource)
+    task = validate_file(location, schema, limit_errors=limit_errors, name=name, lookup=lookup,
+                         resource_name=name, related=related,
+                         format=_text(fmt) or options.get("format"),
+                         encoding=_text(resource.get("encoding")) or options.get("encoding"),
+                         delimiter=_text(dialect.get("delimiter")) or options.get("delimiter"),
+                         sheet=_sheet(dialect) or options.get("sheet"), progress=progress)
+    for fk in not_given:
+        task.warnings.append(rules.describe({"type": "foreign-key-warning", "severity": "warning",
+                                             "note": _foreign_key_shown(fk)}))
+    return task
 
 
 def _foreign_key_shown(fk: dict) -> str:

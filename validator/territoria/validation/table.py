@@ -11,7 +11,7 @@ import time
 from typing import Any, Callable, Optional
 
 from .. import engine, rules
-from ..columnar.keys import SeenKeys
+from ..columnar.keys import KeySet
 from ..fields.pattern import drain_timeouts
 from ..readers import SourceProblem, Table
 from ..readers.open import SPREADSHEET_FORMATS, detect_format, localise, open_table
@@ -76,6 +76,7 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
     place = place_of(source)
     task = Task(name=name or task_name(place), place=place)
     local = None
+    own_lookup: dict = {}  # the keys of the table's foreign keys to itself (spill files removed at the end)
     try:
         local = localise(source, name_hint=name if not isinstance(source, str) else "")
         task.place = local.place
@@ -92,7 +93,8 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
         task.fields = len(schema.fields)
         task.schema = schema.descriptor.get("name", "") if isinstance(schema.descriptor, dict) else ""
         if schema.foreign_keys and lookup is None:
-            lookup = _self_lookup(table, schema, resource_name)
+            lookup = own_lookup
+            _self_lookup(table, schema, resource_name, own_lookup)
             # Deliberate divergence: frictionless refuses to validate a lone table whose
             # schema references another table; we check everything else and say so.
             for fk in schema.foreign_keys:
@@ -134,6 +136,8 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
             raise
         task.fail([{"type": "internal-error", "note": one_line(error)}])
     finally:
+        for keys in own_lookup.values():
+            keys.close()
         if local is not None:
             local.cleanup()
     task.seconds = time.perf_counter() - started
@@ -145,18 +149,19 @@ def _structure_only_schema(table: Table) -> TableSchema:
     return table_schema_from_descriptor({"fields": [{"name": n, "type": "string"} for n in names]})
 
 
-def _self_lookup(table: Table, schema: TableSchema, resource_name: str) -> dict:
-    lookup = {}
+def _self_lookup(table: Table, schema: TableSchema, resource_name: str, lookup: dict) -> None:
+    """The keys the table's foreign keys to itself reference, into ``lookup``."""
+    wanted = {tuple(fk["reference"]["fields"]) for fk in schema.foreign_keys
+              if fk["reference"]["resource"] in ("", resource_name)}
+    budget = engine.lookup_budget(schema, len(wanted))
     for fk in schema.foreign_keys:
         reference = fk["reference"]
         if reference["resource"] not in ("", resource_name):
             continue
         key = (reference["resource"] or resource_name, tuple(reference["fields"]))
         if key not in lookup:
-            seen = SeenKeys()
+            lookup[key] = seen = KeySet(budget)
             engine.collect_keys(table, schema, reference["fields"], seen)
-            lookup[key] = seen
-    return lookup
 
 
 class _Describer:
