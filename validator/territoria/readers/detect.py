@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from . import SourceProblem
@@ -96,6 +97,39 @@ def _header_delimiter(sample: str, candidates: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+#: CPython's four patterns of ``Sniffer._guess_quote_and_delimiter``, in its order
+_QUOTE_PATTERNS = (
+    r'(?P<delim>[^\w\n"\'])(?P<space> ?)(?P<quote>["\']).*?(?P=quote)(?P=delim)',  # ,".*?",
+    r'(?:^|\n)(?P<quote>["\']).*?(?P=quote)(?P<delim>[^\w\n"\'])(?P<space> ?)',  # ".*?",
+    r'(?P<delim>[^\w\n"\'])(?P<space> ?)(?P<quote>["\']).*?(?P=quote)(?:$|\n)',  # ,".*?"
+    r'(?:^|\n)(?P<quote>["\']).*?(?P=quote)(?:$|\n)',  # ".*?" (no delim, no space)
+)
+_QUOTES = re.compile(r'["\']')
+
+
+def _quoted_matches(regexp, data: str) -> list:
+    """``regexp.findall(data)`` for the four patterns above, tried only where a match can start.
+
+    Each of them opens with its first quote at most two characters from its start
+    (a delimiter and a space, or a line end), so a match starts at a quote or one
+    or two characters before one. ``findall`` tries every position of the sample
+    in turn (most of a small file's sniffing); here the same positions that can
+    match are tried in the same order, each with ``match`` at that position, and
+    the scan resumes where a match ends, as ``findall`` does (no pattern matches
+    an empty string)."""
+    starts = sorted({start for q in _QUOTES.finditer(data) for start in range(max(q.start() - 2, 0), q.start() + 1)})
+    found, resume = [], 0
+    single = regexp.groups == 1  # findall gives a lone group's text, not a tuple
+    for start in starts:
+        if start < resume:
+            continue
+        match = regexp.match(data, start)
+        if match is not None:
+            found.append(match.group(1) if single else match.groups())
+            resume = match.end()
+    return found
+
+
 @dataclass
 class _Sniffed:
     delimiter: str
@@ -126,12 +160,54 @@ class CandidateSniffer(csv.Sniffer):
         return _Sniffed(delimiter=delimiter, quotechar=quotechar or '"', doublequote=doublequote,
                         skipinitialspace=skipinitialspace, escapechar=None)
 
-    def _guess_quote_and_delimiter(self, data, delimiters):
-        # each of the four patterns CPython tries needs a quote character: without
-        # one in the sample none can match, and their scans are a small file's largest cost
-        if '"' not in data and "'" not in data:
+    def _guess_quote_and_delimiter(self, data, delimiters):  # noqa: C901 (CPython's shape, kept to compare)
+        """CPython's (3.11, PSF licence), its ``findall`` scans replaced by :func:`_quoted_matches`."""
+        if '"' not in data and "'" not in data:  # each pattern needs a quote: none can match
             return ('', False, None, 0)
-        return super()._guess_quote_and_delimiter(data, delimiters)
+        matches = []
+        for restr in _QUOTE_PATTERNS:
+            regexp = re.compile(restr, re.DOTALL | re.MULTILINE)
+            matches = _quoted_matches(regexp, data)
+            if matches:
+                break
+        if not matches:
+            return ('', False, None, 0)
+        quotes = {}
+        delims = {}
+        spaces = 0
+        groupindex = regexp.groupindex
+        for m in matches:
+            n = groupindex['quote'] - 1
+            key = m[n]
+            if key:
+                quotes[key] = quotes.get(key, 0) + 1
+            try:
+                n = groupindex['delim'] - 1
+                key = m[n]
+            except KeyError:
+                continue
+            if key and (delimiters is None or key in delimiters):
+                delims[key] = delims.get(key, 0) + 1
+            try:
+                n = groupindex['space'] - 1
+            except KeyError:
+                continue
+            if m[n]:
+                spaces += 1
+        quotechar = max(quotes, key=quotes.get)
+        if delims:
+            delim = max(delims, key=delims.get)
+            skipinitialspace = delims[delim] == spaces
+            if delim == '\n':  # most likely a file with a single column
+                delim = ''
+        else:
+            delim = ''
+            skipinitialspace = 0
+        dq_regexp = re.compile(
+            r"((%(delim)s)|^)\W*%(quote)s[^%(delim)s\n]*%(quote)s[^%(delim)s\n]*%(quote)s\W*((%(delim)s)|$)" %
+            {'delim': re.escape(delim), 'quote': quotechar}, re.MULTILINE)
+        doublequote = bool(dq_regexp.search(data))
+        return (quotechar, doublequote, delim, skipinitialspace)
 
     def _guess_delimiter(self, data, delimiters):  # noqa: C901 (CPython's shape, kept to compare)
         data = list(filter(None, data.split('\n')))
