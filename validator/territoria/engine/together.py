@@ -52,15 +52,20 @@ def check_together(batches: list, fields: list, schema: TableSchema) -> bool:
             if result.keys.type != type_spec(spec).key_type:
                 continue  # keys of a fallback type: each table decides its own
             salts = _Salts(result)
+            # each table gets views of the combined masks, read-only: a change in place would
+            # reach its neighbours' (none is made: an attempt raises rather than spreads)
+            type_error, present = _frozen(result.type_error), _frozen(present)
+            constraints = {name: (_frozen(mask) if mask is not None else None)
+                           for name, mask in result.constraints.items()}
             for number, (start, end) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist())):
                 part = FieldResult(
-                    type_error=result.type_error[start:end].copy(),
-                    constraints={name: (mask[start:end].copy() if mask is not None else None)
-                                 for name, mask in result.constraints.items()},
+                    type_error=type_error[start:end],
+                    constraints={name: (mask[start:end] if mask is not None else None)
+                                 for name, mask in constraints.items()},
                     keys=result.keys.slice(start, end - start),
                     salt_of=salts.part(start, end) if result.salt_of is not None else None,
                 )
-                shared[number][index] = (part, present[start:end].copy())
+                shared[number][index] = (part, present[start:end])
     finally:
         timed_out = drain_timeouts()
     if timed_out:
@@ -68,6 +73,12 @@ def check_together(batches: list, fields: list, schema: TableSchema) -> bool:
     for batch, checked in zip(batches, shared):
         batch.checked = checked
     return True
+
+
+def _frozen(mask: np.ndarray) -> np.ndarray:
+    mask = np.asarray(mask)
+    mask.flags.writeable = False
+    return mask
 
 
 class _Salts:
@@ -80,5 +91,5 @@ class _Salts:
         def salt_of():
             if not self.done:
                 self.salts, self.done = self.result.key_salt(), True
-            return None if self.salts is None else self.salts[start:end].copy()
+            return None if self.salts is None else _frozen(self.salts)[start:end]
         return salt_of

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 from typing import Iterator
@@ -171,29 +172,9 @@ def _fast_batches(path: str, dialect: TextDialect, width: int, offset: int = 0,
     that short (a small file is parsed from memory, in one block, without threads)."""
     import pyarrow.csv as pacsv
 
-    names = [f"c{i}" for i in range(width)]
-    encoding = "utf8" if dialect.encoding == "utf-8" else dialect.encoding
-    block = block_size(path, size)
-    read_options = pacsv.ReadOptions(
-        column_names=names, skip_rows=1, block_size=block, encoding=encoding,
-        use_threads=block >= BLOCK_SIZE,  # one block: threads only cost their start
-    )
-    parse_options = pacsv.ParseOptions(
-        delimiter=dialect.delimiter,
-        quote_char=dialect.quotechar,
-        double_quote=True,
-        newlines_in_values=True,
-        ignore_empty_lines=False,
-        invalid_row_handler=lambda row: "error",
-    )
-    convert_options = pacsv.ConvertOptions(
-        column_types={name: pa.string() for name in names},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-        null_values=[],
-    )
-    if dialect.encoding == "utf-8-sig":
-        read_options.encoding = "utf8"
+    encoding = "utf8" if dialect.encoding in ("utf-8", "utf-8-sig") else dialect.encoding
+    read_options, parse_options, convert_options = _arrow_options(
+        width, block_size(path, size), encoding, dialect.delimiter, dialect.quotechar)
     if whole is not None:
         bom = 3 if not offset and dialect.encoding == "utf-8-sig" and whole.startswith(codecs.BOM_UTF8) else 0
         source = _InMemory(whole[bom:] if bom else whole)
@@ -227,6 +208,38 @@ def _fast_batches(path: str, dialect: TextDialect, width: int, offset: int = 0,
             next_row += n
     finally:
         source.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _arrow_options(width: int, block: int, encoding: str, delimiter: str, quotechar: str) -> tuple:
+    """pyarrow's read, parse and convert options, made once per width and dialect (200
+    files of one schema share them; pyarrow copies them when a reader opens, never changes them)."""
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    read_options = pacsv.ReadOptions(
+        column_names=names, skip_rows=1, block_size=block, encoding=encoding,
+        use_threads=block >= BLOCK_SIZE,  # one block: threads only cost their start
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=delimiter,
+        quote_char=quotechar,
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=_refuse_row,
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
+    return read_options, parse_options, convert_options
+
+
+def _refuse_row(row) -> str:
+    return "error"
 
 
 def _raise_for(error: Exception):
