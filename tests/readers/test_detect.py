@@ -67,7 +67,7 @@ def test_the_quoted_scan_finds_what_findall_finds(seed):
 
     rng = random.Random(seed)
     for _ in range(50):
-        text = "".join(rng.choice("ab ,;\t|\"'\n\r.-") for _ in range(rng.randint(0, 80)))
+        text = "".join(rng.choice("ab ,;\t|\"'\n\r.-_é1") for _ in range(rng.randint(0, 160)))
         for pattern in _QUOTE_PATTERNS:
             regexp = re.compile(pattern, re.DOTALL | re.MULTILINE)
             assert _quoted_matches(regexp, text) == regexp.findall(text), (pattern, text)

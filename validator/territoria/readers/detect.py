@@ -117,17 +117,51 @@ def _quoted_matches(regexp, data: str) -> list:
     match are tried in the same order, each with ``match`` at that position, and
     the scan resumes where a match ends, as ``findall`` does (no pattern matches
     an empty string)."""
-    starts = sorted({start for q in _QUOTES.finditer(data) for start in range(max(q.start() - 2, 0), q.start() + 1)})
-    found, resume = [], 0
+    found, low = [], 0  # low: the first position not tried yet
     single = regexp.groups == 1  # findall gives a lone group's text, not a tuple
-    for start in starts:
-        if start < resume:
-            continue
-        match = regexp.match(data, start)
-        if match is not None:
-            found.append(match.group(1) if single else match.groups())
-            resume = match.end()
-    return found
+    first = regexp.pattern == _QUOTE_PATTERNS[0]
+    while True:
+        quote = _QUOTES.search(data, low)
+        if quote is None:
+            return found
+        at = quote.start()
+        for start in range(max(at - 2, low), at + 1):
+            if first:
+                groups, end = _delimited_quote(data, start)
+            else:
+                match = regexp.match(data, start)
+                groups, end = (None, 0) if match is None else (
+                    match.group(1) if single else match.groups(), match.end())
+            if groups is not None:
+                found.append(groups)
+                low = end
+                break
+        else:
+            low = at + 1
+
+
+_DELIMITER_CHARACTER = re.compile(r'[^\w\n"\']')
+
+
+def _delimited_quote(data: str, start: int) -> tuple:
+    """``(groups, end)`` of the first pattern (``,".*?",``) matched at ``start``, else ``(None, 0)``.
+
+    Its lazy ``.*?`` (any character: DOTALL) stops at the first quote followed by
+    the delimiter after the opening quote: a ``find``. The optional space is
+    greedy; without a match its other choice (no space) leaves a space where the
+    quote must be, so it cannot match either."""
+    if not _DELIMITER_CHARACTER.match(data, start):
+        return None, 0
+    delimiter = data[start]
+    space = " " if data[start + 1:start + 2] == " " else ""
+    opening = start + 1 + len(space)
+    quote = data[opening:opening + 1]
+    if quote not in ('"', "'") or not quote:
+        return None, 0
+    closing = data.find(quote + delimiter, opening + 1)
+    if closing < 0:
+        return None, 0
+    return (delimiter, space, quote), closing + 2
 
 
 @dataclass
