@@ -105,7 +105,6 @@ def _read_ahead(plan: _Plan, first: int, schema, fmt: str, options: dict, key: t
 
 def _open_small(path: str, fmt: str, options: dict, budget: int):
     """(table, its one batch, bytes) of a small regular CSV file read whole, or None."""
-    from ..readers import SourceProblem
     from ..readers.open import detect_format, localise, open_table
 
     try:
@@ -120,7 +119,7 @@ def _open_small(path: str, fmt: str, options: dict, budget: int):
             batches = list(table.batches())
         finally:
             local.cleanup()
-    except (SourceProblem, OSError, ValueError, Exception):  # read in its turn, and failed there if it must
+    except Exception:  # read again in its turn, and failed there if it must: its task says why
         return None
     if len(batches) != 1 or batches[0].cell_counts is not None or len(batches[0].columns) != len(table.labels):
         return None
