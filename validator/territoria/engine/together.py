@@ -37,7 +37,7 @@ def check_together(batches: list, fields: list, schema: TableSchema) -> bool:
     from ..fields._core import type_spec
     from ..fields.pattern import drain_timeouts
 
-    if len(batches) < 2 or not fields:
+    if len(batches) < 2 or not fields or not all(len(batch) for batch in batches):
         return False
     width = len(fields)
     starts = np.cumsum([0] + [len(batch) for batch in batches])
@@ -57,10 +57,14 @@ def check_together(batches: list, fields: list, schema: TableSchema) -> bool:
             type_error, present = _frozen(result.type_error), _frozen(present)
             constraints = {name: (_frozen(mask) if mask is not None else None)
                            for name, mask in result.constraints.items()}
+            # which tables have any failure of each constraint, in one call: the others get
+            # None, which the engine reads as no failure (as it reads an all-False mask)
+            failing = {name: np.logical_or.reduceat(mask, starts[:-1]) if mask is not None else None
+                       for name, mask in constraints.items()}
             for number, (start, end) in enumerate(zip(starts[:-1].tolist(), starts[1:].tolist())):
                 part = FieldResult(
                     type_error=type_error[start:end],
-                    constraints={name: (mask[start:end] if mask is not None else None)
+                    constraints={name: (mask[start:end] if mask is not None and failing[name][number] else None)
                                  for name, mask in constraints.items()},
                     keys=result.keys.slice(start, end - start),
                     salt_of=salts.part(start, end) if result.salt_of is not None else None,
