@@ -57,3 +57,17 @@ def test_the_candidate_sniffer_agrees_with_the_standard_one(seed):
 ])
 def test_the_candidate_sniffer_on_common_files(sample):
     assert _sniff(CandidateSniffer(), sample) == _sniff(csv.Sniffer(), sample)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_quoted_scan_finds_what_findall_finds(seed):
+    import re
+
+    from territoria.readers.detect import _QUOTE_PATTERNS, _quoted_matches
+
+    rng = random.Random(seed)
+    for _ in range(50):
+        text = "".join(rng.choice("ab ,;\t|\"'\n\r.-_é1") for _ in range(rng.randint(0, 160)))
+        for pattern in _QUOTE_PATTERNS:
+            regexp = re.compile(pattern, re.DOTALL | re.MULTILINE)
+            assert _quoted_matches(regexp, text) == regexp.findall(text), (pattern, text)

@@ -471,6 +471,32 @@ def test_a_gzip_bomb_is_bounded(tmp_path):
     assert code == "source-too-large" and "max_ratio" in note
 
 
+@pytest.mark.parametrize("reader", ["installed", "stdlib"])
+def test_gzip_members_padding_and_damage_read_as_gzip_reads_them(tmp_path, monkeypatch, reader):
+    """The same verdicts with ``isal`` (``territoria[fast]``) as with the standard library's gzip;
+    a damaged stream is a format error, never an internal one."""
+    from territoria.readers import compressed
+
+    if reader == "stdlib":
+        monkeypatch.setattr(compressed, "_gzip_reader", lambda: (gzip.open, ()))
+    text = b"a,b\n" + b"1,2\n" * 2000 + b"x,3\n"
+    schema = {"fields": [{"name": "a", "type": "integer"}, {"name": "b", "type": "integer"}]}
+    packed = gzip.compress(text)
+    half = gzip.compress(text[:4004]) + gzip.compress(text[4004:])  # two members, cut on a line
+    cases = {"two members": half, "zero padding": packed + b"\0" * 7,
+             "cut short": packed[:-30], "bad checksum": packed[:-8] + b"\0\0\0\0" + packed[-4:],
+             "damaged inside": packed[:30] + b"\xff" * 12 + packed[42:], "not gzip after a member": packed + b"xx"}
+    verdicts = {}
+    for name, data in cases.items():
+        path = tmp_path / f"{name.replace(' ', '_')}.csv.gz"
+        path.write_bytes(data)
+        task = validate(str(path), schema).tasks[0]
+        verdicts[name] = [e["type"] for e in task.errors][:1] + ([str(task.error_count)] if task.errors else [])
+    assert verdicts["two members"] == verdicts["zero padding"] == ["type-error", "1"]
+    for name in ("cut short", "bad checksum", "damaged inside", "not gzip after a member"):
+        assert verdicts[name] == ["format-error", "1"], name
+
+
 def test_a_zip_of_several_tables_is_refused(tmp_path):
     path = _zip(tmp_path / "two.zip", {"a.csv": "a\n1\n", "b.csv": "b\n2\n"})
     code, note = failure(validate(path))

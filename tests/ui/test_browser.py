@@ -29,6 +29,7 @@ if not os.access(CHROMIUM, os.X_OK):
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
 expect = sync_api.expect
+PlaywrightTimeout = sync_api.TimeoutError
 
 import territoria  # noqa: E402
 
@@ -134,6 +135,22 @@ def test_drop_an_invalid_example_read_the_verdict_download_the_repaired_copy(wat
     watched.check_nothing_left_the_machine()
 
 
+def _open_chooser_with_space(page):
+    """The file chooser the Space key opens on the focused file field. Once in a full run on a loaded machine
+    chromium dropped the first press (no chooser within 30 s): a second press, on the field focused again, is
+    still the keyboard alone."""
+    for attempt in range(2):
+        try:
+            with page.expect_file_chooser(timeout=10_000 if attempt == 0 else 30_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            page.evaluate("document.activeElement && document.activeElement.blur()")
+            _tab_to(page, "files")
+
+
 def _tab_to(page, target: str, limit: int = 30) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
@@ -161,9 +178,7 @@ def test_keyboard_only(watched, tmp_path):
     page.goto(watched.base)
     expect(page.locator("#schema optgroup").first).to_be_attached()
     _tab_to(page, "files")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(EXAMPLE))
+    _open_chooser_with_space(page).set_files(str(EXAMPLE))
     expect(page.locator("#chosen")).to_contain_text("light_points.csv")
     expect(page.locator("#schema")).to_have_value(SCHEMA)
     _tab_to(page, "search")

@@ -106,26 +106,55 @@ def run(targets: list, *, limit_errors: int = 1000,
     ``progress(target)``: a context manager with an ``advance(rows)`` method,
     entered around each target (the command line's progress bar).
     """
+    from .validation import together
+
     reports = []
     resolved: dict = {}  # one resolution per schema reference: 200 files, one schema read and checked
-    for target in targets:
-        try:
-            bar = progress(target) if progress else contextlib.nullcontext()
-            with bar as shown:
-                advance = getattr(shown, "advance", None)
-                if isinstance(target.schema, str) and not target.problem:
-                    if target.schema not in resolved:
-                        resolved[target.schema] = _resolved(target.schema)
-                    target = dataclasses.replace(target, schema=resolved[target.schema])
-                reports.append(validate_target(target, limit_errors=limit_errors, progress=advance, **options))
-        except Exception as error:  # isolation: one target's failure never costs the others theirs
-            if os.environ.get("TERRITORIA_DEBUG"):
-                raise
-            text = " ".join(str(error).split())
-            note = (f"{type(error).__name__}: {text}" if text else type(error).__name__)[:300]
-            reports.append(Report(tasks=[Task.failed(str(target.source), "internal-error", note,
-                                                     name=target.name)]))
+    with together.planned(_read_ahead(targets, resolved)):
+        for target in targets:
+            reports.append(_run_one(target, resolved, limit_errors, progress, options))
     return Report.combine(reports)
+
+
+def _read_ahead(targets: list, resolved: dict) -> list:
+    """The local files of the run that ``validation.together`` may read ahead: plain paths
+    (no format, no dataset, not a package) whose schema is one table (a lone profile)."""
+    from .schema.profile import SchemaProfile
+
+    candidates = [t for t in targets if not (
+        t.problem or t.members or t.format or t.dataset or not isinstance(t.source, str) or is_url(t.source)
+        or is_package_path(t.source) or not isinstance(t.schema, str))]
+    if len(candidates) < 2:
+        return []
+    paths = []
+    for target in candidates:
+        if target.schema not in resolved:
+            try:
+                resolved[target.schema] = _resolved(target.schema)
+            except Exception:  # said by that target's own validation, in its turn
+                continue
+        if isinstance(resolved[target.schema], SchemaProfile) and resolved[target.schema].lone:
+            paths.append(target.source)
+    return paths
+
+
+def _run_one(target: Target, resolved: dict, limit_errors: int, progress, options: dict) -> Report:
+    """One target validated, whatever happens, as a report."""
+    try:
+        bar = progress(target) if progress else contextlib.nullcontext()
+        with bar as shown:
+            advance = getattr(shown, "advance", None)
+            if isinstance(target.schema, str) and not target.problem:
+                if target.schema not in resolved:
+                    resolved[target.schema] = _resolved(target.schema)
+                target = dataclasses.replace(target, schema=resolved[target.schema])
+            return validate_target(target, limit_errors=limit_errors, progress=advance, **options)
+    except Exception as error:  # isolation: one target's failure never costs the others theirs
+        if os.environ.get("TERRITORIA_DEBUG"):
+            raise
+        text = " ".join(str(error).split())
+        note = (f"{type(error).__name__}: {text}" if text else type(error).__name__)[:300]
+        return Report(tasks=[Task.failed(str(target.source), "internal-error", note, name=target.name)])
 
 
 def _resolved(schema: str) -> Any:

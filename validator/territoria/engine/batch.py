@@ -134,8 +134,12 @@ class BatchChecker:
         kernels, so the columns of a batch are checked on every core.
         """
         spec = self.fields[index]
-        result, present = check_column(spec, batch, index, lambda: field_cells(batch, index, spec, self.schema),
-                                       field_missing_values(spec, self.schema))
+        shared = batch.checked[index] if batch.checked is not None else None
+        if shared is not None:  # checked with other small tables' columns (engine.together)
+            result, present = shared
+        else:
+            result, present = check_column(spec, batch, index, lambda: field_cells(batch, index, spec, self.schema),
+                                           field_missing_values(spec, self.schema))
         repeats = None
         if (index,) in self.seen:  # a one-field key: only this column's tasks touch its index
             where = np.flatnonzero(validity(result.keys))

@@ -30,6 +30,9 @@ def header_errors(labels: list, schema: TableSchema) -> list:
     if mode != "exact":
         return _by_name_errors(labels, schema, mode)
     fields = schema.fields
+    if len(labels) == len(fields) and all(labels) and len(set(labels)) == len(labels) and \
+            all(label == spec.name for label, spec in zip(labels, fields)):
+        return []  # the header is the fields' names, each once: nothing below can apply
     positions = {f.name: number for number, f in enumerate(fields, start=1)}
     errors = []
     for number in range(len(fields) + 1, len(labels) + 1):
@@ -89,6 +92,8 @@ def expected_fields(labels: list, schema: TableSchema) -> list:
     if mode != "exact":
         return _by_name_fields(labels, schema, mode)
     matched = list(schema.fields[: len(labels)])
+    if len(matched) == len(labels):  # no label beyond the schema: no field to add
+        return matched
     names = [f.name for f in matched] + [str(label) for label in labels[len(matched):]]
     return matched + [FieldSpec.from_descriptor({"name": n, "type": "any"})
                       for n in _deduplicated(names)[len(matched):]]

@@ -41,6 +41,25 @@ def reset_residue_counter() -> None:
     RESIDUE_COUNTER.clear()
 
 
+_SPECS: dict = {}  # id(field) -> (field, factory, spec)
+
+
+def type_spec(field, factory: "Callable | None" = None) -> "TypeSpec":
+    """The TypeSpec of ``field`` (a ``FieldSpec``), built once per field: 200 files of
+    one schema, or the batches of one big file, share it (and the constraint checks
+    compiled for it, ``constraints.compile_checks``). A spec is never changed once
+    built (a cast that needs inexact keys says so on its :class:`Cast`)."""
+    factory = factory or SPEC_FACTORIES[field.type]
+    known = _SPECS.get(id(field))
+    if known is not None and known[0] is field and known[1] is factory:
+        return known[2]
+    spec = factory(field)
+    if len(_SPECS) >= 256:
+        _SPECS.clear()
+    _SPECS[id(field)] = (field, factory, spec)
+    return spec
+
+
 @dataclass
 class TypeSpec:
     """How to cast and compare the values of one field."""
@@ -89,6 +108,9 @@ class Cast:
     res_values: list  # their python values (None: type error)
     aware: Optional[np.ndarray] = None  # fast datetime/time cells with an offset
     direct: Optional[np.ndarray] = None  # cells the type's direct path recognised (plain forms)
+    #: some key did not fit the spec's key type: the keys are of its fallback type,
+    #: approximations whose ties the constraint checks recheck exactly
+    inexact_keys: bool = False
 
 
 
@@ -200,6 +222,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
     res_indices = _NO_RESIDUE  # read only where there is a residue
     res_keys = None
     ok = fast.copy()
+    inexact = False
     if residue.any():
         res_indices = np.zeros(n, dtype=np.int64)
         # the residue is a few cells: compact them before encoding (encoding a
@@ -228,7 +251,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
             dictionary_keys = from_values(key_list, key_type)
         except (pa.ArrowInvalid, OverflowError, TypeError):
             key_type = spec.fallback_key_type or pa.string()
-            spec.inexact_keys = True
+            inexact = True
             dictionary_keys = pa.array([_fallback(k, key_type) for k in key_list], type=key_type)
             if fast_keys is not None:
                 fast_keys = fast_keys.cast(key_type, safe=False)
@@ -246,7 +269,7 @@ def cast_column(spec: TypeSpec, cells: pa.Array) -> Cast:
         keys = pc.coalesce(fast_keys, res_keys)
     if direct_rows is not None:
         direct_rows = direct_rows & fast  # a key is kept only where the direct cast succeeded
-    return Cast(cells, present, fast, ok, keys, res_indices, res_texts, res_values, aware, direct_rows)
+    return Cast(cells, present, fast, ok, keys, res_indices, res_texts, res_values, aware, direct_rows, inexact)
 
 
 def _fallback(key, key_type):

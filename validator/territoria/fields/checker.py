@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from ..columnar.arrow import normalise_cells
 from . import FieldResult, FieldSpec, register
-from ._core import SPEC_FACTORIES, TypeSpec, cast_column
+from ._core import SPEC_FACTORIES, TypeSpec, cast_column, type_spec
 from .constraints import check_constraints
 
 
@@ -23,7 +23,7 @@ def make_checker(type_name: str, factory: Callable[[FieldSpec], TypeSpec]):
     @register(type_name)
     def check(field: FieldSpec, cells: pa.Array) -> FieldResult:
         cells = normalise_cells(cells)
-        spec = factory(field)
+        spec = type_spec(field, factory)
         cast = cast_column(spec, cells)
         type_error = cast.present & ~cast.ok
         constraints = check_constraints(field, spec, cast)

@@ -122,18 +122,28 @@ def _hash_as_equal() -> frozenset:
 
 #: the types whose equal values always hash alike (so a set answers as the list would)
 _HASH_AS_EQUAL = _hash_as_equal()
-_COMPILED: dict = {}  # id(field) -> (field, spec, checks): compiled once per field, not per batch
+_COMPILED: dict = {}  # id(field) -> (field, spec, timeout, checks): compiled once per field, not per batch
 
 
 def compile_checks(field: FieldSpec, spec: TypeSpec) -> dict:
-    """{name: (raw constraint, prepared constraint, check(cell) -> bool)} like frictionless."""
+    """{name: (raw constraint, prepared constraint, check(cell) -> bool)} like frictionless.
+
+    Compiled once per field and type spec (``_core.type_spec`` keeps one spec per
+    field: 200 files of one schema read their bounds, enums and patterns once). A
+    pattern's :class:`SafePattern` counts the cells that timed out; each call gets
+    its own counter, as when every batch compiled its checks anew."""
+    timeout = current_limits().pattern_timeout
     known = _COMPILED.get(id(field))
-    if known is not None and known[0] is field and known[1] is spec:
-        return known[2]
-    checks = _compile_checks(field, spec)
-    if len(_COMPILED) >= 256:
-        _COMPILED.clear()
-    _COMPILED[id(field)] = (field, spec, checks)
+    if known is not None and known[0] is field and known[1] is spec and known[2] == timeout:
+        checks = known[3]
+    else:
+        checks = _compile_checks(field, spec)
+        if len(_COMPILED) >= 256:
+            _COMPILED.clear()
+        _COMPILED[id(field)] = (field, spec, timeout, checks)
+    if "pattern" in checks and checks["pattern"][1] is not None:
+        raw, prepared, _ = checks["pattern"]
+        checks = dict(checks, pattern=(raw,) + _pattern_check(prepared.fresh()))
     return checks
 
 
@@ -154,7 +164,7 @@ def _compile_checks(field: FieldSpec, spec: TypeSpec) -> dict:
                 # frictionless raises building the reader (e.g. "(?i)x": global
                 # flags not at the start once "^" is prepended): every value fails
                 prepared = None
-            check = (lambda p: lambda cell: cell is None or (p is not None and p.passes(cell)))(prepared)
+            prepared, check = _pattern_check(prepared)
         elif name == "enum":
             prepared = Members([_safe_read(spec, entry) for entry in raw])
             check = (lambda values: lambda cell: cell is None or cell in values)(prepared)
@@ -168,6 +178,10 @@ def _compile_checks(field: FieldSpec, spec: TypeSpec) -> dict:
             continue
         checks[name] = (raw, prepared, check)
     return checks
+
+
+def _pattern_check(pattern: "SafePattern | None") -> tuple:
+    return pattern, (lambda cell: cell is None or (pattern is not None and pattern.passes(cell)))
 
 
 def _bound_check(bound, compare):
@@ -289,7 +303,7 @@ def _fast_bound(name, bound, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
     if cast.aware is not None and bound_aware is not None:
         mismatch = cast.aware != bound_aware
         fails |= mismatch
-    if spec.inexact_keys:
+    if spec.inexact_keys or cast.inexact_keys:
         if values is not None:
             ties = (values == bound_value) & cast.fast
             if ties.any() and cast.direct is not None and _whole_bound(bound, bound_value):
@@ -388,7 +402,7 @@ def _fast_enum(values, check, spec: TypeSpec, cast: Cast) -> np.ndarray:
     else:
         inside = every
     fails = ~inside
-    if spec.inexact_keys and inside.any():
+    if (spec.inexact_keys or cast.inexact_keys) and inside.any():
         exact = _python_over(check, spec, cast, inside & cast.fast)
         fails = np.where(inside, exact, fails)
     return fails

@@ -236,7 +236,7 @@ def check_typed(spec, column: pa.Array):
     other present cell (a NaN, a fraction in an integer field, an integer beyond
     int64...) goes the text way: its text is made and cast as any text is."""
     from . import FieldResult
-    from ._core import SPEC_FACTORIES
+    from ._core import SPEC_FACTORIES, type_spec
     from .constraints import check_constraints
 
     if isinstance(column, pa.ChunkedArray):
@@ -269,9 +269,9 @@ def check_typed(spec, column: pa.Array):
         from . import _load_type_modules
 
         _load_type_modules(spec.type)
-    type_spec = SPEC_FACTORIES[spec.type](spec)
-    cast = _native_cast(type_spec, column, present, fast, keys)
-    constraints = check_constraints(spec, type_spec, cast)
+    plan = type_spec(spec)
+    cast = _native_cast(plan, column, present, fast, keys)
+    constraints = check_constraints(spec, plan, cast)
     return FieldResult(type_error=present & ~cast.ok, constraints=constraints, keys=cast.keys), present
 
 
@@ -318,7 +318,8 @@ def _native_cast(type_spec, column: pa.Array, present: np.ndarray, fast: np.ndar
     if sub.res_texts:
         res_indices = np.zeros(n, dtype=np.int64)
         res_indices[where] = sub.res_indices if len(sub.res_indices) else 0
-    return Cast(_LazyText(column), present, fast, ok, keys, res_indices, sub.res_texts, sub.res_values)
+    return Cast(_LazyText(column), present, fast, ok, keys, res_indices, sub.res_texts, sub.res_values,
+                inexact_keys=sub.inexact_keys)
 
 
 def check_cells(spec, cells: pa.Array, batch, index: int):

@@ -12,6 +12,7 @@ applies ``.match``. Two faster programs give the same verdicts where they apply:
 """
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from functools import lru_cache
@@ -329,6 +330,12 @@ class SafePattern:
         except Exception:  # a syntax regex reads otherwise: keep the reference's engine
             self.bounded = None
         self.field_name, self.timeout, self.timeouts = field_name, timeout, 0
+
+    def fresh(self) -> "SafePattern":
+        """The same compiled pattern with its own count of timed-out cells."""
+        twin = copy.copy(self)
+        twin.timeouts = 0
+        return twin
 
     def passes(self, cell: str) -> bool:
         """True when the cell matches, or could not be checked in time (then a warning says so)."""

@@ -52,6 +52,9 @@ class Batch:
     columns: list
     row_numbers: np.ndarray
     cell_counts: Optional[np.ndarray] = None
+    #: per column, its (FieldResult, present) already computed with other tables' columns
+    #: (``engine.together``), or None: the engine checks that column itself
+    checked: Optional[list] = None
 
     def __len__(self) -> int:
         return len(self.row_numbers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 from typing import Iterator
@@ -45,6 +46,7 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
     data rows keep the number of their line."""
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
+        size = os.fstat(handle.fileno()).st_size
     if not sample.strip():
         raise SourceProblem("source-error", "the source is empty")
     encoding = encoding or detect_encoding(sample)
@@ -56,6 +58,8 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
             sample = handle.read(SAMPLE_BYTES)
         if not sample.strip():
             raise SourceProblem("source-error", f"the file has no line {header_row} to read the column names from")
+    # a file shorter than the sample is its sample: parsed from these bytes, never read twice
+    whole = sample if len(sample) < SAMPLE_BYTES else None
     try:
         text = sample.decode(encoding, errors="strict")
     except UnicodeDecodeError as error:
@@ -93,7 +97,8 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         if fast_ok and not exact:
             # one batch parsed ahead is enough to keep the parse off the critical path;
             # each batch more held costs memory (10M rows: 600 -> 575 MB peak RSS)
-            yield from prefetch(_fast_batches(path, dialect, len(labels), offset, header_row + 1), depth=1)
+            yield from prefetch(_fast_batches(path, dialect, len(labels), offset, header_row + 1, whole=whole,
+                                              size=size), depth=1)
         else:
             yield from _exact_batches(path, dialect, len(labels), limits, offset, header_row + 1)
 
@@ -105,7 +110,7 @@ def open_csv_table(path: str, *, delimiter: "str | None" = None, encoding: "str 
         format=format,
         encoding=encoding,
         dialect_notes=notes,
-        byte_count=os.path.getsize(path),
+        byte_count=size,
     )
 
 
@@ -137,50 +142,51 @@ def _first_record(text: str, dialect: TextDialect) -> list:
         raise SourceProblem("format-error", f"the header row cannot be parsed: {error}")
 
 
-def block_size(path: str) -> int:
+def block_size(path: str, size: "int | None" = None) -> int:
     """BLOCK_SIZE, or less for a smaller file: pyarrow allocates (and the kernel
     maps) a whole block before it parses, 2 ms for 8 MB on a 2 KB file."""
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return BLOCK_SIZE
+    if size is None:
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            return BLOCK_SIZE
     return int(min(BLOCK_SIZE, max(1 << 16, 1 << (size + 1024).bit_length())))
 
 
+class _InMemory:
+    """The bytes of a small file for pyarrow, with the two calls the reader makes of a PacedFile."""
+
+    def __init__(self, data: bytes) -> None:
+        self.reader = pa.BufferReader(data)
+
+    def batch_taken(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.reader.close()
+
+
 def _fast_batches(path: str, dialect: TextDialect, width: int, offset: int = 0,
-                  first_row: int = 2) -> Iterator[Batch]:
+                  first_row: int = 2, whole: "bytes | None" = None, size: "int | None" = None) -> Iterator[Batch]:
+    """pyarrow's batches of the file; ``whole``: its bytes from ``offset`` on, when it is
+    that short (a small file is parsed from memory, in one block, without threads)."""
     import pyarrow.csv as pacsv
 
-    names = [f"c{i}" for i in range(width)]
-    encoding = "utf8" if dialect.encoding == "utf-8" else dialect.encoding
-    read_options = pacsv.ReadOptions(
-        column_names=names, skip_rows=1, block_size=block_size(path), encoding=encoding,
-        use_threads=block_size(path) >= BLOCK_SIZE,  # one block: threads only cost their start
-    )
-    parse_options = pacsv.ParseOptions(
-        delimiter=dialect.delimiter,
-        quote_char=dialect.quotechar,
-        double_quote=True,
-        newlines_in_values=True,
-        ignore_empty_lines=False,
-        invalid_row_handler=lambda row: "error",
-    )
-    convert_options = pacsv.ConvertOptions(
-        column_types={name: pa.string() for name in names},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-        null_values=[],
-    )
-    if dialect.encoding == "utf-8-sig":
-        read_options.encoding = "utf8"
-    # read through a paced file: pyarrow's own readahead would hold up to 32 blocks;
-    # 2 is the least it needs (a batch may end in the next block)
-    skip = offset or (_bom_length(path) if dialect.encoding == "utf-8-sig" else 0)
-    source = PacedFile(path, ahead=2, skip=skip)
+    encoding = "utf8" if dialect.encoding in ("utf-8", "utf-8-sig") else dialect.encoding
+    read_options, parse_options, convert_options = _arrow_options(
+        width, block_size(path, size), encoding, dialect.delimiter, dialect.quotechar)
+    if whole is not None:
+        bom = 3 if not offset and dialect.encoding == "utf-8-sig" and whole.startswith(codecs.BOM_UTF8) else 0
+        source = _InMemory(whole[bom:] if bom else whole)
+    else:
+        # read through a paced file: pyarrow's own readahead would hold up to 32 blocks;
+        # 2 is the least it needs (a batch may end in the next block)
+        skip = offset or (_bom_length(path) if dialect.encoding == "utf-8-sig" else 0)
+        source = PacedFile(path, ahead=2, skip=skip)
     try:
         try:
-            reader = pacsv.open_csv(source, read_options=read_options, parse_options=parse_options,
-                                    convert_options=convert_options)
+            reader = pacsv.open_csv(source.reader if whole is not None else source, read_options=read_options,
+                                    parse_options=parse_options, convert_options=convert_options)
         except pa.ArrowInvalid as error:
             _raise_for(error)
         next_row = first_row
@@ -202,6 +208,38 @@ def _fast_batches(path: str, dialect: TextDialect, width: int, offset: int = 0,
             next_row += n
     finally:
         source.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _arrow_options(width: int, block: int, encoding: str, delimiter: str, quotechar: str) -> tuple:
+    """pyarrow's read, parse and convert options, made once per width and dialect (200
+    files of one schema share them; pyarrow copies them when a reader opens, never changes them)."""
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    read_options = pacsv.ReadOptions(
+        column_names=names, skip_rows=1, block_size=block, encoding=encoding,
+        use_threads=block >= BLOCK_SIZE,  # one block: threads only cost their start
+    )
+    parse_options = pacsv.ParseOptions(
+        delimiter=delimiter,
+        quote_char=quotechar,
+        double_quote=True,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=_refuse_row,
+    )
+    convert_options = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
+    return read_options, parse_options, convert_options
+
+
+def _refuse_row(row) -> str:
+    return "error"
 
 
 def _raise_for(error: Exception):

@@ -44,9 +44,7 @@ def specific_hint(error: dict, field_descriptor: dict) -> "tuple[str, str] | Non
     cell = error.get("cell")
     if not isinstance(cell, str) or not cell or not isinstance(field_descriptor, dict) or not field_descriptor:
         return None
-    from ..fix.repairs import repair_value
-
-    repaired = repair_value(cell, field_descriptor)
+    repaired = _repaired(cell, field_descriptor)
     if repaired is None:
         return None
     value, names = repaired
@@ -55,3 +53,30 @@ def specific_hint(error: dict, field_descriptor: dict) -> "tuple[str, str] | Non
     if words is None:
         return None
     return words[0].format(value), words[1].format(value)
+
+
+#: (id of a field descriptor, cell) -> (the descriptor, repair_value's answer): the same bad
+#: value comes back in row after row and file after file ("12,5", "oui", "31/12/2020"), and
+#: repairing one cell is a dozen Arrow calls; the descriptor is kept so that its id stays its own
+_REPAIRED: dict = {}
+_REPAIRED_MAX = 4096
+
+
+def _repaired(cell: str, field_descriptor: dict) -> "tuple | None":
+    if len(cell) > 256:  # a long text is rarely repeated, and the memo must stay small
+        from ..fix.repairs import repair_value
+
+        return repair_value(cell, field_descriptor)
+    key = (id(field_descriptor), cell)
+    known = _REPAIRED.get(key)
+    if known is not None and known[0] is field_descriptor:
+        return known[1]
+    from ..fix.repairs import repair_value
+
+    repaired = repair_value(cell, field_descriptor)
+    if repaired is not None:
+        repaired = (repaired[0], tuple(repaired[1]))
+    if len(_REPAIRED) >= _REPAIRED_MAX:
+        _REPAIRED.clear()
+    _REPAIRED[key] = (field_descriptor, repaired)
+    return repaired

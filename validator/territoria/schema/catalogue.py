@@ -6,6 +6,7 @@ travel inside the package and are resolved by name.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -17,8 +18,10 @@ from . import SchemaProblem
 _REFERENCE = re.compile(r"^(?P<entry>[a-z0-9][a-z0-9-]*)(?:/(?P<resource>[a-z0-9_-]+))?(?:@(?P<version>[0-9][0-9A-Za-z.+-]*))?$")
 
 
+@functools.lru_cache(maxsize=1)
 def catalogue_root() -> Optional[str]:
-    """Where the catalogue lives: inside the installed package, else the source tree."""
+    """Where the catalogue lives: inside the installed package, else the source tree (looked
+    for once: every validation's policy names it, 200 files make 200 validations)."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the package folder
     for candidate in (os.path.join(here, "_schemas"), os.path.join(here, "..", "..", "schemas")):
         if os.path.isdir(candidate):

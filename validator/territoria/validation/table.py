@@ -19,7 +19,7 @@ from ..report import Task, task_name
 from ..rules.words import dialect_note
 from ..schema import SchemaProblem, TableSchema, table_schema_from_descriptor
 from ..schema.profile import SchemaProfile
-from . import advice, sheets
+from . import advice, sheets, together
 
 DEFAULT_LIMIT_ERRORS = 1000
 
@@ -81,8 +81,8 @@ def validate_file(source: Any, schema: Optional[TableSchema], *, limit_errors: i
         local = localise(source, name_hint=name if not isinstance(source, str) else "")
         task.place = local.place
         fmt = detect_format(local.path, local.place, format)
-        table = open_table(local.path, fmt, dialect={"delimiter": delimiter} if delimiter else None,
-                           encoding=encoding, sheet=sheet)
+        opening = dict(dialect={"delimiter": delimiter} if delimiter else None, encoding=encoding, sheet=sheet)
+        table = together.take(local.path, schema, fmt, opening) or open_table(local.path, fmt, **opening)
         task.format, task.encoding, task.bytes = table.format, table.encoding, table.byte_count
         if sheet not in (None, "") and table.format in SPREADSHEET_FORMATS:
             task.sheet = str(sheet)
