@@ -200,3 +200,10 @@ def test_a_code_list_longer_than_the_lookup_bound_is_matched_exactly_only(monkey
     assert repair_value("IN_SERVICE", dict(many)) is None
     short = {"name": "code", "type": "string", "constraints": {"enum": ["in_service", "removed"]}}
     assert repair_value("IN_SERVICE", short) == ("in_service", ["enum-label"])  # at the bound: still matched
+
+
+def test_the_summary_of_a_copy_counts_its_cells_in_words():
+    one = rules.describe({"type": "fix-summary", "changes": [{"rule": "decimal-comma", "count": 1, "scope": "cell"}]})
+    assert "1 cellule modifiée (" in one["message_fr"] and "1 cell changed (" in one["message_en"]
+    many = rules.describe({"type": "fix-summary", "changes": [{"rule": "french-date", "count": 3, "scope": "cell"}]})
+    assert "3 cellules modifiées (" in many["message_fr"] and "3 cells changed (" in many["message_en"]

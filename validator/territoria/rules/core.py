@@ -505,12 +505,13 @@ declare(Rule(
     "Vérifiez les chemins (la copie est un nouveau fichier, jamais la source), le nom de --timezone et le "
     "fichier de correspondance.",
     example={"note": "points.csv: --output may not be the source, which is only ever read"},
-    raised_by="fix",    values=words.note_words,
+    raised_by="fix",
+    values=words.note_words,
 ))
 declare(Rule(
     "fix-summary", "warning", "table", "Repaired copy", "Copie réparée",
-    "This copy was repaired by territoria fix: {cells} cell(s) changed ({changes_en}); {log_en}.",
-    "Cette copie a été réparée par territoria fix : {cells} cellule(s) modifiée(s) ({changes_fr}) ; {log_fr}.",
+    "This copy was repaired by territoria fix: {cells_en} ({changes_en}); {log_en}.",
+    "Cette copie a été réparée par territoria fix : {cells_fr} ({changes_fr}) ; {log_fr}.",
     "Read the change log before publishing the copy; what no rule could repair is listed as errors below.",
     "Relisez le journal des modifications avant de publier la copie ; ce qu'aucune règle ne pouvait réparer "
     "est listé ci-dessous comme erreur.",

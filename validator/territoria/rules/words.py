@@ -199,8 +199,11 @@ def fix_summary_words(finding: dict) -> dict:
             parts_en.append(rule)
             parts_fr.append(rule)
     log = finding.get("log") or ""
+    cells = finding.get("cells", cells)
     return {
-        "cells": finding.get("cells", cells),
+        "cells": cells,
+        "cells_en": f"{cells} cell{'' if cells == 1 else 's'} changed",
+        "cells_fr": f"{cells} cellule{'s' if cells > 1 else ''} modifiée{'s' if cells > 1 else ''}",
         "changes_en": "; ".join(parts_en) or "nothing needed repairing",
         "changes_fr": "; ".join(parts_fr) or "rien n'était à réparer",
         "log_en": f"every change is listed in {log}" if log else "give --log FILE to list every change",
