@@ -68,7 +68,7 @@ def test_an_unknown_parameter_is_ignored_with_a_warning(write_csv):
     assert [e["type"] for e in task.errors] == ["compare-columns-value"]
     [warning] = task.warnings
     assert warning["type"] == "check-parameter-ignored" and "colum3" in warning["message_en"]
-    assert "colum3" in warning["message_fr"] and "ignorés" in warning["message_fr"]
+    assert "colum3" in warning["message_fr"] and "il a été ignoré" in warning["message_fr"]
 
 
 def test_absent_column_is_not_a_schema_error(write_csv):

@@ -83,8 +83,8 @@ def test_split_a_column_into_fields(tmp_path):
     assert [(r["start"], r["end"]) for r in rows] == [("23:00:00", "05:00:00"), ("00:30:00", "05:30:00"),
                                                      ("", ""), ("", ""), ("", "")]
     [warning] = [w for w in result.report.tasks[0].warnings if w["type"] == "fix-split-mismatch"]
-    assert "(rows 5)" in warning["message_en"] and "2 parts" in warning["message_en"]  # "23h": never guessed
-    assert "ne se découpent pas" in warning["message_fr"]
+    assert "(row 5)" in warning["message_en"] and "2 parts" in warning["message_en"]  # "23h": never guessed
+    assert "1 cellule de la colonne « Extinction » ne se découpe pas" in warning["message_fr"]
     assert {"row": "", "field": "start", "before": "Extinction", "after": "start", "rule": "mapping-split"} in log
     assert ("2", "start", "23h", "23:00:00", "french-time") in {tuple(r.values()) for r in log}
 

@@ -207,3 +207,16 @@ def test_the_summary_of_a_copy_counts_its_cells_in_words():
     assert "1 cellule modifiée (" in one["message_fr"] and "1 cell changed (" in one["message_en"]
     many = rules.describe({"type": "fix-summary", "changes": [{"rule": "french-date", "count": 3, "scope": "cell"}]})
     assert "3 cellules modifiées (" in many["message_fr"] and "3 cells changed (" in many["message_en"]
+
+
+@pytest.mark.parametrize("code", ["fix-timezone-needed", "fix-split-mismatch", "fix-ambiguous-year",
+                                  "fix-ambiguous-local-time"])
+def test_what_a_repair_left_is_said_in_the_singular_and_in_the_plural(code):
+    finding = {"fieldName": "c", "parts": 2, "separator": "-", "timezone": "Europe/Paris", "kind": "ambiguous"}
+    one = rules.describe({**finding, "type": code, "count": 1, "rows": "4"})
+    many = rules.describe({**finding, "type": code, "count": 3, "rows": "4, 9, 12"})
+    for words in (one["message_en"], one["message_fr"], many["message_en"], many["message_fr"]):
+        assert "(s)" not in words, words
+    assert "(row 4)" in one["message_en"] and "(ligne 4)" in one["message_fr"] and " elle " not in many["message_fr"]
+    assert "(rows 4, 9, 12)" in many["message_en"] and "(lignes 4, 9, 12)" in many["message_fr"]
+    assert " they " not in one["message_en"] and " elles " not in one["message_fr"]

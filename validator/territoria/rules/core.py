@@ -278,12 +278,13 @@ declare(Rule(
 ))
 declare(Rule(
     "check-parameter-ignored", "warning", "schema", "Parameter not read", "Paramètre ignoré",
-    "The check {check} does not read the parameter(s) {parameters}: they were ignored.",
-    "La vérification « {check} » ne lit pas le(s) paramètre(s) {parameters} : ils ont été ignorés.",
+    "The check {check} does not read the parameter{s} {parameters}: {it_en} ignored.",
+    "La vérification « {check} » ne lit pas {le_fr} {parameters} : {il_fr}.",
     "Check the spelling of the parameter against the check's documentation in the error catalogue.",
     "Vérifiez l'orthographe du paramètre dans la documentation de la vérification (catalogue des erreurs).",
     example={"check": "compare-columns-value", "parameters": "colum3"},
     raised_by="checks (build_checks)",
+    values=words.parameter_words,
 ))
 declare(Rule(
     "check-unknown", "warning", "schema", "Unknown check", "Vérification inconnue",
@@ -544,10 +545,10 @@ declare(Rule(
 ))
 declare(Rule(
     "fix-ambiguous-local-time", "warning", "table", "Local time left as it was", "Heure locale laissée telle quelle",
-    "{count} local time(s) of column \"{fieldName}\" {why_en} in {timezone} (rows {rows}): they were left "
+    "{count} local time{s} of column \"{fieldName}\" {why_en} in {timezone} ({rows_en} {rows}): {it_en} {was_en} left "
     "without a UTC offset.",
-    "{count} heure(s) locale(s) de la colonne « {fieldName} » {why_fr} dans le fuseau {timezone} (lignes {rows}) : "
-    "elles ont été laissées sans décalage UTC.",
+    "{count} heure{s} locale{s} de la colonne « {fieldName} » {why_fr} dans le fuseau {timezone} ({lignes_fr} {rows}) : "
+    "{elle_fr} {ont_fr} été laissée{s} sans décalage UTC.",
     "Write these date-times with their UTC offset (+01:00 or +02:00 in France) yourself: the file alone "
     "cannot say which hour is meant.",
     "Écrivez vous-même ces dates et heures avec leur décalage UTC (+01:00 ou +02:00 en France) : le fichier "
@@ -559,38 +560,41 @@ declare(Rule(
 ))
 declare(Rule(
     "fix-timezone-needed", "warning", "table", "Time zone needed", "Fuseau horaire nécessaire",
-    "{count} date-time(s) of column \"{fieldName}\" have no UTC offset, which the schema requires (rows {rows}): "
-    "they were left as they were.",
-    "{count} date(s) et heure(s) de la colonne « {fieldName} » n'ont pas le décalage UTC que le schéma exige "
-    "(lignes {rows}) : elles ont été laissées telles quelles.",
+    "{count} date-time{s} of column \"{fieldName}\" {have_en} no UTC offset, which the schema requires ({rows_en} {rows}): "
+    "{it_en} {was_en} left as {it_en} {was_en}.",
+    "{count} date{s} et heure{s} de la colonne « {fieldName} » n'{ont_fr} pas le décalage UTC que le schéma exige "
+    "({lignes_fr} {rows}) : {elle_fr} {ont_fr} été laissée{s} telle{s} quelle{s}.",
     "Give the zone the times were recorded in: territoria fix … --timezone Europe/Paris.",
     "Indiquez le fuseau dans lequel les heures ont été relevées : territoria fix … --timezone Europe/Paris.",
     example={"count": 96, "fieldName": "measured_at", "rows": "2, 3, 4, …"},
     raised_by="fix.repairs.zones",
+    values=words.counted_words,
 ))
 declare(Rule(
     "fix-split-mismatch", "warning", "table", "Cell not split", "Cellule non découpée",
-    "{count} cell(s) of column \"{fieldName}\" do not split into {parts} parts at \"{separator}\" (rows {rows}): "
-    "the fields of their parts were left empty.",
-    "{count} cellule(s) de la colonne « {fieldName} » ne se découpent pas en {parts} parties à « {separator} » "
-    "(lignes {rows}) : les champs de leurs parties ont été laissés vides.",
+    "{count} cell{s} of column \"{fieldName}\" {do_en} not split into {parts} parts at \"{separator}\" ({rows_en} {rows}): "
+    "the fields of {its_en} parts were left empty.",
+    "{count} cellule{s} de la colonne « {fieldName} » ne se découp{ent_fr} pas en {parts} parties à « {separator} » "
+    "({lignes_fr} {rows}) : les champs de {leur_fr} parties ont été laissés vides.",
     "Complete these cells in the source, or write their fields yourself in the copy.",
     "Complétez ces cellules dans la source, ou écrivez vous-même leurs champs dans la copie.",
     example={"count": 2, "fieldName": "Extinction", "parts": 2, "separator": "-", "rows": "7, 12"},
     raised_by="fix.reshape",
+    values=words.counted_words,
 ))
 declare(Rule(
     "fix-ambiguous-year", "warning", "table", "Two-digit year left as it was", "Année à deux chiffres laissée telle quelle",
-    "{count} date(s) of column \"{fieldName}\" have a two-digit year of more than one possible century "
-    "(rows {rows}): they were left as they were.",
-    "{count} date(s) de la colonne « {fieldName} » ont une année à deux chiffres de plus d'un siècle possible "
-    "(lignes {rows}) : elles ont été laissées telles quelles.",
+    "{count} date{s} of column \"{fieldName}\" {have_en} a two-digit year of more than one possible century "
+    "({rows_en} {rows}): {it_en} {was_en} left as {it_en} {was_en}.",
+    "{count} date{s} de la colonne « {fieldName} » {ont_fr} une année à deux chiffres de plus d'un siècle possible "
+    "({lignes_fr} {rows}) : {elle_fr} {ont_fr} été laissée{s} telle{s} quelle{s}.",
     "Write the year with four digits; dd/mm/yy is read only when the field's minimum and maximum leave a "
     "single century.",
     "Écrivez l'année sur quatre chiffres ; jj/mm/aa n'est lu que si le minimum et le maximum du champ ne "
     "laissent qu'un siècle possible.",
     example={"count": 3, "fieldName": "installation_date", "rows": "4, 9, 12"},
     raised_by="fix.repairs.temporal",
+    values=words.counted_words,
 ))
 
 

@@ -224,13 +224,44 @@ def fix_column_words(finding: dict) -> dict:
     return {"then_en": "added empty (the field is optional)", "then_fr": "ajoutée vide (le champ est facultatif)"}
 
 
+def counted_words(finding: dict) -> dict:
+    """The agreement of a sentence about ``count`` things, for the rules that say how many cells a repair
+    left as they were: ``s`` (the plural mark of a noun or a French adjective), English ``has/have``,
+    ``does/do``, ``it/they``, ``was/were``, ``its/their``, French ``a/ont``, ``elle/elles``, ``ses/leurs``, ``-e/-ent``."""
+    many = _count(finding.get("count")) != 1
+    return {"s": "s" if many else "", "have_en": "have" if many else "has", "do_en": "do" if many else "does",
+            "it_en": "they" if many else "it", "was_en": "were" if many else "was", "its_en": "their" if many else "its",
+            "ont_fr": "ont" if many else "a", "elle_fr": "elles" if many else "elle",
+            "leur_fr": "leurs" if many else "ses", "ent_fr": "ent" if many else "e",
+            "rows_en": "rows" if many else "row", "lignes_fr": "lignes" if many else "ligne"}
+
+
+def _count(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 2
+
+
 def fix_local_time_words(finding: dict) -> dict:
     """Why a local time has no offset: the hour repeated (clocks back) or skipped (clocks forward)."""
+    words = counted_words(finding)
+    many = words["s"] == "s"
     if finding.get("kind") == "nonexistent":
-        return {"why_en": "do not exist (clocks go forward that night)",
-                "why_fr": "n'existent pas (on avance l'heure cette nuit-là)"}
-    return {"why_en": "happen twice (clocks go back that night)",
-            "why_fr": "ont lieu deux fois (on recule l'heure cette nuit-là)"}
+        words.update({"why_en": f"{'do' if many else 'does'} not exist (clocks go forward that night)",
+                      "why_fr": f"n'existe{'nt' if many else ''} pas (on avance l'heure cette nuit-là)"})
+    else:
+        words.update({"why_en": f"{'happen' if many else 'happens'} twice (clocks go back that night)",
+                      "why_fr": f"{'ont' if many else 'a'} lieu deux fois (on recule l'heure cette nuit-là)"})
+    return words
+
+
+def parameter_words(finding: dict) -> dict:
+    """One parameter or several (``parameters`` is their names, comma-separated)."""
+    many = "," in str(finding.get("parameters") or "")
+    return {"s": "s" if many else "", "it_en": "they were" if many else "it was",
+            "le_fr": "les paramètres" if many else "le paramètre", "il_fr": "ils ont été ignorés" if many else
+            "il a été ignoré"}
 
 
 _LEFT_OUT_FR = {
