@@ -79,9 +79,9 @@ def test_end_to_end_with_timezone(tmp_path):
     out = tmp_path / "energy-fixed.csv"
     result = territoria.fix(str(source), "street-lighting/energy_observations", str(out), timezone="Europe/Paris")
     lines = out.read_text(encoding="utf-8").splitlines()
-    assert '"2024-03-30T23:00:00+01:00","2024-03-31T01:00:00+01:00"' in lines[1]
-    assert '"2024-03-31T01:00:00+01:00","2024-03-31T03:00:00+02:00"' in lines[2]
-    assert '"27/10/2024 02:30","2024-10-27T04:00:00+01:00"' in lines[3]  # the repeated hour is left
+    assert "2024-03-30T23:00:00+01:00,2024-03-31T01:00:00+01:00" in lines[1]
+    assert "2024-03-31T01:00:00+01:00,2024-03-31T03:00:00+02:00" in lines[2]
+    assert "27/10/2024 02:30,2024-10-27T04:00:00+01:00" in lines[3]  # the repeated hour is left
     task = result.report.tasks[0]
     [warning] = [w for w in task.warnings if w["type"] == "fix-ambiguous-local-time"]
     assert "Europe/Paris" in warning["message_en"] and "4" in warning["message_en"]  # its row

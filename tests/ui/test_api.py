@@ -229,7 +229,7 @@ def test_the_repaired_copy_and_its_log(server, tmp_path):
                                               "report.html", "report.json"]
         archive.extractall(tmp_path)
     assert (tmp_path / "light_points-changes.csv").read_text().splitlines() == [
-        '"row","field","before","after","rule"', '7,"switch_off_start","0h30","00:30:00","french-time"']
+        "row,field,before,after,rule", "7,switch_off_start,0h30,00:30:00,french-time"]
     assert territoria.validate(str(tmp_path / "light_points-fixed.csv"), "street-lighting/light_points").valid
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["valid"] is True and server.root not in (tmp_path / "report.json").read_text()

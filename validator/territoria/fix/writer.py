@@ -8,6 +8,7 @@ nor a previous copy damaged; the finished file replaces the target in one
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 
 import pyarrow as pa
@@ -15,6 +16,34 @@ import pyarrow.csv as pacsv
 
 #: batches waiting to be written, at most
 AHEAD = 2
+#: what makes a CSV cell need quotes (the copy is comma-separated)
+_SPECIAL = re.compile(rb'[,"\r\n]')
+_BARE = pacsv.WriteOptions(include_header=False, quoting_style="none")
+_QUOTED = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+
+
+def _has_special(column: pa.Array) -> bool:
+    """A text cell of the column holds a comma, a quote or a line break: one scan of its bytes, stopped at the
+    first (a sliced column's buffer may hold more than its cells: at worst quotes that were not needed)."""
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        return False
+    data = column.buffers()[2]
+    return data is not None and _SPECIAL.search(memoryview(data)) is not None
+
+
+def _write_minimally_quoted(batch: pa.RecordBatch, sink) -> None:
+    """The batch's rows, quoted only if a cell holds a comma, a quote or a line break (then pyarrow quotes
+    every text cell of that batch): a copy reads like the file it repairs, as Python's csv writes it,
+    not a quote around every cell."""
+    import pyarrow.compute as pc
+
+    special = any(_has_special(column) for column in batch.columns)
+    if batch.num_columns == 1 and pa.types.is_string(batch.column(0).type):
+        # an empty cell alone on its line would read as a blank row: it is written "" (a null too)
+        column = batch.column(0)
+        if column.null_count or pc.any(pc.equal(pc.utf8_length(column), 0)).as_py():
+            batch, special = pa.record_batch([pc.fill_null(column, "")], names=batch.schema.names), True
+    pacsv.write_csv(batch, sink, write_options=_QUOTED if special else _BARE)
 
 
 class CsvOut:
@@ -29,10 +58,9 @@ class CsvOut:
                                  enumerate(types or [pa.string()] * len(names))])
         self.sink = pa.OSFile(self.temporary, "wb")
         # the header is written by us: pyarrow's header would repeat the placeholder names
-        header = pa.table({f"c{i}": pa.array([name], pa.string()) for i, name in enumerate(names)})
-        pacsv.write_csv(header, self.sink, write_options=pacsv.WriteOptions(include_header=False))
-        self.writer = pacsv.CSVWriter(self.sink, self.schema,
-                                      write_options=pacsv.WriteOptions(include_header=False))
+        header = pa.record_batch([pa.array([name], pa.string()) for name in names],
+                                 names=[f"c{i}" for i in range(len(names))])
+        _write_minimally_quoted(header, self.sink)
         self.rows = 0
 
         self._thread = None  # the writing thread, started by the first batch
@@ -63,7 +91,7 @@ class CsvOut:
                 return
             if self._failure is None:
                 try:
-                    self.writer.write_batch(batch)
+                    _write_minimally_quoted(batch, self.sink)
                 except BaseException as error:  # handed to the next write, or to commit
                     self._failure = error
 
@@ -77,7 +105,6 @@ class CsvOut:
 
     def commit(self) -> None:
         self._finish()
-        self.writer.close()
         self.sink.close()
         os.replace(self.temporary, self.path)
 
@@ -87,7 +114,6 @@ class CsvOut:
         except BaseException:  # the run failed already: only the temporary file matters
             pass
         try:
-            self.writer.close()
             self.sink.close()
         except Exception:  # already closed or broken
             pass
