@@ -16,8 +16,8 @@ is simply opened in its turn, as without this module.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
-import threading
 from typing import Any, Optional
 
 from ..readers import Table
@@ -27,7 +27,9 @@ from ..readers.detect import SAMPLE_BYTES
 AHEAD_FILES = 64
 AHEAD_BYTES = 4 << 20
 
-_state = threading.local()
+#: the run's plan, set by :func:`planned` around ``targets.run``: a context variable, as the read policy and
+#: the memory limit are (readers.policy, columnar.keys), so that a thread or a task of its own sees none
+_plan: contextvars.ContextVar = contextvars.ContextVar("territoria_together", default=None)
 
 
 class _Plan:
@@ -42,18 +44,17 @@ class _Plan:
 def planned(paths: list):
     """The local files a run validates, in order, each with the same schema and options
     (``targets.run``): they may be read ahead. Outside, :func:`take` gives nothing."""
-    previous = getattr(_state, "plan", None)
-    _state.plan = _Plan(paths) if len(paths) > 1 else None
+    token = _plan.set(_Plan(paths) if len(paths) > 1 else None)
     try:
         yield
     finally:
-        _state.plan = previous
+        _plan.reset(token)
 
 
 def take(path: str, schema: Any, fmt: str, options: dict) -> Optional[Table]:
     """The table of ``path`` read ahead (its batch checked with its neighbours'), or None:
     then the caller opens it. ``options``: ``open_table``'s dialect, encoding and sheet."""
-    plan = getattr(_state, "plan", None)
+    plan = _plan.get()
     if plan is None or schema is None or fmt not in ("csv", "tsv") or path not in plan.position:
         return None
     key = (id(schema), fmt, repr(sorted(options.items())))
