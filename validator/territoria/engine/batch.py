@@ -91,9 +91,9 @@ class BatchChecker:
             keys = lookup.get((target, tuple(reference["fields"])))
             if keys is not None:
                 self.foreign.append((fk, keys))
-        # the referenced key sets share the memory limit with this table's own indexes
-        # (validation.package sizes them alike: lookup_budget)
-        budget = key_budget(len(self.seen) + len({id(keys) for _, keys in self.foreign}))
+        # the referenced key sets share the memory limit with this table's own indexes, sized by the one
+        # rule validation.package and validation.table size those key sets with
+        budget = lookup_budget(schema, len({id(keys) for _, keys in self.foreign}))
         for seen in self.seen.values():
             seen.budget = budget  # beyond it, an index spills to files (columnar.spill)
         # a foreign key whose referenced keys spilled: its (hash, row) pairs and key values
